@@ -1,0 +1,44 @@
+// Opens everything a host needs, the same way for Electron's main process, the web host and the CLI:
+// the database (migrated), the handlers, the event bus, and the bundled samples on first start.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Handlers } from '../contract/channels.ts';
+import { openDatabase } from './db/database.ts';
+import { EventBus } from './events.ts';
+import { createHandlers } from './handlers/index.ts';
+import { projectRoot } from './paths.ts';
+import { DatasetService, ensureBundledSamples } from './services/datasets.ts';
+
+export interface Backend {
+  handlers: Handlers;
+  events: EventBus;
+  datasets: DatasetService;
+  databasePath: string;
+  close(): void;
+}
+
+export interface BackendOptions {
+  databasePath: string;
+  transport: 'electron' | 'http';
+  version: string;
+  /** Folder with the bundled sample datasets; defaults to resources/samples of this checkout. */
+  samplesDir?: string;
+  /** Import the bundled samples on first start (default true; the CLI passes false). */
+  seedSamples?: boolean;
+}
+
+export function openBackend(options: BackendOptions): Backend {
+  mkdirSync(dirname(options.databasePath), { recursive: true });
+  const db = openDatabase(options.databasePath);
+  try {
+    const events = new EventBus();
+    const samplesDir = options.samplesDir ?? join(projectRoot(), 'resources', 'samples');
+    const datasets = new DatasetService(db);
+    if (options.seedSamples !== false) ensureBundledSamples(datasets, samplesDir);
+    const handlers = createHandlers({ db, databasePath: options.databasePath, transport: options.transport, version: options.version, samplesDir, events });
+    return { handlers, events, datasets, databasePath: options.databasePath, close: () => db.close() };
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}

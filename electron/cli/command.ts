@@ -1,0 +1,90 @@
+// The shape of a `qnnlab` command: the CLI stays thin, each command parses its flags with node:util's
+// parseArgs and calls core/ or the backend services.
+import type { ParseArgsConfig } from 'node:util';
+
+/** A failure the user caused: printed as `qnnlab: <message>` on stderr, exit code 2, no stack trace. */
+export class UserError extends Error {
+  constructor(message: string, readonly exitCode = 2) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+export interface CommandIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /** Aborted on SIGINT, so long work stops cleanly. */
+  signal: AbortSignal;
+}
+
+export type Flags = Record<string, string | boolean | string[] | boolean[] | undefined>;
+
+export interface Command {
+  /** Words that select the command, e.g. ['dataset', 'import']. */
+  path: string[];
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  /** Number of positional arguments allowed (default 0). */
+  positionals?: number;
+  run(flags: Flags, positionals: string[], io: CommandIO): Promise<void> | void;
+}
+
+export function printJson(io: CommandIO, value: unknown): void {
+  io.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Parses a flag as a number, refusing anything that is not a finite number (or not an integer when asked). */
+export function numberFlag(flags: Flags, name: string, opts: { integer?: boolean; min?: number; max?: number; required?: boolean } = {}): number | undefined {
+  const raw = flags[name];
+  if (raw === undefined) {
+    if (opts.required) throw new UserError(`--${name} is required`);
+    return undefined;
+  }
+  const value = Number(raw);
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value)) {
+    throw new UserError(`--${name} must be a number, got "${String(raw)}"`);
+  }
+  if (opts.integer && !Number.isInteger(value)) throw new UserError(`--${name} must be an integer, got ${raw}`);
+  if (opts.min !== undefined && value < opts.min) throw new UserError(`--${name} must be at least ${opts.min}, got ${raw}`);
+  if (opts.max !== undefined && value > opts.max) throw new UserError(`--${name} must be at most ${opts.max}, got ${raw}`);
+  return value;
+}
+
+/** Parses a flag holding a JSON array of finite numbers. */
+export function numberArrayFlag(flags: Flags, name: string, required = false): number[] | undefined {
+  const raw = flags[name];
+  if (raw === undefined) {
+    if (required) throw new UserError(`--${name} is required (a JSON array of numbers, e.g. '[0.1, 0.2]')`);
+    return undefined;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(String(raw));
+  } catch {
+    throw new UserError(`--${name} must be a JSON array of numbers, e.g. '[0.1, 0.2]'; got ${String(raw)}`);
+  }
+  if (!Array.isArray(parsed) || !parsed.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    throw new UserError(`--${name} must be a JSON array of finite numbers, e.g. '[0.1, 0.2]'; got ${String(raw)}`);
+  }
+  return parsed as number[];
+}
+
+export function stringFlag(flags: Flags, name: string, required = false): string | undefined {
+  const raw = flags[name];
+  if (raw === undefined) {
+    if (required) throw new UserError(`--${name} is required`);
+    return undefined;
+  }
+  return String(raw);
+}
+
+export function choiceFlag<T extends string>(flags: Flags, name: string, choices: readonly T[], fallback?: T): T {
+  const raw = flags[name];
+  if (raw === undefined) {
+    if (fallback === undefined) throw new UserError(`--${name} is required: one of ${choices.join(', ')}`);
+    return fallback;
+  }
+  if (!choices.includes(raw as T)) throw new UserError(`--${name} must be one of ${choices.join(', ')}; got "${String(raw)}"`);
+  return raw as T;
+}

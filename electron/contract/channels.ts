@@ -1,0 +1,51 @@
+// The single API contract: every channel with its request schema and response type. Electron's preload,
+// the web host's HTTP routes and the renderer's client are all derived from `channels`.
+import { z } from 'zod';
+import type { DatasetDetail, DatasetSummary, ExportedCsv } from './datasets.ts';
+import { datasetIdRequest, importDatasetRequest, renameDatasetRequest } from './datasets.ts';
+
+export interface AppInfo {
+  version: string;
+  schemaVersion: number;
+  databasePath: string;
+  transport: 'electron' | 'http';
+}
+
+/** Declares a channel: its request schema and (as a phantom type) its response. */
+function channel<Req extends z.ZodType, Res>(request: Req) {
+  return { request, response: undefined as unknown as Res };
+}
+
+export const channels = {
+  'app.info': channel<z.ZodObject<{}>, AppInfo>(z.object({})),
+  'datasets.list': channel<z.ZodObject<{}>, DatasetSummary[]>(z.object({})),
+  'datasets.get': channel<typeof datasetIdRequest, DatasetDetail>(datasetIdRequest),
+  'datasets.import': channel<typeof importDatasetRequest, DatasetSummary>(importDatasetRequest),
+  'datasets.rename': channel<typeof renameDatasetRequest, DatasetSummary>(renameDatasetRequest),
+  'datasets.delete': channel<typeof datasetIdRequest, { id: number }>(datasetIdRequest),
+  'datasets.exportCsv': channel<typeof datasetIdRequest, ExportedCsv>(datasetIdRequest),
+} as const;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export type RequestOf<C extends ChannelName> = z.input<Channels[C]['request']>;
+export type ParsedRequestOf<C extends ChannelName> = z.output<Channels[C]['request']>;
+export type ResponseOf<C extends ChannelName> = Channels[C]['response'];
+export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
+
+/** Server-to-renderer events (Electron: webContents.send; web host: server-sent events on /api/events). */
+export interface Events {
+  'datasets.changed': { reason: 'import' | 'rename' | 'delete' };
+  'job.progress': { jobId: string; fraction: number; message: string };
+}
+export type EventName = keyof Events;
+
+/** What a host implements: one function per channel; `satisfies Handlers` makes a missing channel a compile error. */
+export type Handlers = { [C in ChannelName]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C> };
+
+/** What the renderer calls: one async method per channel, resolving to a Result. */
+export type ApiClient = {
+  [C in ChannelName]: (request: RequestOf<C>) => Promise<import('./errors.ts').Result<ResponseOf<C>>>;
+} & {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+};

@@ -1,0 +1,53 @@
+// `tsx electron/web-host/main.ts [--db PATH] [--port N] [--host H] [--renderer DIR]`: QNN Lab in a browser,
+// for machines without the Electron binary and for every automated end-to-end test.
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { openBackend } from '../backend/backend.ts';
+import { defaultDatabasePath, projectRoot } from '../backend/paths.ts';
+import { createWebHost } from './server.ts';
+
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string' },
+    port: { type: 'string', default: '5180' },
+    host: { type: 'string', default: '127.0.0.1' },
+    renderer: { type: 'string' },
+  },
+});
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`qnnlab web host: --port must be an integer from 0 to 65535, got "${values.port}"`);
+  process.exit(2);
+}
+const root = projectRoot();
+const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+const databasePath = values.db ?? defaultDatabasePath();
+
+let backend;
+try {
+  backend = openBackend({ databasePath, transport: 'http', version });
+} catch (e) {
+  console.error(`qnnlab web host: cannot open the database ${databasePath}: ${(e as Error).message}`);
+  process.exit(1);
+}
+const server = createWebHost({ handlers: backend.handlers, events: backend.events, rendererDir: values.renderer ?? join(root, 'out', 'renderer') });
+server.listen(port, values.host, () => {
+  const address = server.address();
+  const actual = typeof address === 'object' && address ? address.port : port;
+  console.log(`QNN Lab web host listening on http://${values.host}:${actual}`);
+  console.log(`database: ${databasePath}`);
+});
+server.on('error', (e) => {
+  console.error(`qnnlab web host: ${(e as Error).message}`);
+  process.exit(1);
+});
+const shutdown = () => {
+  server.close();
+  server.closeAllConnections();
+  backend.close();
+  process.exit(0);
+};
+process.once('SIGINT', shutdown);
+process.once('SIGTERM', shutdown);
