@@ -1,4 +1,6 @@
 // Every `qnnlab` command, in the order `qnnlab help` lists them. Add new command modules here.
 import type { Command } from '../command.ts';
+import { datasetCommands } from './dataset.ts';
+import { quantumCommands } from './quantum.ts';
 
-export const commands: Command[] = [];
+export const commands: Command[] = [...datasetCommands, ...quantumCommands];

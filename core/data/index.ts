@@ -1,0 +1,6 @@
+// core/data: dataset schema, CSV parsing and typing, profiling, CSV export.
+export * from './types.ts';
+export * from './errors.ts';
+export * from './csv.ts';
+export * from './profile.ts';
+export * from './export.ts';

@@ -1,0 +1,134 @@
+// Schema migrations, keyed on `PRAGMA user_version`. Append only: never edit a released migration, add the next one.
+// Each runs in its own transaction together with the user_version bump, so a failure leaves the previous version.
+import type { Database } from './database.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database): void;
+}
+
+const V1 = `
+-- Datasets: one row per imported (or generated) table; the typed cells live in dataset_columns.
+CREATE TABLE datasets (
+  id             INTEGER PRIMARY KEY,
+  name           TEXT    NOT NULL UNIQUE,
+  source         TEXT    NOT NULL,             -- original file name, 'bundled sample' or 'synthetic'
+  created_at     TEXT    NOT NULL,             -- ISO 8601
+  row_count      INTEGER NOT NULL,
+  column_count   INTEGER NOT NULL,
+  missing_cells  INTEGER NOT NULL,
+  delimiter      TEXT    NOT NULL DEFAULT ',',
+  missing_tokens TEXT    NOT NULL DEFAULT '[]', -- JSON string[] (besides the empty cell)
+  warnings       TEXT    NOT NULL DEFAULT '[]', -- JSON string[]
+  profile        TEXT                           -- JSON cache {columnProfiles, missingness, patterns}; NULL = recompute
+);
+
+-- One row per column; cells = Float64Array bytes (little-endian, row_count * 8 bytes, NaN = missing).
+CREATE TABLE dataset_columns (
+  id          INTEGER PRIMARY KEY,
+  dataset_id  INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  idx         INTEGER NOT NULL,
+  name        TEXT    NOT NULL,
+  type        TEXT    NOT NULL CHECK (type IN ('numeric', 'categorical', 'binary')),
+  role        TEXT    NOT NULL CHECK (role IN ('feature', 'identifier', 'outcome', 'ignored')),
+  categories  TEXT,                            -- JSON string[] (code -> label) or NULL
+  cells       BLOB    NOT NULL,
+  UNIQUE (dataset_id, idx)
+);
+
+-- Runs: a training, imputation, simulation or benchmark job. A run outlives its dataset (dataset_id set NULL,
+-- dataset_name kept) so that the experiment record is never lost silently.
+CREATE TABLE runs (
+  id            INTEGER PRIMARY KEY,
+  kind          TEXT    NOT NULL,              -- e.g. 'train', 'impute', 'simulate'
+  name          TEXT,
+  dataset_id    INTEGER REFERENCES datasets(id) ON DELETE SET NULL,
+  dataset_name  TEXT,
+  config        TEXT    NOT NULL DEFAULT '{}', -- JSON, normalised options
+  status        TEXT    NOT NULL DEFAULT 'queued', -- queued | running | succeeded | failed | cancelled | interrupted
+  seeds         TEXT    NOT NULL DEFAULT '[]', -- JSON number[]
+  progress      REAL,                          -- 0..1 while running
+  result        TEXT,                          -- JSON summary when finished
+  error         TEXT,
+  created_at    TEXT    NOT NULL,
+  started_at    TEXT,
+  finished_at   TEXT,
+  duration_ms   REAL,
+  app_version   TEXT    NOT NULL,
+  core_version  TEXT    NOT NULL
+);
+CREATE INDEX runs_dataset ON runs(dataset_id);
+CREATE INDEX runs_status ON runs(status);
+
+-- Metrics as time series: (run, step, name) -> value, written as they happen.
+CREATE TABLE run_metrics (
+  id      INTEGER PRIMARY KEY,
+  run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  step    INTEGER NOT NULL,
+  name    TEXT    NOT NULL,
+  value   REAL,
+  at      INTEGER NOT NULL                     -- Unix epoch milliseconds
+);
+CREATE INDEX run_metrics_series ON run_metrics(run_id, name, step);
+
+-- Checkpoints for resume: the payload is JSON text or binary (parameters), at most one per (run, step).
+CREATE TABLE checkpoints (
+  id          INTEGER PRIMARY KEY,
+  run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  step        INTEGER NOT NULL,
+  payload     BLOB    NOT NULL,
+  created_at  TEXT    NOT NULL,
+  UNIQUE (run_id, step)
+);
+
+-- Comparisons: a named set of runs with the view configuration (metrics, grouping).
+CREATE TABLE comparisons (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT    NOT NULL,
+  config      TEXT    NOT NULL DEFAULT '{}',
+  notes       TEXT,
+  created_at  TEXT    NOT NULL,
+  updated_at  TEXT    NOT NULL
+);
+CREATE TABLE comparison_runs (
+  comparison_id INTEGER NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+  run_id        INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  position      INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (comparison_id, run_id)
+);
+
+-- Reports: generated documents (self-contained HTML or PDF), kept as snapshots when their comparison goes.
+CREATE TABLE reports (
+  id             INTEGER PRIMARY KEY,
+  title          TEXT    NOT NULL,
+  format         TEXT    NOT NULL DEFAULT 'html', -- 'html' | 'pdf'
+  comparison_id  INTEGER REFERENCES comparisons(id) ON DELETE SET NULL,
+  run_id         INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  config         TEXT    NOT NULL DEFAULT '{}',
+  content        BLOB,
+  created_at     TEXT    NOT NULL
+);
+
+-- Device profiles: built-in defaults copied in, and the user's own copies and edits.
+CREATE TABLE device_profiles (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT    NOT NULL UNIQUE,
+  profile     TEXT    NOT NULL,                -- JSON
+  source      TEXT    NOT NULL DEFAULT 'user', -- 'builtin' | 'user' | 'imported'
+  builtin     INTEGER NOT NULL DEFAULT 0 CHECK (builtin IN (0, 1)),
+  created_at  TEXT    NOT NULL,
+  updated_at  TEXT    NOT NULL
+);
+
+-- Settings: key -> JSON value.
+CREATE TABLE settings (
+  key    TEXT PRIMARY KEY,
+  value  TEXT NOT NULL
+);
+`;
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', up: (db) => db.exec(V1) }];
+
+/** The schema version this build of QNN Lab writes. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,0 +1,135 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCsv } from '../../../core/data/index.ts';
+import { AppError } from '../../contract/errors.ts';
+import { openDatabase, type Database } from '../db/database.ts';
+import { DatasetService, ensureBundledSamples } from './datasets.ts';
+import { getSetting } from './settings.ts';
+
+const samplesDir = new URL('../../../resources/samples/', import.meta.url).pathname;
+const pbc = readFileSync(join(samplesDir, 'pbc.csv'), 'utf8');
+let dir: string;
+let db: Database;
+let service: DatasetService;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'qnnlab-datasets-'));
+  db = openDatabase(join(dir, 'lab.db'));
+  service = new DatasetService(db, () => new Date('2026-01-02T03:04:05.000Z'));
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function appError(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AppError) return e;
+    throw e;
+  }
+  throw new Error('expected an AppError');
+}
+
+describe('DatasetService', () => {
+  it('imports pbc.csv: 418 rows, 20 columns, 1033 missing cells, stored self-contained', () => {
+    const s = service.importCsv({ fileName: 'pbc.csv', content: pbc });
+    expect(s).toEqual({ id: 1, name: 'pbc', rows: 418, columns: 20, missingCells: 1033, source: 'pbc.csv', createdAt: '2026-01-02T03:04:05.000Z', warnings: [] });
+    const detail = service.get(s.id);
+    expect(detail.columnProfiles).toHaveLength(20);
+    expect(detail.columnProfiles.find((c) => c.name === 'sex')!.type).toBe('categorical');
+    expect(detail.columnProfiles.find((c) => c.name === 'death')).toMatchObject({ type: 'binary', role: 'outcome' });
+    expect(detail.delimiter).toBe(',');
+    expect(detail.missingTokens).toEqual(['NA', 'NaN', '?']);
+    expect(detail.patterns[0]).toEqual({ columns: [], count: 276 });
+    // The typed cells come back bit for bit.
+    const direct = parseCsv(pbc);
+    const loaded = service.load(s.id);
+    expect(loaded.columns.map((c) => [c.name, c.type, c.role, c.categories])).toEqual(direct.columns.map((c) => [c.name, c.type, c.role, c.categories]));
+    loaded.columns.forEach((c, j) => expect(Array.from(c.values)).toEqual(Array.from(direct.columns[j].values)));
+  });
+
+  it('recomputes a dropped profile cache', () => {
+    const s = service.importCsv({ fileName: 'pbc.csv', content: pbc });
+    const before = service.get(s.id);
+    db.prepare('UPDATE datasets SET profile = NULL').run();
+    expect(service.get(s.id)).toEqual(before);
+  });
+
+  it('suffixes duplicate names on import, refuses a rename to a taken name', () => {
+    const a = service.importCsv({ fileName: 'pbc.csv', content: pbc });
+    const b = service.importCsv({ fileName: 'pbc.csv', content: pbc });
+    const c = service.importCsv({ fileName: 'other.csv', content: pbc, name: 'pbc' });
+    expect([a.name, b.name, c.name]).toEqual(['pbc', 'pbc (2)', 'pbc (3)']);
+    const e = appError(() => service.rename(b.id, 'pbc'));
+    expect(e.code).toBe('CONFLICT');
+    expect(e.message).toBe('A dataset named "pbc" already exists (dataset 1).');
+    expect(service.rename(b.id, '  renamed  ').name).toBe('renamed');
+    expect(service.rename(b.id, 'renamed').name).toBe('renamed');
+  });
+
+  it('exports CSV that re-imports to the same values', () => {
+    const s = service.importCsv({ fileName: 'pbc.csv', content: pbc, name: 'my/pbc: v1' });
+    const out = service.exportCsv(s.id);
+    expect(out.fileName).toBe('my_pbc_ v1.csv');
+    const again = service.importCsv({ fileName: out.fileName, content: out.content });
+    const [x, y] = [service.load(s.id), service.load(again.id)];
+    x.columns.forEach((c, j) => expect(Array.from(y.columns[j].values)).toEqual(Array.from(c.values)));
+    expect(y.columns[4].categories).toEqual(['f', 'm']);
+  });
+
+  it('reports unknown ids as NOT_FOUND', () => {
+    for (const fn of [() => service.get(7), () => service.rename(7, 'x'), () => service.delete(7), () => service.exportCsv(7), () => service.load(7)]) {
+      const e = appError(fn);
+      expect(e.code).toBe('NOT_FOUND');
+      expect(e.message).toBe('Dataset 7 does not exist.');
+    }
+  });
+
+  it('deletes a dataset with its columns', () => {
+    const s = service.importCsv({ fileName: 'pbc.csv', content: pbc });
+    expect(service.delete(s.id)).toEqual({ id: s.id });
+    expect(service.list()).toEqual([]);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM dataset_columns').get()).toEqual({ n: 0 });
+  });
+
+  it('writes nothing when an insert fails half-way', () => {
+    service.importCsv({ fileName: 'pbc.csv', content: pbc });
+    const before = service.list();
+    const bad = parseCsv('a,b\n1,2\n3,4\n');
+    bad.columns[1].values = new Float64Array(1); // wrong length: fails after the dataset row was inserted
+    expect(() => service.insertDataset(bad, { name: 'bad', source: 'test' })).toThrow(/column "b" has 1 values for 2 rows/);
+    expect(service.list()).toEqual(before);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM dataset_columns').get()).toEqual({ n: 20 });
+  });
+
+  it('maps import errors to CSV_INVALID with the line, and TOO_LARGE', () => {
+    const e = appError(() => service.importCsv({ fileName: 'ragged.csv', content: 'a,b,c\n1,2,3\n4,5\n' }));
+    expect(e.code).toBe('CSV_INVALID');
+    expect(e.message).toMatch(/^Cannot import "ragged.csv": The row on line 3 has 2 fields/);
+    expect(e.details).toEqual({ fileName: 'ragged.csv', line: 3 });
+  });
+});
+
+describe('ensureBundledSamples', () => {
+  it('imports pbc once, and never again once deleted', () => {
+    expect(ensureBundledSamples(service, samplesDir)).toEqual(['pbc (sample)']);
+    const [s] = service.list();
+    expect(s).toMatchObject({ name: 'pbc (sample)', source: 'bundled sample', rows: 418, columns: 20, missingCells: 1033 });
+    expect(service.get(s.id).columnProfiles.find((c) => c.name === 'death')!.role).toBe('outcome');
+    expect(getSetting(db, 'samples.imported')).toEqual(['pbc']);
+    expect(ensureBundledSamples(service, samplesDir)).toEqual([]);
+    expect(service.list()).toHaveLength(1);
+    service.delete(s.id);
+    expect(ensureBundledSamples(service, samplesDir)).toEqual([]);
+    expect(service.list()).toEqual([]);
+  });
+
+  it('skips a missing samples folder', () => {
+    expect(ensureBundledSamples(service, join(dir, 'nowhere'))).toEqual([]);
+    expect(service.list()).toEqual([]);
+  });
+});
