@@ -3,6 +3,10 @@
 import { parseArgs } from 'node:util';
 
 const modules: Record<string, () => Promise<{ run(): Promise<Record<string, unknown>> }>> = {
+  quantum: () => import('./quantum.ts'),
+  datasets: () => import('./datasets.ts'),
+  // Needs the built renderer (`npm run build`); `npm run bench` builds first.
+  'dataset-list-ui': () => import('../e2e/bench-list.ts'),
 };
 
 const { values } = parseArgs({ options: { json: { type: 'boolean' }, only: { type: 'string' } }, allowPositionals: true });

@@ -17,7 +17,7 @@ export interface CommandIO {
   signal: AbortSignal;
 }
 
-export type Flags = Record<string, string | boolean | string[] | boolean[] | undefined>;
+export type Flags = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 export interface Command {
   /** Words that select the command, e.g. ['dataset', 'import']. */

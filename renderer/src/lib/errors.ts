@@ -1,0 +1,44 @@
+// Turns an ApiError into what an error panel shows: what went wrong, the host's message, and what to do.
+import type { ApiError, ErrorCode } from '../../../electron/contract/errors.ts';
+
+export interface ErrorView {
+  title: string;
+  message: string;
+  hint: string;
+  line: number | null;
+}
+
+const TITLES: Record<ErrorCode, string> = {
+  VALIDATION: 'The request was not accepted',
+  UNKNOWN_CHANNEL: 'The host does not know this action',
+  NOT_FOUND: 'Not found',
+  CSV_INVALID: 'The file could not be imported',
+  TOO_LARGE: 'The file is too large',
+  CONFLICT: 'This conflicts with existing data',
+  CANCELLED: 'Cancelled',
+  INTERNAL: 'Something went wrong in QNN Lab',
+};
+
+const HINTS: Record<ErrorCode, string> = {
+  VALIDATION: 'Check the values you entered and try again.',
+  UNKNOWN_CHANNEL: 'The app and its host are out of step: reload the page or restart QNN Lab.',
+  NOT_FOUND: 'It may have been deleted in another window. Go back to the list and refresh.',
+  CSV_INVALID: 'Fix the file (or choose another one) and import it again. Nothing was imported.',
+  TOO_LARGE: 'Split the file into smaller parts, or import it with the `qnnlab dataset import` command.',
+  CONFLICT: 'Choose another name, or refresh and try again.',
+  CANCELLED: 'Start it again when you are ready.',
+  INTERNAL: 'Try again. If it keeps failing, restart QNN Lab and check the host log.',
+};
+
+export function lineOf(details: unknown): number | null {
+  if (typeof details === 'object' && details !== null && 'line' in details) {
+    const line = (details as { line: unknown }).line;
+    if (typeof line === 'number' && Number.isFinite(line)) return line;
+  }
+  return null;
+}
+
+export function describeError(error: ApiError): ErrorView {
+  const code = (error.code in TITLES ? error.code : 'INTERNAL') as ErrorCode;
+  return { title: TITLES[code], message: error.message || 'No message was given.', hint: HINTS[code], line: lineOf(error.details) };
+}

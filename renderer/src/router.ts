@@ -1,0 +1,27 @@
+// Hash history: works from file:// in Electron and from any path in the web host.
+import { createRouter, createWebHashHistory, type Router } from 'vue-router';
+import { ROUTE_CHANGE_MARK } from './lib/marks.ts';
+import DatasetsView from './views/DatasetsView.vue';
+
+export function createAppRouter(): Router {
+  const router = createRouter({
+    history: createWebHashHistory(),
+    routes: [
+      { path: '/', redirect: '/datasets' },
+      { path: '/datasets', name: 'datasets', component: DatasetsView, meta: { title: 'Datasets' } },
+      { path: '/datasets/:id(\\d+)', name: 'dataset', component: () => import('./views/DatasetView.vue'), props: (r) => ({ id: Number(r.params.id) }), meta: { title: 'Dataset' } },
+      { path: '/about', name: 'about', component: () => import('./views/AboutView.vue'), meta: { title: 'About' } },
+      { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: 'Not found' } },
+    ],
+  });
+  // A mark per navigation, so render times can be measured from the route change (bench, devtools).
+  router.beforeEach((to) => {
+    performance.clearMarks(ROUTE_CHANGE_MARK);
+    performance.mark(ROUTE_CHANGE_MARK, { detail: { to: to.fullPath } });
+  });
+  router.afterEach((to) => {
+    const title = typeof to.meta.title === 'string' ? to.meta.title : '';
+    document.title = title ? `${title} · QNN Lab` : 'QNN Lab';
+  });
+  return router;
+}
