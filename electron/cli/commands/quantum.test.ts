@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runQnnlab } from '../test-io.ts';
+import { parseQasm } from '../../../core/quantum/qasm.ts';
+import { runStandardCircuit, unaryAmplitudes } from '../../../core/quantum/statevector.ts';
+
+describe('qnnlab circuit / simulate / gradient / train', () => {
+  it('exports OpenQASM whose amplitudes match `simulate`', async () => {
+    const args = ['--qubits', '8', '--layers', '2', '--seed', '5', '--input', '[1, -2, 0.5]'];
+    const qasm = await runQnnlab('circuit', ...args, '--format', 'qasm');
+    expect(qasm.code, qasm.stderr).toBe(0);
+    const sim = await runQnnlab('simulate', ...args, '--json');
+    expect(sim.code, sim.stderr).toBe(0);
+    const out = JSON.parse(sim.stdout);
+    expect(out.parameters).toHaveLength(8);
+    expect(out.parameters.every((t: number) => t >= -Math.PI && t < Math.PI)).toBe(true);
+    expect(out.keptFraction).toBe(1);
+    const amp = unaryAmplitudes(runStandardCircuit(parseQasm(qasm.stdout)));
+    out.amplitudes.forEach((a: number, k: number) => expect(Math.abs(a - amp.re[k])).toBeLessThan(1e-12));
+    const json = await runQnnlab('circuit', ...args, '--format', 'json');
+    expect(JSON.parse(json.stdout).gates[0]).toEqual({ type: 'x', qubit: 0 });
+  });
+
+  it('simulates with shots (seeded) and echoes --params', async () => {
+    const a = await runQnnlab('simulate', '--qubits', '4', '--layers', '1', '--params', '[0.1, 0.2]', '--input', '[1, 1, 1, 1]', '--shots', '500', '--json');
+    const b = await runQnnlab('simulate', '--qubits', '4', '--layers', '1', '--params', '[0.1, 0.2]', '--input', '[1, 1, 1, 1]', '--shots', '500', '--json');
+    expect(a.code, a.stderr).toBe(0);
+    const out = JSON.parse(a.stdout);
+    expect(out).toMatchObject({ parameters: [0.1, 0.2], amplitudes: null, keptFraction: 1, shots: 500 });
+    expect(a.stdout).toBe(b.stdout);
+  });
+
+  it('computes gradients with the three methods and their circuit counts', async () => {
+    const args = ['--qubits', '8', '--layers', '3', '--seed', '2', '--input', '[1, 2, 3, 4]', '--weights', '[1, 0, 0, 0, 0, 0, 0, -1]', '--json'];
+    const run = async (method: string, scope: string) => JSON.parse((await runQnnlab('gradient', ...args, '--method', method, '--scope', scope)).stdout);
+    const par = await run('parallel-shift', 'last-layer');
+    const ps = await run('parameter-shift', 'all');
+    const adj = await run('adjoint', 'all');
+    expect([par.circuitEvaluations, ps.circuitEvaluations, adj.circuitEvaluations]).toEqual([4, 48, 0]);
+    for (let q = 0; q < 12; q++) {
+      expect(Math.abs(ps.gradient[q] - adj.gradient[q])).toBeLessThan(1e-12);
+      if (q >= 8) expect(Math.abs(par.gradient[q] - adj.gradient[q])).toBeLessThan(1e-12);
+    }
+  });
+
+  it('trains the toy task, writes checkpoints and resumes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qnnlab-train-'));
+    try {
+      const ck = join(dir, 'ck.json');
+      const args = ['--qubits', '8', '--layers', '3', '--epochs', '3', '--samples', '64', '--seed', '1', '--json'];
+      const full = await runQnnlab('train', ...args, '--checkpoint', ck);
+      expect(full.code, full.stderr).toBe(0);
+      const summary = JSON.parse(full.stdout);
+      expect(summary.finalLoss).toBeLessThan(summary.initialLoss);
+      expect(summary.circuitsPerSamplePerStep.layer).toBe(4);
+      expect(JSON.parse(readFileSync(ck, 'utf8')).phaseIndex).toBe(3);
+      const resumed = await runQnnlab('train', ...args, '--resume', ck);
+      expect(JSON.parse(resumed.stdout).parameters).toEqual(summary.parameters);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [['circuit', '--qubits', '12', '--seed', '1'], /--qubits: qubits must be a power of two between 2 and 1024; got 12/],
+    [['circuit', '--qubits', '1', '--seed', '1'], /between 2 and 1024; got 1/],
+    [['circuit', '--qubits', '2048', '--seed', '1'], /got 2048/],
+    [['circuit', '--qubits', '8', '--layers', '4', '--seed', '1'], /between 1 and log2\(8\) = 3; got 4/],
+    [['simulate', '--qubits', '8', '--seed', '1', '--input', '[0, 0]'], /non-zero/],
+    [['simulate', '--qubits', '8', '--seed', '1', '--input', '[1, 1e999]'], /finite numbers/],
+    [['simulate', '--qubits', '4', '--layers', '1', '--params', '[1, 2, 3]', '--input', '[1]'], /exactly 2 entries.*got 3/],
+    [['gradient', '--qubits', '4', '--seed', '1', '--input', '[1]', '--weights', '[1]', '--method', 'adjoint'], /--weights must have exactly 4 entries.*got 1/],
+    [['gradient', '--qubits', '4', '--seed', '1', '--input', '[1]', '--weights', '[1,1,1,1]', '--method', 'parallel-shift', '--scope', 'all'], /last-layer/],
+    [['simulate', '--qubits', '32', '--seed', '1', '--input', '[1]', '--simulator', 'statevector'], /1 to 20 qubits; got 32/],
+    [['train', '--qubits', '6', '--layers', '1'], /power of two.*got 6/],
+  ])('refuses %j', async (argv, message) => {
+    const r = await runQnnlab(...argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/internal error/);
+  });
+});

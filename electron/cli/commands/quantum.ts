@@ -1,0 +1,259 @@
+// `qnnlab circuit | simulate | gradient | train`: the quantum core on the command line. Thin: parse flags, call
+// core/, print JSON (or OpenQASM, or a progress bar on a terminal).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { InvalidInputError, AbortError } from '../../../core/errors.ts';
+import { createRng } from '../../../core/random.ts';
+import type { Circuit } from '../../../core/quantum/circuit.ts';
+import { butterflyGates, butterflyParameterCount, modelCircuit, pyramidGates, pyramidParameterCount, type Architecture } from '../../../core/quantum/butterfly.ts';
+import type { LoaderKind } from '../../../core/quantum/loaders.ts';
+import { circuitToQasm } from '../../../core/quantum/qasm.ts';
+import { forwardBatch, probabilitiesOf, runUnaryCircuit } from '../../../core/quantum/unary-simulator.ts';
+import { runStandardCircuit, unaryAmplitudes, unaryToStandard } from '../../../core/quantum/statevector.ts';
+import { checkShots, postSelectCounts, sampleStateVector, sampleUnary } from '../../../core/quantum/shots.ts';
+import { checkInput, checkLayers, checkQubits, checkStatevectorQubits, checkVector } from '../../../core/quantum/validate.ts';
+import { GRADIENT_METHODS, GRADIENT_SCOPES } from '../../../core/gradients/circuits.ts';
+import { modelGradient } from '../../../core/gradients/gradient.ts';
+import { mseLoss } from '../../../core/train/losses.ts';
+import { OPTIMISERS } from '../../../core/train/optimisers.ts';
+import { trainLayerwise, type TrainCheckpoint } from '../../../core/train/layerwise.ts';
+import { orthogonalMapTask } from '../../../core/train/tasks.ts';
+import { choiceFlag, numberArrayFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type Flags } from '../command.ts';
+import { createProgressBar } from '../progress.ts';
+
+/** Runs core code, turning its input errors into user errors (message shown as is, exit code 2). */
+async function guarded<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof InvalidInputError) throw new UserError(e.message);
+    throw e;
+  }
+}
+
+const modelOptions = {
+  qubits: { type: 'string' },
+  layers: { type: 'string' },
+  architecture: { type: 'string' },
+  seed: { type: 'string' },
+  params: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+interface Model {
+  n: number;
+  layers: number;
+  architecture: Architecture;
+  params: number[];
+}
+
+/** --qubits, --layers, --architecture and --seed | --params, validated. */
+function parseModel(flags: Flags): Model {
+  const n = numberFlag(flags, 'qubits', { required: true, integer: true })!;
+  try {
+    checkQubits(n);
+  } catch (e) {
+    throw new UserError(`--qubits: ${(e as Error).message}`);
+  }
+  const architecture = choiceFlag(flags, 'architecture', ['butterfly', 'pyramid'] as const, 'butterfly');
+  let layers: number;
+  try {
+    layers = checkLayers(numberFlag(flags, 'layers'), n);
+  } catch (e) {
+    throw new UserError(`--layers: ${(e as Error).message}`);
+  }
+  if (architecture === 'pyramid' && flags.layers !== undefined) throw new UserError('--layers applies to the butterfly only (a pyramid has n(n-1)/2 gates)');
+  const count = architecture === 'pyramid' ? pyramidParameterCount(n) : butterflyParameterCount(n, layers);
+  const seed = numberFlag(flags, 'seed', { integer: true });
+  const given = numberArrayFlag(flags, 'params');
+  if ((seed === undefined) === (given === undefined)) throw new UserError('give exactly one of --seed S (parameters drawn uniformly in [-pi, pi)) or --params JSON');
+  let params: number[];
+  if (given) {
+    try {
+      params = Array.from(checkVector(given, count, '--params', architecture === 'pyramid' ? `n(n-1)/2 for a ${n}-qubit pyramid` : `(n/2) x layers = ${n / 2} x ${layers}`));
+    } catch (e) {
+      throw new UserError((e as Error).message);
+    }
+  } else {
+    const rng = createRng(seed!);
+    params = Array.from({ length: count }, () => rng.uniform(-Math.PI, Math.PI));
+  }
+  return { n, layers, architecture, params };
+}
+
+function parseInput(flags: Flags, n: number, required: boolean): Float64Array | undefined {
+  const x = numberArrayFlag(flags, 'input', required);
+  if (!x) return undefined;
+  try {
+    return checkInput(x, n, '--input');
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
+}
+
+function buildCircuit(m: Model, x: Float64Array | undefined, loader: LoaderKind): Circuit {
+  if (x) return modelCircuit({ qubits: m.n, layers: m.layers, architecture: m.architecture, loader }, m.params, x);
+  return { qubits: m.n, gates: m.architecture === 'pyramid' ? pyramidGates(m.n, m.params) : butterflyGates(m.n, m.layers, m.params) };
+}
+
+const circuitCommand: Command = {
+  path: ['circuit'],
+  summary: 'Build a QNN circuit (loader + butterfly or pyramid) and print it as OpenQASM 2.0 or JSON',
+  usage: 'circuit --qubits N [--layers L] [--architecture butterfly|pyramid] (--seed S | --params JSON) [--input JSON] [--loader tree|diagonal|semi-diagonal] --format qasm|json',
+  options: { ...modelOptions, input: { type: 'string' }, loader: { type: 'string' }, format: { type: 'string' } },
+  async run(flags, _p, io) {
+    const m = parseModel(flags);
+    const x = parseInput(flags, m.n, false);
+    const loader = choiceFlag(flags, 'loader', ['tree', 'diagonal', 'semi-diagonal'] as const, 'tree');
+    const format = choiceFlag(flags, 'format', ['qasm', 'json'] as const, flags.json ? 'json' : 'qasm');
+    const circuit = await guarded(() => buildCircuit(m, x, loader));
+    if (format === 'qasm') {
+      const comments = [`QNN Lab ${m.architecture}: ${m.n} qubits${m.architecture === 'butterfly' ? `, ${m.layers} layers` : ''}${x ? `, ${loader} loader` : ', no loader (prepend one, or start from a unary state)'}`];
+      io.stdout.write(circuitToQasm(circuit, { comments }));
+    } else {
+      printJson(io, { qubits: m.n, layers: m.architecture === 'butterfly' ? m.layers : null, architecture: m.architecture, parameters: m.params, input: x ? Array.from(x) : null, loader: x ? loader : null, gates: circuit.gates });
+    }
+  },
+};
+
+const simulateCommand: Command = {
+  path: ['simulate'],
+  summary: 'Simulate the model on one input: amplitudes (exact), probabilities, kept fraction',
+  usage: 'simulate --qubits N [--layers L] [--architecture butterfly|pyramid] (--seed S | --params JSON) --input JSON [--shots K] [--shot-seed S] [--simulator unary|statevector] --json',
+  options: { ...modelOptions, input: { type: 'string' }, shots: { type: 'string' }, 'shot-seed': { type: 'string' }, simulator: { type: 'string' } },
+  async run(flags, _p, io) {
+    const m = parseModel(flags);
+    const x = parseInput(flags, m.n, true)!;
+    const shots = numberFlag(flags, 'shots', { integer: true });
+    const shotSeed = numberFlag(flags, 'shot-seed', { integer: true }) ?? 0;
+    const simulator = choiceFlag(flags, 'simulator', ['unary', 'statevector'] as const, 'unary');
+    const result = await guarded(() => {
+      if (shots !== undefined) checkShots(shots);
+      const circuit = buildCircuit(m, x, 'tree');
+      if (simulator === 'statevector') {
+        checkStatevectorQubits(m.n);
+        const state = runStandardCircuit(unaryToStandard(circuit));
+        const amp = unaryAmplitudes(state);
+        if (shots === undefined) {
+          const p = probabilitiesOf(amp.re);
+          for (let k = 0; k < m.n; k++) p[k] += amp.im[k] * amp.im[k];
+          const kept = p.reduce((s, v) => s + v, 0);
+          return { amplitudes: Array.from(amp.re), amplitudesImaginary: Array.from(amp.im), probabilities: Array.from(p), keptFraction: kept };
+        }
+        const est = postSelectCounts(sampleStateVector(createRng(shotSeed), state, shots), m.n);
+        return { amplitudes: null, probabilities: Array.from(est.probabilities), keptFraction: est.keptFraction, shots, keptShots: est.keptShots };
+      }
+      const y = runUnaryCircuit(circuit);
+      const p = probabilitiesOf(y);
+      if (shots === undefined) return { amplitudes: Array.from(y), probabilities: Array.from(p), keptFraction: 1 };
+      const est = sampleUnary(createRng(shotSeed), p, shots);
+      return { amplitudes: null, probabilities: Array.from(est.probabilities), keptFraction: est.keptFraction, shots, keptShots: est.keptShots };
+    });
+    const norm = Math.hypot(...x);
+    if (flags.json) printJson(io, { parameters: m.params, ...result, inputNorm: norm });
+    else {
+      io.stdout.write(`p = [${result.probabilities.map((v) => v.toFixed(6)).join(', ')}]\nkept fraction ${result.keptFraction}\n`);
+    }
+  },
+};
+
+const gradientCommand: Command = {
+  path: ['gradient'],
+  summary: 'Gradient of f = sum_k w_k p_k by the parallel shift, the per-parameter shift or the adjoint method',
+  usage: 'gradient --qubits N [--layers L] (--seed S | --params JSON) --input JSON --weights JSON --method parallel-shift|parameter-shift|adjoint --scope last-layer|all [--shots K] [--shot-seed S] --json',
+  options: { ...modelOptions, input: { type: 'string' }, weights: { type: 'string' }, method: { type: 'string' }, scope: { type: 'string' }, shots: { type: 'string' }, 'shot-seed': { type: 'string' } },
+  async run(flags, _p, io) {
+    if (flags.architecture !== undefined && flags.architecture !== 'butterfly') throw new UserError('gradient supports the butterfly architecture only');
+    const m = parseModel(flags);
+    const x = parseInput(flags, m.n, true)!;
+    const w = numberArrayFlag(flags, 'weights', true)!;
+    if (w.length !== m.n) throw new UserError(`--weights must have exactly ${m.n} entries (one per output p_k); got ${w.length}`);
+    const method = choiceFlag(flags, 'method', GRADIENT_METHODS);
+    const scope = choiceFlag(flags, 'scope', GRADIENT_SCOPES, 'last-layer');
+    if (method === 'parallel-shift' && scope !== 'last-layer') throw new UserError(`--method parallel-shift applies only to --scope last-layer; got --scope ${scope}`);
+    const shots = numberFlag(flags, 'shots', { integer: true });
+    const g = await guarded(() =>
+      modelGradient({ qubits: m.n, layers: m.layers, params: m.params, inputs: x, weights: Float64Array.from(w), method, scope, shots, seed: numberFlag(flags, 'shot-seed', { integer: true }) ?? 0 }),
+    );
+    const p = forwardBatch(x, m.n, m.layers, m.params);
+    const f = p.reduce((s, v, k) => s + v * w[k], 0);
+    const out = { parameters: m.params, method, scope, loss: f, gradient: Array.from(g.gradient), circuitEvaluations: g.circuitEvaluations, shots: shots ?? null, keptFraction: g.keptFraction };
+    if (flags.json) printJson(io, out);
+    else io.stdout.write(`f = ${f}\ngradient = [${out.gradient.map((v) => v.toPrecision(8)).join(', ')}]\ncircuit evaluations: ${g.circuitEvaluations}\n`);
+  },
+};
+
+const trainCommand: Command = {
+  path: ['train'],
+  summary: 'Train a butterfly QNN layer-wise on a toy task: learn a random target orthogonal map',
+  usage:
+    'train --qubits N --layers L [--target-layers T] [--samples 256] [--epochs 10] [--batch 32] [--lr 0.05] [--optimiser adam|sgd] [--method parallel-shift|parameter-shift|adjoint] [--fine-tune-epochs 0] [--shots K] [--seed 0] [--checkpoint FILE] [--resume FILE] [--json]',
+  options: {
+    qubits: { type: 'string' }, layers: { type: 'string' }, 'target-layers': { type: 'string' }, samples: { type: 'string' }, epochs: { type: 'string' },
+    batch: { type: 'string' }, lr: { type: 'string' }, optimiser: { type: 'string' }, method: { type: 'string' }, 'fine-tune-epochs': { type: 'string' },
+    shots: { type: 'string' }, seed: { type: 'string' }, checkpoint: { type: 'string' }, resume: { type: 'string' }, json: { type: 'boolean' },
+  },
+  async run(flags, _p, io: CommandIO) {
+    const n = numberFlag(flags, 'qubits', { required: true, integer: true })!;
+    const layers = numberFlag(flags, 'layers', { required: true, integer: true })!;
+    await guarded(() => {
+      checkQubits(n);
+      checkLayers(layers, n);
+    });
+    const targetLayers = numberFlag(flags, 'target-layers', { integer: true }) ?? layers;
+    const samples = numberFlag(flags, 'samples', { integer: true, min: 1, max: 1_000_000 }) ?? 256;
+    const seed = numberFlag(flags, 'seed', { integer: true }) ?? 0;
+    const checkpointPath = stringFlag(flags, 'checkpoint');
+    const resumePath = stringFlag(flags, 'resume');
+    let resumeFrom: TrainCheckpoint | undefined;
+    if (resumePath) {
+      try {
+        resumeFrom = JSON.parse(readFileSync(resumePath, 'utf8')) as TrainCheckpoint;
+      } catch (e) {
+        throw new UserError(`--resume: cannot read a checkpoint from ${resumePath}: ${(e as Error).message}`);
+      }
+    }
+    const task = await guarded(() => orthogonalMapTask(n, targetLayers, samples, seed));
+    const loss = mseLoss(task.targets, n);
+    const bar = createProgressBar(io.stderr, 'train');
+    const all = Int32Array.from({ length: samples }, (_, k) => k);
+    const initialLoss = loss.evaluate(forwardBatch(task.inputs, n, layers, new Float64Array(butterflyParameterCount(n, layers))), all, n, new Float64Array(0)).value;
+    let result;
+    try {
+      result = await guarded(() =>
+        trainLayerwise({
+          qubits: n, layers, inputs: task.inputs, loss, seed,
+          epochsPerLayer: numberFlag(flags, 'epochs', { integer: true }),
+          batchSize: numberFlag(flags, 'batch', { integer: true }),
+          learningRate: numberFlag(flags, 'lr'),
+          optimiser: choiceFlag(flags, 'optimiser', OPTIMISERS, 'adam'),
+          method: choiceFlag(flags, 'method', GRADIENT_METHODS, 'parallel-shift'),
+          fineTuneEpochs: numberFlag(flags, 'fine-tune-epochs', { integer: true }),
+          shots: numberFlag(flags, 'shots', { integer: true }),
+          signal: io.signal,
+          resumeFrom,
+          onProgress: (p) => bar.update(p.fraction, `${p.phase === 'layer' ? `layer ${p.layer}` : 'fine-tune'} epoch ${p.epoch} loss ${p.loss.toExponential(3)} circuits ${p.circuits}`),
+          onCheckpoint: checkpointPath ? (c) => writeFileSync(checkpointPath, JSON.stringify(c)) : undefined,
+        }),
+      );
+    } catch (e) {
+      if (e instanceof AbortError) throw new UserError(`cancelled${checkpointPath ? `; resume with --resume ${checkpointPath}` : ''}`, 130);
+      throw e;
+    } finally {
+      bar.done();
+    }
+    const summary = {
+      task: { kind: 'orthogonal-map', qubits: n, targetLayers, samples, seed },
+      options: result.options,
+      initialLoss,
+      finalLoss: result.finalLoss,
+      parameters: result.params,
+      circuits: result.circuits,
+      circuitsPerSamplePerStep: result.circuitsPerSamplePerStep,
+      history: result.history,
+    };
+    if (flags.json) printJson(io, summary);
+    else io.stdout.write(`loss ${initialLoss.toExponential(4)} -> ${result.finalLoss.toExponential(4)} after ${result.history.length} epochs, ${result.circuits} circuit evaluations (${result.circuitsPerSamplePerStep.layer} per sample per step)\n`);
+  },
+};
+
+export const quantumCommands: Command[] = [circuitCommand, simulateCommand, gradientCommand, trainCommand];
