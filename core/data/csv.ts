@@ -3,12 +3,11 @@
 // names, no data), then per column: missing tokens -> NaN, numbers or category codes, type and role inference.
 import Papa from 'papaparse';
 import { DataImportError } from './errors.ts';
-import type { ColumnRole, ColumnType, DataColumn, Dataset } from './types.ts';
+import { DEFAULT_MAX_IMPORT_BYTES, type ColumnRole, type ColumnType, type DataColumn, type Dataset } from './types.ts';
 
 /** Missing-value tokens recognised by default, besides the empty cell. Matched after trimming, case-sensitively. */
 export const DEFAULT_MISSING_TOKENS: readonly string[] = ['NA', 'NaN', '?'];
-/** Default upper bound on the imported text, in UTF-8 bytes (the contract's MAX_IMPORT_BYTES). */
-export const DEFAULT_MAX_IMPORT_BYTES = 256 * 1024 * 1024;
+export { DEFAULT_MAX_IMPORT_BYTES };
 export const DELIMITERS = [',', ';', '\t', '|'] as const;
 export type Delimiter = (typeof DELIMITERS)[number];
 

@@ -1,6 +1,9 @@
 // The typed in-memory dataset: one Float64Array per column (NaN = missing). Categorical columns, and binary columns
-// read from two strings, hold category codes (0, 1, ...) into `categories`. JSON-safe profile types mirror the
-// contract's DTOs (electron/contract/datasets.ts) structurally; core/ cannot import from electron/.
+// read from two strings, hold category codes (0, 1, ...) into `categories`. The JSON-safe profile types below are
+// also the API contract's (electron/contract/datasets.ts re-exports them).
+
+/** Default upper bound on the imported text, in UTF-8 bytes (the contract's MAX_IMPORT_BYTES). */
+export const DEFAULT_MAX_IMPORT_BYTES = 256 * 1024 * 1024;
 
 export const COLUMN_TYPES = ['numeric', 'categorical', 'binary'] as const;
 export const COLUMN_ROLES = ['feature', 'identifier', 'outcome', 'ignored'] as const;

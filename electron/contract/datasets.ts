@@ -1,49 +1,13 @@
 // Dataset DTOs: what the renderer, the CLI and the web host exchange about datasets. JSON-safe.
 import { z } from 'zod';
 
-export const COLUMN_TYPES = ['numeric', 'categorical', 'binary'] as const;
-export const COLUMN_ROLES = ['feature', 'identifier', 'outcome', 'ignored'] as const;
-export type ColumnType = (typeof COLUMN_TYPES)[number];
-export type ColumnRole = (typeof COLUMN_ROLES)[number];
+// Column and profile shapes are defined once, in core/data (the profiler produces them); the contract re-exports them.
+export { COLUMN_ROLES, COLUMN_TYPES } from '../../core/data/types.ts';
+export type { ColumnProfile, ColumnRole, ColumnStats, ColumnType, Histogram, MissingnessMatrix, MissingnessPattern } from '../../core/data/types.ts';
+import type { ColumnProfile, MissingnessMatrix, MissingnessPattern } from '../../core/data/types.ts';
 
 /** Upper bound on an imported file (bytes of text). Larger files are refused with TOO_LARGE. */
-export const MAX_IMPORT_BYTES = 256 * 1024 * 1024;
-
-export interface Histogram {
-  /** Bin edges, length bins + 1 (numeric columns). */
-  edges: number[];
-  counts: number[];
-}
-
-export interface ColumnProfile {
-  index: number;
-  name: string;
-  type: ColumnType;
-  role: ColumnRole;
-  missing: number;
-  /** Distinct non-missing values. */
-  distinct: number;
-  /** Numeric statistics over observed cells (numeric and binary columns); null when all cells are missing. */
-  stats: { min: number; max: number; mean: number; sd: number; median: number } | null;
-  /** Value counts for categorical and binary columns (most frequent first, at most 50). */
-  categories: { value: string; count: number }[] | null;
-  histogram: Histogram | null;
-}
-
-export interface MissingnessPattern {
-  /** Indices of the columns missing in this pattern (empty: complete rows). */
-  columns: number[];
-  count: number;
-}
-
-export interface MissingnessMatrix {
-  /** Row numbers (0-based data rows) of the sampled rows, ascending; all rows when the table is small. */
-  rows: number[];
-  /** For each sampled row, the indices of its missing columns. */
-  missing: number[][];
-  /** True when rows were sampled (table larger than the sample size). */
-  sampled: boolean;
-}
+export { DEFAULT_MAX_IMPORT_BYTES as MAX_IMPORT_BYTES } from '../../core/data/types.ts';
 
 export interface DatasetSummary {
   id: number;
