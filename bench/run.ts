@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 
 const modules: Record<string, () => Promise<{ run(): Promise<Record<string, unknown>> }>> = {
+  hardware: () => import('./hardware.ts'),
   quantum: () => import('./quantum.ts'),
   datasets: () => import('./datasets.ts'),
   // Needs the built renderer (`npm run build`); `npm run bench` builds first.

@@ -10,6 +10,8 @@ export interface BackendRunRequest {
   seed: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Record raw counts by bitstring (default: only for registers of at most 12 qubits). */
+  counts?: boolean;
 }
 
 export interface CircuitOutcome {
@@ -32,5 +34,9 @@ export interface Backend {
   readonly maxQubits: number;
   /** True when the backend can return exact probabilities (shots: null). */
   readonly exact: boolean;
+  /** Largest register for exact (shots: null) results, when smaller than maxQubits. */
+  readonly exactMaxQubits?: number;
+  /** True for device backends (job lifecycle, emulated latency, time and cost). */
+  readonly device?: boolean;
   run(request: BackendRunRequest): Promise<CircuitOutcome[]>;
 }

@@ -2,5 +2,6 @@
 import type { Command } from '../command.ts';
 import { datasetCommands } from './dataset.ts';
 import { quantumCommands } from './quantum.ts';
+import { hardwareCommands } from './hardware.ts';
 
-export const commands: Command[] = [...datasetCommands, ...quantumCommands];
+export const commands: Command[] = [...datasetCommands, ...quantumCommands, ...hardwareCommands];

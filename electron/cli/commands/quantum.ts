@@ -18,6 +18,7 @@ import { OPTIMISERS } from '../../../core/train/optimisers.ts';
 import { trainLayerwise, type TrainCheckpoint } from '../../../core/train/layerwise.ts';
 import { orthogonalMapTask } from '../../../core/train/tasks.ts';
 import { choiceFlag, numberArrayFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type Flags } from '../command.ts';
+import { noiseFlags, simulateOnBackend } from './hardware.ts';
 import { createProgressBar } from '../progress.ts';
 
 /** Runs core code, turning its input errors into user errors (message shown as is, exit code 2). */
@@ -29,6 +30,14 @@ async function guarded<T>(fn: () => T | Promise<T>): Promise<T> {
     throw e;
   }
 }
+
+const backendOptions = {
+  backend: { type: 'string' },
+  p1: { type: 'string' },
+  p2: { type: 'string' },
+  readout: { type: 'string' },
+  exact: { type: 'boolean' },
+} as const;
 
 const modelOptions = {
   qubits: { type: 'string' },
@@ -118,14 +127,23 @@ const circuitCommand: Command = {
 const simulateCommand: Command = {
   path: ['simulate'],
   summary: 'Simulate the model on one input: amplitudes (exact), probabilities, kept fraction',
-  usage: 'simulate --qubits N [--layers L] [--architecture butterfly|pyramid] (--seed S | --params JSON) --input JSON [--shots K] [--shot-seed S] [--simulator unary|statevector] --json',
-  options: { ...modelOptions, input: { type: 'string' }, shots: { type: 'string' }, 'shot-seed': { type: 'string' }, simulator: { type: 'string' } },
+  usage: 'simulate --qubits N [--layers L] [--architecture butterfly|pyramid] (--seed S | --params JSON) --input JSON [--shots K] [--shot-seed S] [--simulator unary|statevector] [--backend NAME [--p1 A --p2 B --readout R] [--exact]] --json',
+  options: { ...modelOptions, input: { type: 'string' }, shots: { type: 'string' }, 'shot-seed': { type: 'string' }, simulator: { type: 'string' }, ...backendOptions },
   async run(flags, _p, io) {
     const m = parseModel(flags);
     const x = parseInput(flags, m.n, true)!;
     const shots = numberFlag(flags, 'shots', { integer: true });
     const shotSeed = numberFlag(flags, 'shot-seed', { integer: true }) ?? 0;
     const simulator = choiceFlag(flags, 'simulator', ['unary', 'statevector'] as const, 'unary');
+    const backendName = stringFlag(flags, 'backend');
+    if (backendName !== undefined) {
+      // Through the hardware-backend registry (core/hardware): ideal, ideal-shots, noisy, device profiles.
+      const circuit = buildCircuit(m, x, 'tree');
+      const r = await simulateOnBackend(circuit, { backend: backendName, shots, seed: shotSeed, ...noiseFlags(flags), exact: flags.exact === true, signal: io.signal });
+      if (flags.json) printJson(io, { parameters: m.params, amplitudes: null, ...r, inputNorm: Math.hypot(...x) });
+      else io.stdout.write(`p = [${r.probabilities.map((v) => v.toFixed(6)).join(', ')}]\nkept fraction ${r.keptFraction}\n`);
+      return;
+    }
     const result = await guarded(() => {
       if (shots !== undefined) checkShots(shots);
       const circuit = buildCircuit(m, x, 'tree');

@@ -1,0 +1,229 @@
+// Backends registered by name: ideal (exact), ideal-shots, noisy (user p1, p2, readout), and one per device
+// profile (ionq-aria, ionq-forte, ionq-forte-enterprise, plus user profiles passed in). One conformance suite
+// (registry.test.ts) runs over every registered backend.
+import type { Circuit } from '../quantum/circuit.ts';
+import { InvalidInputError, throwIfAborted } from '../errors.ts';
+import { createRng, deriveSeed, multinomial } from '../random.ts';
+import { runUnaryCircuit } from '../quantum/unary-simulator.ts';
+import type { Backend, BackendRunRequest, CircuitOutcome } from './backend.ts';
+import { checkCircuit, exactNoisyDistribution, MAX_DENSITY_QUBITS } from './density-matrix.ts';
+import { resolveNoise, type NoiseModel } from './noise.ts';
+import { TrajectorySampler } from './trajectory.ts';
+import { BUILTIN_PROFILES, profileNoise, type DeviceProfile } from './profile.ts';
+import { checkFits, compileCircuit, targetOf } from './compile.ts';
+import { sampleQueueSeconds, submitJob, type JobEvent } from './jobs.ts';
+
+export interface BackendOptions {
+  /** Noise of the `noisy` backend. */
+  p1?: number;
+  p2?: number;
+  readout?: number;
+  /** Extra (user) device profiles, e.g. from the database; they shadow built-ins of the same id. */
+  profiles?: readonly DeviceProfile[];
+  /** Device backends: wall ms per device ms of emulated latency (default 1e-4); 0 for none. */
+  latencyScale?: number;
+  /** Device backends: receives every job status change. */
+  onJobStatus?: (event: JobEvent) => void;
+}
+
+export interface BackendEntry {
+  name: string;
+  description: string;
+  create(options: BackendOptions): Backend;
+}
+
+const MAX_SIM_QUBITS = 1024;
+const registry = new Map<string, BackendEntry>();
+
+export function registerBackend(entry: BackendEntry): void {
+  registry.set(entry.name, entry);
+}
+
+export function backendNames(profiles: readonly DeviceProfile[] = []): string[] {
+  const names = [...registry.keys()];
+  for (const p of profiles) if (!names.includes(p.id)) names.push(p.id);
+  return names;
+}
+
+export function describeBackends(): { name: string; description: string }[] {
+  return [...registry.values()].map((e) => ({ name: e.name, description: e.description }));
+}
+
+export function createBackend(name: string, options: BackendOptions = {}): Backend {
+  const user = options.profiles?.find((p) => p.id === name);
+  if (user) return deviceBackend(user, options);
+  const entry = registry.get(name);
+  if (!entry) throw new InvalidInputError(`unknown backend "${name}"; known backends: ${backendNames(options.profiles ?? []).join(', ')}`);
+  return entry.create(options);
+}
+
+function checkRequest(request: BackendRunRequest, backend: Backend): void {
+  if (!request || !Array.isArray(request.circuits)) throw new InvalidInputError('run request needs an array of circuits');
+  if (request.shots === null) {
+    if (!backend.exact) throw new InvalidInputError(`backend ${backend.name} cannot return exact probabilities: give a number of shots`);
+  } else if (!Number.isInteger(request.shots) || request.shots < 1 || request.shots > 1e9) {
+    throw new InvalidInputError(`shots must be an integer between 1 and 1e9, or null for exact probabilities; got ${String(request.shots)}`);
+  }
+  if (!Number.isFinite(request.seed)) throw new InvalidInputError(`seed must be a finite number; got ${String(request.seed)}`);
+  for (const c of request.circuits) {
+    checkCircuit(c, backend.maxQubits);
+    if (request.shots === null && backend.exactMaxQubits !== undefined && c.qubits > backend.exactMaxQubits) {
+      throw new InvalidInputError(`exact results on backend ${backend.name} take at most ${backend.exactMaxQubits} qubits; got ${c.qubits} (give a number of shots)`);
+    }
+  }
+}
+
+function wantCounts(request: BackendRunRequest, circuit: Circuit): boolean {
+  return request.counts ?? circuit.qubits <= 12;
+}
+
+function bitstringOfUnary(k: number, n: number): string {
+  return '0'.repeat(k) + '1' + '0'.repeat(n - k - 1);
+}
+
+/** Shots from ideal unary probabilities: every shot is kept. */
+function idealShots(circuit: Circuit, shots: number, seed: number, counts: boolean): CircuitOutcome {
+  const p = runUnaryCircuit(circuit).map((a) => a * a);
+  const c = multinomial(createRng(seed), shots, p);
+  const probabilities = new Float64Array(p.length);
+  for (let k = 0; k < p.length; k++) probabilities[k] = c[k] / shots;
+  const out: CircuitOutcome = { probabilities, keptFraction: 1, shots, keptShots: shots };
+  if (counts) {
+    out.counts = {};
+    for (let k = 0; k < p.length; k++) if (c[k] > 0) out.counts[bitstringOfUnary(k, p.length)] = c[k];
+  }
+  return out;
+}
+
+async function eachCircuit(request: BackendRunRequest, f: (c: Circuit, seed: number) => CircuitOutcome): Promise<CircuitOutcome[]> {
+  const out: CircuitOutcome[] = [];
+  const total = request.circuits.length;
+  for (let k = 0; k < total; k++) {
+    throwIfAborted(request.signal);
+    out.push(f(request.circuits[k], deriveSeed(request.seed, k)));
+    request.onProgress?.(k + 1, total);
+    // Yield to the event loop between circuits so cancellation and progress get through.
+    if (total > 1) await Promise.resolve();
+  }
+  return out;
+}
+
+function noisyOutcome(circuit: Circuit, noise: NoiseModel, request: BackendRunRequest, seed: number): CircuitOutcome {
+  if (request.shots === null) {
+    const r = exactNoisyDistribution(circuit, noise, { signal: request.signal });
+    return { probabilities: r.probabilities, keptFraction: r.keptFraction, shots: null, keptShots: null };
+  }
+  const res = new TrajectorySampler(circuit, noise).sample(request.shots, createRng(seed), { signal: request.signal, counts: wantCounts(request, circuit) });
+  const out: CircuitOutcome = { probabilities: res.probabilities, keptFraction: res.keptFraction, shots: res.shots, keptShots: res.keptShots };
+  if (res.counts) out.counts = res.counts;
+  return out;
+}
+
+registerBackend({
+  name: 'ideal',
+  description: 'exact probabilities y_k^2 (or ideal shots when shots are given)',
+  create: () => {
+    const backend: Backend = {
+      name: 'ideal',
+      description: 'exact probabilities y_k^2 (or ideal shots when shots are given)',
+      maxQubits: MAX_SIM_QUBITS,
+      exact: true,
+      async run(request) {
+        checkRequest(request, backend);
+        return eachCircuit(request, (c, seed) => {
+          if (request.shots === null) {
+            const p = runUnaryCircuit(c).map((a) => a * a);
+            return { probabilities: p, keptFraction: 1, shots: null, keptShots: null };
+          }
+          return idealShots(c, request.shots, seed, wantCounts(request, c));
+        });
+      },
+    };
+    return backend;
+  },
+});
+
+registerBackend({
+  name: 'ideal-shots',
+  description: 'noiseless shots: multinomial samples of y_k^2, every shot kept',
+  create: () => {
+    const backend: Backend = {
+      name: 'ideal-shots',
+      description: 'noiseless shots: multinomial samples of y_k^2, every shot kept',
+      maxQubits: MAX_SIM_QUBITS,
+      exact: false,
+      async run(request) {
+        checkRequest(request, backend);
+        return eachCircuit(request, (c, seed) => idealShots(c, request.shots!, seed, wantCounts(request, c)));
+      },
+    };
+    return backend;
+  },
+});
+
+registerBackend({
+  name: 'noisy',
+  description: 'depolarizing noise p1 (after X), p2 (after RBS), readout flips r; exact up to 10 qubits, trajectories beyond',
+  create: (options) => {
+    const noise = resolveNoise({ p1: options.p1 ?? 0, p2: options.p2 ?? 0, readout: options.readout ?? 0 });
+    const model: NoiseModel = { p1: noise.p1, p2: noise.p2, readout: noise.readout };
+    const backend: Backend = {
+      name: 'noisy',
+      description: `depolarizing noise p1=${noise.p1}, p2=${noise.p2}, readout=${noise.readout}`,
+      maxQubits: MAX_SIM_QUBITS,
+      exact: true,
+      exactMaxQubits: MAX_DENSITY_QUBITS,
+      async run(request) {
+        checkRequest(request, backend);
+        return eachCircuit(request, (c, seed) => noisyOutcome(c, model, request, seed));
+      },
+    };
+    return backend;
+  },
+});
+
+let jobCounter = 0;
+
+/** A device backend: the profile's noise, connectivity and size, run through the job lifecycle. */
+export function deviceBackend(profile: DeviceProfile, options: BackendOptions = {}): Backend {
+  const noise = profileNoise(profile);
+  const target = targetOf(profile);
+  const backend: Backend = {
+    name: profile.id,
+    description: `${profile.name}: ${profile.qubits.value} qubits, ${profile.connectivity.kind}, native ${profile.nativeGates.oneQubit.join('/')}/${profile.nativeGates.twoQubit}`,
+    maxQubits: profile.qubits.value,
+    exact: false,
+    device: true,
+    async run(request) {
+      checkRequest(request, backend);
+      for (const c of request.circuits) checkFits(c, target);
+      const shots = request.shots!;
+      // Emulated device time: per circuit shots x (1 / shot rate + native duration); one job overhead.
+      let runSeconds = profile.jobOverheadSeconds.value;
+      for (const c of request.circuits) runSeconds += shots * (1 / profile.shotRateHz.value + compileCircuit(c, target).durationSeconds);
+      const queueSeconds = sampleQueueSeconds(profile.queue.model, profile.queue.meanWaitSeconds.value, createRng(deriveSeed(request.seed, 0x9e37)));
+      const job = submitJob({
+        id: `${profile.id}-${++jobCounter}`,
+        backend: profile.id,
+        circuits: request.circuits.length,
+        shots: shots * request.circuits.length,
+        queueSeconds,
+        runSeconds,
+        latencyScale: options.latencyScale,
+        signal: request.signal,
+        onStatus: options.onJobStatus,
+        execute: () => eachCircuit(request, (c, seed) => noisyOutcome(c, noise, request, seed)),
+      });
+      return job.result;
+    },
+  };
+  return backend;
+}
+
+for (const profile of BUILTIN_PROFILES) {
+  registerBackend({
+    name: profile.id,
+    description: `${profile.name} (device profile: noise, connectivity, time and cost)`,
+    create: (options) => deviceBackend(profile, options),
+  });
+}

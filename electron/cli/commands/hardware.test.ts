@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runQnnlab } from '../test-io.ts';
+import { BUILTIN_PROFILES } from '../../../core/hardware/profile.ts';
+
+describe('qnnlab devices / compile / estimate / simulate --backend', () => {
+  it('lists the device profiles', async () => {
+    const r = await runQnnlab('devices', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.devices.map((d: { id: string }) => d.id)).toEqual(['ionq-aria', 'ionq-forte', 'ionq-forte-enterprise']);
+    expect(out.backends).toContain('noisy');
+  });
+
+  it('prints the exact noisy distribution over all 2^n outcomes', async () => {
+    const r = await runQnnlab('simulate', '--qubits', '4', '--layers', '2', '--seed', '1', '--input', '[1,2,3,4]', '--backend', 'noisy', '--p1', '0.01', '--p2', '0.02', '--readout', '0.01', '--exact', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out.distribution)).toHaveLength(16);
+    const total = Object.values(out.distribution as Record<string, number>).reduce((s, v) => s + v, 0);
+    expect(total).toBeCloseTo(1, 12);
+    const kept = ['1000', '0100', '0010', '0001'].reduce((s, k) => s + out.distribution[k], 0);
+    expect(out.keptFraction).toBeCloseTo(kept, 12);
+    expect(out.probabilities).toHaveLength(4);
+  });
+
+  it('simulates with shots on a device backend, with a kept fraction', async () => {
+    const r = await runQnnlab('simulate', '--qubits', '8', '--layers', '3', '--seed', '1', '--input', '[1,2,3,4]', '--backend', 'ionq-forte-enterprise', '--shots', '2000', '--shot-seed', '4', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.shots).toBe(2000);
+    expect(out.keptFraction).toBeGreaterThan(0.8);
+    expect(out.keptFraction).toBeLessThan(1);
+  });
+
+  it('compiles to IonQ JSON and refuses circuits too large', async () => {
+    const r = await runQnnlab('compile', '--qubits', '4', '--layers', '2', '--backend', 'ionq-aria', '--format', 'ionq-json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.gateset).toBe('native');
+    expect(out.circuit.filter((g: { gate: string }) => g.gate === 'ms')).toHaveLength(2 * (3 + 4));
+    const big = await runQnnlab('compile', '--qubits', '32', '--layers', '1', '--backend', 'ionq-aria');
+    expect(big.code).toBe(2);
+    expect(big.stderr).toMatch(/needs 32 qubits; IonQ Aria has 25/);
+  });
+
+  it('estimates a training and refuses one over budget', async () => {
+    const args = ['--qubits', '16', '--layers', '4', '--samples', '10', '--epochs', '2', '--shots', '100', '--backend', 'ionq-aria', '--json'];
+    const a = JSON.parse((await runQnnlab('estimate', ...args, '--method', 'parallel-shift')).stdout);
+    const b = JSON.parse((await runQnnlab('estimate', ...args, '--method', 'parameter-shift')).stdout);
+    for (const k of ['circuits', 'gradientCircuits', 'shots', 'deviceSeconds', 'costUSD']) expect(typeof a[k]).toBe('number');
+    expect(b.gradientCircuits / a.gradientCircuits).toBe(8);
+    const over = await runQnnlab('estimate', ...args, '--method', 'parallel-shift', '--budget', '5');
+    expect(over.code).toBe(2);
+    expect(over.stderr).toMatch(/exceeds the budget of 5.00 USD/);
+  });
+
+  it('refuses unknown backends, bad probabilities and invalid profile files', async () => {
+    const u = await runQnnlab('simulate', '--qubits', '4', '--layers', '1', '--seed', '1', '--input', '[1,2]', '--backend', 'nope', '--json');
+    expect(u.stderr).toMatch(/unknown backend "nope"; known backends: ideal, ideal-shots, noisy/);
+    const p = await runQnnlab('simulate', '--qubits', '4', '--layers', '1', '--seed', '1', '--input', '[1,2]', '--backend', 'noisy', '--readout', '1.5', '--shots', '10', '--json');
+    expect(p.stderr).toMatch(/readout must be a probability in \[0, 1\]; got 1.5/);
+    const dir = mkdtempSync(join(tmpdir(), 'qnnlab-profile-'));
+    try {
+      const bad = structuredClone(BUILTIN_PROFILES[0]) as Record<string, any>;
+      bad.id = 'my-device';
+      bad.duration.twoQubitSeconds.value = -1;
+      const file = join(dir, 'bad.json');
+      writeFileSync(file, JSON.stringify(bad));
+      const r = await runQnnlab('compile', '--qubits', '4', '--layers', '1', '--backend', 'my-device', '--profile', file);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/device profile field "duration.twoQubitSeconds.value"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

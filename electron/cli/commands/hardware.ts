@@ -1,0 +1,200 @@
+// `qnnlab devices | compile | estimate`, and the backend route of `qnnlab simulate --backend NAME`: the
+// hardware-backend model on the command line. Thin: parse flags, call core/hardware, print JSON.
+import { readFileSync } from 'node:fs';
+import type { Circuit } from '../../../core/quantum/circuit.ts';
+import { InvalidInputError } from '../../../core/errors.ts';
+import { createRng } from '../../../core/random.ts';
+import { loader as makeLoader, type LoaderKind } from '../../../core/quantum/loaders.ts';
+import { butterflyGates, butterflyParameterCount } from '../../../core/quantum/butterfly.ts';
+import { checkLayers, checkQubits } from '../../../core/quantum/validate.ts';
+import { BUILTIN_PROFILES, parseProfileJson, profileAssumptions, profileNoise, type DeviceProfile } from '../../../core/hardware/profile.ts';
+import { compileCircuit, toIonqJson } from '../../../core/hardware/compile.ts';
+import { checkBudget, estimateTraining, GRADIENT_METHODS } from '../../../core/hardware/estimate.ts';
+import { backendNames, createBackend } from '../../../core/hardware/registry.ts';
+import { distributionObject, exactNoisyDistribution } from '../../../core/hardware/density-matrix.ts';
+import { choiceFlag, numberArrayFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type Flags } from '../command.ts';
+import { createProgressBar } from '../progress.ts';
+
+async function guarded<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof InvalidInputError) throw new UserError(e.message);
+    throw e;
+  }
+}
+
+/** --profile FILE: a user device profile (validated; the message names the wrong field). */
+function userProfiles(flags: Flags): DeviceProfile[] {
+  const file = stringFlag(flags, 'profile');
+  if (!file) return [];
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UserError(`cannot read --profile ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return [parseProfileJson(text)];
+  } catch (e) {
+    throw new UserError(`${file}: ${(e as Error).message}`);
+  }
+}
+
+function findProfile(name: string, extra: DeviceProfile[]): DeviceProfile {
+  const p = extra.find((x) => x.id === name) ?? BUILTIN_PROFILES.find((x) => x.id === name);
+  if (!p) throw new UserError(`unknown device "${name}"; known devices: ${[...extra, ...BUILTIN_PROFILES].map((x) => x.id).join(', ')}`);
+  return p;
+}
+
+export interface BackendSimulation {
+  backend: string;
+  probabilities: number[];
+  keptFraction: number;
+  shots: number | null;
+  keptShots: number | null;
+  counts?: Record<string, number>;
+  /** With --exact on the noisy backend: all 2^n outcomes, bitstrings qubit 0 first. */
+  distribution?: Record<string, number>;
+}
+
+/**
+ * What `qnnlab simulate --backend NAME` runs: one circuit on a registered backend. `exact` with the noisy
+ * backend returns the full outcome distribution (n <= 10).
+ */
+export async function simulateOnBackend(
+  circuit: Circuit,
+  o: { backend: string; shots?: number; seed?: number; p1?: number; p2?: number; readout?: number; exact?: boolean; profiles?: DeviceProfile[]; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+): Promise<BackendSimulation> {
+  return guarded(async () => {
+    const backend = createBackend(o.backend, { p1: o.p1, p2: o.p2, readout: o.readout, profiles: o.profiles });
+    if (o.exact) {
+      if (o.backend !== 'noisy') throw new InvalidInputError('--exact applies to --backend noisy (the exact density-matrix simulation, n <= 10)');
+      if (o.shots !== undefined) throw new InvalidInputError('--exact takes no --shots');
+      const r = exactNoisyDistribution(circuit, { p1: o.p1 ?? 0, p2: o.p2 ?? 0, readout: o.readout ?? 0 }, { signal: o.signal, onProgress: o.onProgress });
+      return { backend: o.backend, probabilities: Array.from(r.probabilities), keptFraction: r.keptFraction, shots: null, keptShots: null, distribution: distributionObject(r.outcomes, circuit.qubits) };
+    }
+    if (o.shots === undefined && !backend.exact) throw new InvalidInputError(`backend ${o.backend} returns shots: give --shots K`);
+    const [out] = await backend.run({ circuits: [circuit], shots: o.shots ?? null, seed: o.seed ?? 0, signal: o.signal, onProgress: o.onProgress });
+    const result: BackendSimulation = { backend: o.backend, probabilities: Array.from(out.probabilities), keptFraction: out.keptFraction, shots: out.shots, keptShots: out.keptShots };
+    if (out.counts) result.counts = out.counts;
+    return result;
+  });
+}
+
+/** Noise flags of the noisy backend, checked in [0, 1] by the registry. */
+export function noiseFlags(flags: Flags): { p1?: number; p2?: number; readout?: number } {
+  return { p1: numberFlag(flags, 'p1'), p2: numberFlag(flags, 'p2'), readout: numberFlag(flags, 'readout') };
+}
+
+const devicesCommand: Command = {
+  path: ['devices'],
+  summary: 'List the device profiles (qubits, gates, fidelities, noise, pricing; sources and dates)',
+  usage: 'devices [--profile FILE] [--json]',
+  options: { json: { type: 'boolean' }, profile: { type: 'string' } },
+  run(flags, _p, io) {
+    const profiles = [...BUILTIN_PROFILES, ...userProfiles(flags)];
+    const rows = profiles.map((p) => ({
+      id: p.id,
+      name: p.name,
+      qubits: p.qubits.value,
+      connectivity: p.connectivity.kind,
+      nativeGates: [...p.nativeGates.oneQubit, p.nativeGates.twoQubit],
+      fidelity: { oneQubit: p.fidelity.oneQubit.value, twoQubit: p.fidelity.twoQubit.value, spam: p.fidelity.spam.value },
+      noise: profileNoise(p),
+      pricing: p.pricing.model,
+      assumptions: profileAssumptions(p),
+      profile: p,
+    }));
+    if (flags.json) printJson(io, { devices: rows, backends: backendNames() });
+    else {
+      for (const r of rows) {
+        io.stdout.write(
+          `${r.id.padEnd(24)} ${String(r.qubits).padStart(3)} qubits  ${r.connectivity.padEnd(10)} ${r.nativeGates.join('/').padEnd(14)} F1 ${r.fidelity.oneQubit} F2 ${r.fidelity.twoQubit} SPAM ${r.fidelity.spam}  ${r.pricing}  (${r.assumptions.length} assumed figures)\n`,
+        );
+      }
+      io.stdout.write(`backends: ${backendNames().join(', ')}\n`);
+    }
+  },
+};
+
+const compileCommand: Command = {
+  path: ['compile'],
+  summary: "Compile a QNN circuit to a device's native gates: counts, two-qubit depth, duration; IonQ JSON export",
+  usage: 'compile --qubits N --layers L --backend NAME [--format ionq-json|json] [--loader tree|diagonal|semi-diagonal] [--input JSON] [--params JSON | --seed S] [--profile FILE]',
+  options: {
+    qubits: { type: 'string' }, layers: { type: 'string' }, backend: { type: 'string' }, format: { type: 'string' }, loader: { type: 'string' },
+    input: { type: 'string' }, params: { type: 'string' }, seed: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' },
+  },
+  async run(flags, _p, io) {
+    const n = numberFlag(flags, 'qubits', { required: true, integer: true })!;
+    const format = choiceFlag(flags, 'format', ['json', 'ionq-json'] as const, 'json');
+    const loaderKind = choiceFlag(flags, 'loader', ['tree', 'diagonal', 'semi-diagonal'] as const, 'tree') as LoaderKind;
+    const profile = findProfile(stringFlag(flags, 'backend', true)!, userProfiles(flags));
+    const out = await guarded(() => {
+      checkQubits(n);
+      const layers = checkLayers(numberFlag(flags, 'layers', { integer: true, required: true }), n);
+      const x = numberArrayFlag(flags, 'input') ?? Array.from({ length: n }, () => 1);
+      const count = butterflyParameterCount(n, layers);
+      let params = numberArrayFlag(flags, 'params');
+      if (!params) {
+        const rng = createRng(numberFlag(flags, 'seed', { integer: true }) ?? 0);
+        params = Array.from({ length: count }, () => rng.uniform(-Math.PI, Math.PI));
+      }
+      const circuit: Circuit = { qubits: n, gates: [...makeLoader(loaderKind, x, n).gates, ...butterflyGates(n, layers, params)] };
+      const compiled = compileCircuit(circuit, profile);
+      if (format === 'ionq-json') return toIonqJson(compiled);
+      const { gates, ...summary } = compiled;
+      return { backend: profile.id, layers, loader: loaderKind, ...summary, gates };
+    });
+    printJson(io, out);
+  },
+};
+
+const estimateCommand: Command = {
+  path: ['estimate'],
+  summary: 'Estimate a layer-wise training: circuits, shots, device time, queue, cost; refuse it over a budget',
+  usage: 'estimate --qubits N --layers L --samples S --epochs E --shots K --backend NAME --method parallel-shift|parameter-shift [--loader tree|diagonal|semi-diagonal] [--budget USD] [--profile FILE] [--json]',
+  options: {
+    qubits: { type: 'string' }, layers: { type: 'string' }, samples: { type: 'string' }, epochs: { type: 'string' }, shots: { type: 'string' },
+    backend: { type: 'string' }, method: { type: 'string' }, loader: { type: 'string' }, budget: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' },
+  },
+  async run(flags, _p, io) {
+    const profiles = [...userProfiles(flags), ...BUILTIN_PROFILES];
+    const method = choiceFlag(flags, 'method', GRADIENT_METHODS, 'parallel-shift');
+    const budget = numberFlag(flags, 'budget', { min: 0 });
+    const estimate = await guarded(() => {
+      const e = estimateTraining(
+        {
+          qubits: numberFlag(flags, 'qubits', { required: true, integer: true })!,
+          layers: numberFlag(flags, 'layers', { required: true, integer: true })!,
+          samples: numberFlag(flags, 'samples', { required: true, integer: true })!,
+          epochs: numberFlag(flags, 'epochs', { required: true, integer: true })!,
+          shots: numberFlag(flags, 'shots', { required: true, integer: true })!,
+          backend: stringFlag(flags, 'backend', true)!,
+          method,
+          loader: choiceFlag(flags, 'loader', ['tree', 'diagonal', 'semi-diagonal'] as const, 'tree'),
+        },
+        profiles,
+      );
+      checkBudget(e, budget);
+      return e;
+    });
+    if (flags.json) printJson(io, { ...estimate, budgetUSD: budget ?? null });
+    else {
+      io.stdout.write(
+        `${estimate.circuits} circuits (${estimate.gradientCircuits} gradient, ${estimate.forwardCircuits} forward), ${estimate.shots} shots\n` +
+          `device ${(estimate.deviceSeconds / 3600).toFixed(2)} h, queue ${(estimate.queueSeconds / 3600).toFixed(2)} h, overhead ${(estimate.overheadSeconds / 60).toFixed(1)} min\n` +
+          `cost ${estimate.costUSD.toFixed(2)} USD${budget !== undefined ? ` (budget ${budget.toFixed(2)} USD)` : ''}\n`,
+      );
+    }
+  },
+};
+
+export const hardwareCommands: Command[] = [devicesCommand, compileCommand, estimateCommand];
+
+/** Progress bar helper for backend runs from other commands. */
+export function backendProgress(io: CommandIO, title: string): (done: number, total: number) => void {
+  const bar = createProgressBar(io.stderr, title);
+  return (done, total) => bar.update(total > 0 ? done / total : 1);
+}
