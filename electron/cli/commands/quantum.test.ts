@@ -23,6 +23,19 @@ describe('qnnlab circuit / simulate / gradient / train', () => {
     expect(JSON.parse(json.stdout).gates[0]).toEqual({ type: 'x', qubit: 0 });
   });
 
+  it('--seed with --params seeds the shots (as --shot-seed does), on every backend path', async () => {
+    const base = ['--qubits', '4', '--layers', '1', '--params', '[0.1, 0.2]', '--input', '[1, 2, 3, 4]', '--shots', '200', '--json'];
+    for (const extra of [[], ['--backend', 'ideal-shots']]) {
+      const counts = async (...seed: string[]) => {
+        const r = await runQnnlab('simulate', ...base, ...extra, ...seed);
+        expect(r.code, r.stderr).toBe(0);
+        return JSON.parse(r.stdout).probabilities;
+      };
+      expect(await counts('--seed', '3')).toEqual(await counts('--shot-seed', '3'));
+      expect(await counts('--seed', '3')).not.toEqual(await counts('--seed', '4'));
+    }
+  });
+
   it('simulates with shots (seeded) and echoes --params', async () => {
     const a = await runQnnlab('simulate', '--qubits', '4', '--layers', '1', '--params', '[0.1, 0.2]', '--input', '[1, 1, 1, 1]', '--shots', '500', '--json');
     const b = await runQnnlab('simulate', '--qubits', '4', '--layers', '1', '--params', '[0.1, 0.2]', '--input', '[1, 1, 1, 1]', '--shots', '500', '--json');

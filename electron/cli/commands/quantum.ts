@@ -53,6 +53,8 @@ interface Model {
   layers: number;
   architecture: Architecture;
   params: number[];
+  /** --seed, when given. */
+  seed: number | undefined;
 }
 
 /** --qubits, --layers, --architecture and --seed | --params, validated. */
@@ -74,7 +76,8 @@ function parseModel(flags: Flags): Model {
   const count = architecture === 'pyramid' ? pyramidParameterCount(n) : butterflyParameterCount(n, layers);
   const seed = numberFlag(flags, 'seed', { integer: true });
   const given = numberArrayFlag(flags, 'params');
-  if ((seed === undefined) === (given === undefined)) throw new UserError('give exactly one of --seed S (parameters drawn uniformly in [-pi, pi)) or --params JSON');
+  // --seed alone draws the parameters (and seeds the shots); with --params it seeds only the shots.
+  if (seed === undefined && given === undefined) throw new UserError('give --seed S (parameters drawn uniformly in [-pi, pi)) or --params JSON');
   let params: number[];
   if (given) {
     try {
@@ -86,7 +89,12 @@ function parseModel(flags: Flags): Model {
     const rng = createRng(seed!);
     params = Array.from({ length: count }, () => rng.uniform(-Math.PI, Math.PI));
   }
-  return { n, layers, architecture, params };
+  return { n, layers, architecture, params, seed };
+}
+
+/** Seed of shot sampling and noise: --shot-seed, else --seed, else 0. */
+function shotSeedOf(flags: Flags, m: Model): number {
+  return numberFlag(flags, 'shot-seed', { integer: true }) ?? m.seed ?? 0;
 }
 
 function parseInput(flags: Flags, n: number, required: boolean): Float64Array | undefined {
@@ -127,13 +135,13 @@ const circuitCommand: Command = {
 const simulateCommand: Command = {
   path: ['simulate'],
   summary: 'Simulate the model on one input: amplitudes (exact), probabilities, kept fraction',
-  usage: 'simulate --qubits N [--layers L] [--architecture butterfly|pyramid] (--seed S | --params JSON) --input JSON [--shots K] [--shot-seed S] [--simulator unary|statevector] [--backend NAME [--p1 A --p2 B --readout R] [--exact]] --json',
+  usage: 'simulate --qubits N [--layers L] [--architecture butterfly|pyramid] (--seed S | --params JSON [--seed S]) --input JSON [--shots K] [--shot-seed S] [--simulator unary|statevector] [--backend NAME [--p1 A --p2 B --readout R] [--exact]] --json',
   options: { ...modelOptions, input: { type: 'string' }, shots: { type: 'string' }, 'shot-seed': { type: 'string' }, simulator: { type: 'string' }, ...backendOptions },
   async run(flags, _p, io) {
     const m = parseModel(flags);
     const x = parseInput(flags, m.n, true)!;
     const shots = numberFlag(flags, 'shots', { integer: true });
-    const shotSeed = numberFlag(flags, 'shot-seed', { integer: true }) ?? 0;
+    const shotSeed = shotSeedOf(flags, m);
     const simulator = choiceFlag(flags, 'simulator', ['unary', 'statevector'] as const, 'unary');
     const backendName = stringFlag(flags, 'backend');
     if (backendName !== undefined) {
@@ -190,7 +198,7 @@ const gradientCommand: Command = {
     if (method === 'parallel-shift' && scope !== 'last-layer') throw new UserError(`--method parallel-shift applies only to --scope last-layer; got --scope ${scope}`);
     const shots = numberFlag(flags, 'shots', { integer: true });
     const g = await guarded(() =>
-      modelGradient({ qubits: m.n, layers: m.layers, params: m.params, inputs: x, weights: Float64Array.from(w), method, scope, shots, seed: numberFlag(flags, 'shot-seed', { integer: true }) ?? 0 }),
+      modelGradient({ qubits: m.n, layers: m.layers, params: m.params, inputs: x, weights: Float64Array.from(w), method, scope, shots, seed: shotSeedOf(flags, m) }),
     );
     const p = forwardBatch(x, m.n, m.layers, m.params);
     const f = p.reduce((s, v, k) => s + v * w[k], 0);
