@@ -3,8 +3,8 @@
 import { parseArgs } from 'node:util';
 
 const modules: Record<string, () => Promise<{ run(): Promise<Record<string, unknown>> }>> = {
-  hardware: () => import('./hardware.ts'),
   quantum: () => import('./quantum.ts'),
+  hardware: () => import('./hardware.ts'),
   datasets: () => import('./datasets.ts'),
   // Needs the built renderer (`npm run build`); `npm run bench` builds first.
   'dataset-list-ui': () => import('../e2e/bench-list.ts'),
@@ -15,7 +15,13 @@ const result: Record<string, unknown> = { node: process.version, date: new Date(
 for (const [name, load] of Object.entries(modules)) {
   if (values.only && values.only !== name) continue;
   process.stderr.write(`bench: ${name}...\n`);
-  Object.assign(result, await (await load()).run());
+  try {
+    Object.assign(result, await (await load()).run());
+  } catch (e) {
+    // One failing module (e.g. no Chromium for the UI benchmark) must not hide the others' figures.
+    process.stderr.write(`bench: ${name} failed: ${(e as Error).message}\n`);
+    result[`${name}_error`] = (e as Error).message;
+  }
 }
 if (!values.json) process.stderr.write('(figures below; pass --json for the bare object)\n');
 process.stdout.write(JSON.stringify(result) + '\n');
