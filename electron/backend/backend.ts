@@ -8,11 +8,14 @@ import { EventBus } from './events.ts';
 import { createHandlers } from './handlers/index.ts';
 import { projectRoot } from './paths.ts';
 import { DatasetService, ensureBundledSamples } from './services/datasets.ts';
+import { DeviceProfileService } from './services/devices.ts';
 
 export interface Backend {
   handlers: Handlers;
   events: EventBus;
   datasets: DatasetService;
+  /** Device profiles: built-ins plus the database's user copies (e.g. to resolve `--backend NAME`). */
+  devices: DeviceProfileService;
   databasePath: string;
   close(): void;
 }
@@ -36,7 +39,7 @@ export function openBackend(options: BackendOptions): Backend {
     const datasets = new DatasetService(db);
     if (options.seedSamples !== false) ensureBundledSamples(datasets, samplesDir);
     const handlers = createHandlers({ db, databasePath: options.databasePath, transport: options.transport, version: options.version, samplesDir, events });
-    return { handlers, events, datasets, databasePath: options.databasePath, close: () => db.close() };
+    return { handlers, events, datasets, devices: new DeviceProfileService(db), databasePath: options.databasePath, close: () => db.close() };
   } catch (e) {
     db.close();
     throw e;

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import type { DatasetDetail, DatasetSummary, ExportedCsv } from './datasets.ts';
 import { datasetIdRequest, importDatasetRequest, renameDatasetRequest } from './datasets.ts';
+import type { DeletedDeviceProfile, DeviceProfileDetail, DeviceProfileSummary, SavedDeviceProfile } from './devices.ts';
+import { deviceIdRequest, saveDeviceProfileRequest } from './devices.ts';
 
 export interface AppInfo {
   version: string;
@@ -24,6 +26,10 @@ export const channels = {
   'datasets.rename': channel<typeof renameDatasetRequest, DatasetSummary>(renameDatasetRequest),
   'datasets.delete': channel<typeof datasetIdRequest, { id: number }>(datasetIdRequest),
   'datasets.exportCsv': channel<typeof datasetIdRequest, ExportedCsv>(datasetIdRequest),
+  'devices.list': channel<z.ZodObject<{}>, DeviceProfileSummary[]>(z.object({})),
+  'devices.get': channel<typeof deviceIdRequest, DeviceProfileDetail>(deviceIdRequest),
+  'devices.save': channel<typeof saveDeviceProfileRequest, SavedDeviceProfile>(saveDeviceProfileRequest),
+  'devices.delete': channel<typeof deviceIdRequest, DeletedDeviceProfile>(deviceIdRequest),
 } as const;
 
 export type Channels = typeof channels;
@@ -36,6 +42,7 @@ export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
 /** Server-to-renderer events (Electron: webContents.send; web host: server-sent events on /api/events). */
 export interface Events {
   'datasets.changed': { reason: 'import' | 'rename' | 'delete' };
+  'devices.changed': { reason: 'save' | 'delete'; id: string };
   'job.progress': { jobId: string; fraction: number; message: string };
 }
 export type EventName = keyof Events;

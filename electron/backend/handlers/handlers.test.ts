@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { CHANNEL_NAMES, type Handlers } from '../../contract/channels.ts';
 import { MAX_IMPORT_BYTES, type DatasetDetail, type DatasetSummary, type ExportedCsv } from '../../contract/datasets.ts';
 import type { Result } from '../../contract/errors.ts';
+import type { DeviceProfileDetail, DeviceProfileSummary, SavedDeviceProfile } from '../../contract/devices.ts';
+import { builtinProfile } from '../../../core/hardware/profile.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { EventBus } from '../events.ts';
 import { dispatch } from '../rpc.ts';
@@ -137,6 +139,63 @@ describe('handlers', () => {
       const s = await ok<DatasetSummary>('datasets.import', { fileName: 'w.csv', content: 'a,lab,c\n1,,x\n2,NA,y\n' });
       expect(s.warnings).toEqual(['Column "lab" is entirely missing (every cell is empty or a missing token); it is kept but ignored.']);
       expect((await ok<DatasetDetail>('datasets.get', { id: s.id })).warnings).toEqual(s.warnings);
+    });
+  });
+
+  describe('devices', () => {
+    const aria = builtinProfile('ionq-aria')!;
+    const rows = () => (db.prepare('SELECT COUNT(*) AS n FROM device_profiles').get() as { n: number }).n;
+
+    it('list, save, get, shadow, delete (restoring the built-in), with change events', async () => {
+      const builtins = await ok<DeviceProfileSummary[]>('devices.list', {});
+      expect(builtins.map((s) => [s.id, s.builtin])).toEqual([['ionq-aria', true], ['ionq-forte', true], ['ionq-forte-enterprise', true]]);
+      expect(await ok('devices.list', undefined)).toEqual(builtins);
+      const copy = { ...structuredClone(aria), qubits: { ...aria.qubits, value: 12 } };
+      const saved = await ok<SavedDeviceProfile>('devices.save', { profile: copy });
+      expect(saved).toMatchObject({ id: 'ionq-aria', qubits: 12, builtin: false, shadowsBuiltin: true, source: 'user', replaced: false });
+      const listed = await ok<DeviceProfileSummary[]>('devices.list', {});
+      expect(listed).toHaveLength(3);
+      expect(listed[0]).toMatchObject({ id: 'ionq-aria', qubits: 12, shadowsBuiltin: true });
+      const detail = await ok<DeviceProfileDetail>('devices.get', { id: 'ionq-aria' });
+      expect(detail.profile).toEqual(copy);
+      expect(JSON.parse(JSON.stringify(detail))).toEqual(detail);
+      expect(await ok('devices.delete', { id: 'ionq-aria' })).toEqual({ id: 'ionq-aria', restoredBuiltin: true });
+      expect(await ok('devices.list', {})).toEqual(builtins);
+      expect(events).toEqual([
+        { event: 'devices.changed', payload: { reason: 'save', id: 'ionq-aria' } },
+        { event: 'devices.changed', payload: { reason: 'delete', id: 'ionq-aria' } },
+      ]);
+    });
+
+    it('malformed requests are VALIDATION errors and write nothing', async () => {
+      const cases: [string, unknown][] = [
+        ['devices.get', {}],
+        ['devices.get', { id: 7 }],
+        ['devices.get', { id: '   ' }],
+        ['devices.delete', { id: '' }],
+        ['devices.delete', null],
+        ['devices.save', {}],
+        ['devices.save', { profile: aria, source: 'builtin' }],
+        ['devices.save', { profile: 'not a profile' }],
+        ['devices.save', { profile: { ...aria, id: 'mine', fidelity: { ...aria.fidelity, twoQubit: { ...aria.fidelity.twoQubit, value: 2 } } } }],
+      ];
+      for (const [channel, request] of cases) {
+        const e = await fail(channel, request);
+        expect(e.code, `${channel} ${JSON.stringify(request)}`).toBe('VALIDATION');
+      }
+      const bad = await fail('devices.save', { profile: { ...aria, id: 'mine', shotRateHz: { ...aria.shotRateHz, value: 0 } } });
+      expect(bad.message).toMatch(/^device profile field "shotRateHz(\.value)?"/);
+      expect((bad.details as { field: string }).field).toMatch(/^shotRateHz(\.value)?$/);
+      expect(rows()).toBe(0);
+      expect(events).toEqual([]);
+    });
+
+    it('built-ins cannot be deleted (CONFLICT); unknown ids are NOT_FOUND', async () => {
+      const e = await fail('devices.delete', { id: 'ionq-aria' });
+      expect(e.code).toBe('CONFLICT');
+      expect(e.message).toMatch(/built-in profiles cannot be deleted; to change it, export it, edit the copy and import it/);
+      expect((await fail('devices.get', { id: 'nope' })).code).toBe('NOT_FOUND');
+      expect((await fail('devices.delete', { id: 'nope' })).code).toBe('NOT_FOUND');
     });
   });
 });

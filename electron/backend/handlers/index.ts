@@ -3,8 +3,10 @@ import type { Handlers } from '../../contract/channels.ts';
 import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events.ts';
 import { DatasetService } from '../services/datasets.ts';
+import { DeviceProfileService } from '../services/devices.ts';
 import { appHandlers } from './app.ts';
 import { datasetHandlers } from './datasets.ts';
+import { deviceHandlers } from './devices.ts';
 
 export interface HandlerContext {
   db: Database;
@@ -19,8 +21,10 @@ export interface HandlerContext {
 
 export function createHandlers(ctx: HandlerContext): Handlers {
   const datasets = new DatasetService(ctx.db);
+  const devices = new DeviceProfileService(ctx.db);
   return {
     ...appHandlers(ctx),
     ...datasetHandlers(datasets, ctx.events),
+    ...deviceHandlers(devices, ctx.events),
   } satisfies Handlers;
 }

@@ -1,17 +1,34 @@
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runQnnlab } from '../test-io.ts';
 import { BUILTIN_PROFILES } from '../../../core/hardware/profile.ts';
 
 describe('qnnlab devices / compile / estimate / simulate --backend', () => {
+  // Keep the user's own database (and its profile copies) out of these tests: point the default at a missing file.
+  let home: string;
+  let savedEnv: string | undefined;
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'qnnlab-hw-'));
+    savedEnv = process.env.QNNLAB_DB;
+    process.env.QNNLAB_DB = join(home, 'none.db');
+  });
+  afterAll(() => {
+    if (savedEnv === undefined) delete process.env.QNNLAB_DB;
+    else process.env.QNNLAB_DB = savedEnv;
+    rmSync(home, { recursive: true, force: true });
+  });
+
   it('lists the device profiles', async () => {
     const r = await runQnnlab('devices', '--json');
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.devices.map((d: { id: string }) => d.id)).toEqual(['ionq-aria', 'ionq-forte', 'ionq-forte-enterprise']);
+    expect(out.devices[0]).toMatchObject({ builtin: true, source: 'builtin', qubits: 25, fidelity: { twoQubit: 0.996 }, pricing: 'per-gate-shot' });
+    expect(out.devices[0].assumedFields).toHaveLength(out.devices[0].assumptions);
     expect(out.backends).toContain('noisy');
+    expect(existsSync(process.env.QNNLAB_DB!)).toBe(false);
   });
 
   it('prints the exact noisy distribution over all 2^n outcomes', async () => {
@@ -71,7 +88,7 @@ describe('qnnlab devices / compile / estimate / simulate --backend', () => {
       writeFileSync(file, JSON.stringify(bad));
       const r = await runQnnlab('compile', '--qubits', '4', '--layers', '1', '--backend', 'my-device', '--profile', file);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/device profile field "duration.twoQubitSeconds.value"/);
+      expect(r.stderr).toMatch(/device profile field "duration\.twoQubitSeconds(\.value)?"/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

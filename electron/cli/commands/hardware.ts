@@ -1,19 +1,21 @@
-// `qnnlab devices | compile | estimate`, and the backend route of `qnnlab simulate --backend NAME`: the
+// `qnnlab compile | estimate` (and `devices`, from ./devices.ts), and the backend route of `qnnlab simulate --backend NAME`: the
 // hardware-backend model on the command line. Thin: parse flags, call core/hardware, print JSON.
-import { readFileSync } from 'node:fs';
 import type { Circuit } from '../../../core/quantum/circuit.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
 import { createRng } from '../../../core/random.ts';
 import { loader as makeLoader, type LoaderKind } from '../../../core/quantum/loaders.ts';
 import { butterflyGates, butterflyParameterCount } from '../../../core/quantum/butterfly.ts';
 import { checkLayers, checkQubits } from '../../../core/quantum/validate.ts';
-import { BUILTIN_PROFILES, parseProfileJson, profileAssumptions, profileNoise, type DeviceProfile } from '../../../core/hardware/profile.ts';
+import { BUILTIN_PROFILES, type DeviceProfile } from '../../../core/hardware/profile.ts';
 import { compileCircuit, toIonqJson } from '../../../core/hardware/compile.ts';
 import { checkBudget, estimateTraining, GRADIENT_METHODS } from '../../../core/hardware/estimate.ts';
-import { backendNames, createBackend } from '../../../core/hardware/registry.ts';
+import { createBackend } from '../../../core/hardware/registry.ts';
 import { distributionObject, exactNoisyDistribution } from '../../../core/hardware/density-matrix.ts';
 import { choiceFlag, numberArrayFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type Flags } from '../command.ts';
 import { createProgressBar } from '../progress.ts';
+import { backendProfiles, deviceCommands, deviceProfileOptions } from './devices.ts';
+
+export { backendProfiles, deviceProfileOptions } from './devices.ts';
 
 async function guarded<T>(fn: () => T | Promise<T>): Promise<T> {
   try {
@@ -21,23 +23,6 @@ async function guarded<T>(fn: () => T | Promise<T>): Promise<T> {
   } catch (e) {
     if (e instanceof InvalidInputError) throw new UserError(e.message);
     throw e;
-  }
-}
-
-/** --profile FILE: a user device profile (validated; the message names the wrong field). */
-function userProfiles(flags: Flags): DeviceProfile[] {
-  const file = stringFlag(flags, 'profile');
-  if (!file) return [];
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UserError(`cannot read --profile ${file}: ${(e as Error).message}`);
-  }
-  try {
-    return [parseProfileJson(text)];
-  } catch (e) {
-    throw new UserError(`${file}: ${(e as Error).message}`);
   }
 }
 
@@ -87,50 +72,20 @@ export function noiseFlags(flags: Flags): { p1?: number; p2?: number; readout?: 
   return { p1: numberFlag(flags, 'p1'), p2: numberFlag(flags, 'p2'), readout: numberFlag(flags, 'readout') };
 }
 
-const devicesCommand: Command = {
-  path: ['devices'],
-  summary: 'List the device profiles (qubits, gates, fidelities, noise, pricing; sources and dates)',
-  usage: 'devices [--profile FILE] [--json]',
-  options: { json: { type: 'boolean' }, profile: { type: 'string' } },
-  run(flags, _p, io) {
-    const profiles = [...BUILTIN_PROFILES, ...userProfiles(flags)];
-    const rows = profiles.map((p) => ({
-      id: p.id,
-      name: p.name,
-      qubits: p.qubits.value,
-      connectivity: p.connectivity.kind,
-      nativeGates: [...p.nativeGates.oneQubit, p.nativeGates.twoQubit],
-      fidelity: { oneQubit: p.fidelity.oneQubit.value, twoQubit: p.fidelity.twoQubit.value, spam: p.fidelity.spam.value },
-      noise: profileNoise(p),
-      pricing: p.pricing.model,
-      assumptions: profileAssumptions(p),
-      profile: p,
-    }));
-    if (flags.json) printJson(io, { devices: rows, backends: backendNames() });
-    else {
-      for (const r of rows) {
-        io.stdout.write(
-          `${r.id.padEnd(24)} ${String(r.qubits).padStart(3)} qubits  ${r.connectivity.padEnd(10)} ${r.nativeGates.join('/').padEnd(14)} F1 ${r.fidelity.oneQubit} F2 ${r.fidelity.twoQubit} SPAM ${r.fidelity.spam}  ${r.pricing}  (${r.assumptions.length} assumed figures)\n`,
-        );
-      }
-      io.stdout.write(`backends: ${backendNames().join(', ')}\n`);
-    }
-  },
-};
-
 const compileCommand: Command = {
   path: ['compile'],
   summary: "Compile a QNN circuit to a device's native gates: counts, two-qubit depth, duration; IonQ JSON export",
-  usage: 'compile --qubits N --layers L --backend NAME [--format ionq-json|json] [--loader tree|diagonal|semi-diagonal] [--input JSON] [--params JSON | --seed S] [--profile FILE]',
+  usage: 'compile --qubits N --layers L --backend NAME [--format ionq-json|json] [--loader tree|diagonal|semi-diagonal] [--input JSON] [--params JSON | --seed S] [--profile FILE] [--db PATH]',
   options: {
     qubits: { type: 'string' }, layers: { type: 'string' }, backend: { type: 'string' }, format: { type: 'string' }, loader: { type: 'string' },
-    input: { type: 'string' }, params: { type: 'string' }, seed: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' },
+    input: { type: 'string' }, params: { type: 'string' }, seed: { type: 'string' }, ...deviceProfileOptions, json: { type: 'boolean' },
   },
   async run(flags, _p, io) {
     const n = numberFlag(flags, 'qubits', { required: true, integer: true })!;
     const format = choiceFlag(flags, 'format', ['json', 'ionq-json'] as const, 'json');
     const loaderKind = choiceFlag(flags, 'loader', ['tree', 'diagonal', 'semi-diagonal'] as const, 'tree') as LoaderKind;
-    const profile = findProfile(stringFlag(flags, 'backend', true)!, userProfiles(flags));
+    const backend = stringFlag(flags, 'backend', true)!;
+    const profile = findProfile(backend, await backendProfiles(flags, backend));
     const out = await guarded(() => {
       checkQubits(n);
       const layers = checkLayers(numberFlag(flags, 'layers', { integer: true, required: true }), n);
@@ -154,13 +109,13 @@ const compileCommand: Command = {
 const estimateCommand: Command = {
   path: ['estimate'],
   summary: 'Estimate a layer-wise training: circuits, shots, device time, queue, cost; refuse it over a budget',
-  usage: 'estimate --qubits N --layers L --samples S --epochs E --shots K --backend NAME --method parallel-shift|parameter-shift [--loader tree|diagonal|semi-diagonal] [--budget USD] [--profile FILE] [--json]',
+  usage: 'estimate --qubits N --layers L --samples S --epochs E --shots K --backend NAME --method parallel-shift|parameter-shift [--loader tree|diagonal|semi-diagonal] [--budget USD] [--profile FILE] [--db PATH] [--json]',
   options: {
     qubits: { type: 'string' }, layers: { type: 'string' }, samples: { type: 'string' }, epochs: { type: 'string' }, shots: { type: 'string' },
-    backend: { type: 'string' }, method: { type: 'string' }, loader: { type: 'string' }, budget: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' },
+    backend: { type: 'string' }, method: { type: 'string' }, loader: { type: 'string' }, budget: { type: 'string' }, ...deviceProfileOptions, json: { type: 'boolean' },
   },
   async run(flags, _p, io) {
-    const profiles = [...userProfiles(flags), ...BUILTIN_PROFILES];
+    const profiles = [...(await backendProfiles(flags, stringFlag(flags, 'backend'))), ...BUILTIN_PROFILES];
     const method = choiceFlag(flags, 'method', GRADIENT_METHODS, 'parallel-shift');
     const budget = numberFlag(flags, 'budget', { min: 0 });
     const estimate = await guarded(() => {
@@ -191,7 +146,7 @@ const estimateCommand: Command = {
   },
 };
 
-export const hardwareCommands: Command[] = [devicesCommand, compileCommand, estimateCommand];
+export const hardwareCommands: Command[] = [...deviceCommands, compileCommand, estimateCommand];
 
 /** Progress bar helper for backend runs from other commands. */
 export function backendProgress(io: CommandIO, title: string): (done: number, total: number) => void {

@@ -1,0 +1,205 @@
+// Device profiles over the experiment database. The built-ins come from resources/devices (core/hardware/profile.ts)
+// and are never written to the database; the `device_profiles` table holds the user's copies, one row per profile
+// id (column `name`), `builtin` always 0. A copy whose id is a built-in's shadows the built-in; deleting the copy
+// brings the built-in back. Every save is validated first (validateProfile names the wrong field) and written in
+// one transaction; nothing is written when validation fails. Synchronous: better-sqlite3.
+import {
+  BUILTIN_PROFILES,
+  ProfileValidationError,
+  builtinProfile,
+  profileAssumptions,
+  profileNoise,
+  validateProfile,
+  type DeviceProfile,
+} from '../../../core/hardware/profile.ts';
+import type {
+  DeletedDeviceProfile,
+  DeviceProfileDetail,
+  DeviceProfileSource,
+  DeviceProfileSummary,
+  SavedDeviceProfile,
+  SaveDeviceProfileRequest,
+} from '../../contract/devices.ts';
+import { AppError } from '../../contract/errors.ts';
+import type { Database } from '../db/database.ts';
+
+interface ProfileRow {
+  name: string;
+  profile: string;
+  source: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A stored user copy, parsed: either a valid profile or the reason it is not one. */
+type StoredCopy = { row: ProfileRow; profile: DeviceProfile; problem?: undefined } | { row: ProfileRow; profile?: undefined; problem: string };
+
+const ROW_COLUMNS = 'name, profile, source, created_at, updated_at';
+
+export class DeviceProfileService {
+  constructor(readonly db: Database, private readonly now: () => Date = () => new Date()) {}
+
+  /** Built-ins in their bundled order (each replaced by its user copy, if any), then the other user copies by id. */
+  list(): DeviceProfileSummary[] {
+    const copies = new Map(this.copies().map((c) => [c.row.name, c]));
+    const out: DeviceProfileSummary[] = [];
+    for (const b of BUILTIN_PROFILES) {
+      const copy = copies.get(b.id);
+      out.push(copy ? copySummary(copy) : profileSummary(b, { source: 'builtin', updatedAt: null }));
+      copies.delete(b.id);
+    }
+    for (const copy of copies.values()) out.push(copySummary(copy));
+    return out;
+  }
+
+  get(id: string): DeviceProfileDetail {
+    const copy = this.copy(id);
+    if (copy) {
+      if (copy.problem !== undefined) throw storedInvalid(id, copy.problem);
+      return profileDetail(copy.profile, { source: sourceOf(copy.row), updatedAt: copy.row.updated_at });
+    }
+    const b = builtinProfile(id);
+    if (!b) throw this.notFound(id);
+    return profileDetail(b, { source: 'builtin', updatedAt: null });
+  }
+
+  /** The profile a backend of this id uses: the user copy if there is one, else the built-in. */
+  resolve(id: string): DeviceProfile {
+    return this.get(id).profile;
+  }
+
+  /**
+   * The valid user copies, to pass to createBackend / estimateTraining as `profiles`. A stored copy that no longer
+   * validates is left out, except that asking for it by `backend` name is refused (rather than silently falling
+   * back to a built-in of the same id).
+   */
+  userProfiles(backend?: string): DeviceProfile[] {
+    const out: DeviceProfile[] = [];
+    for (const c of this.copies()) {
+      if (c.problem !== undefined) {
+        if (c.row.name === backend) throw storedInvalid(c.row.name, c.problem);
+        continue;
+      }
+      out.push(c.profile);
+    }
+    return out;
+  }
+
+  /** Validates, then inserts or replaces the user copy with the profile's id, in one transaction. */
+  save(request: { profile: unknown; source?: SaveDeviceProfileRequest['source'] }): SavedDeviceProfile {
+    let profile: DeviceProfile;
+    try {
+      profile = validateProfile(request.profile);
+    } catch (e) {
+      if (e instanceof ProfileValidationError) throw new AppError('VALIDATION', e.message, { field: e.field, issues: e.issues });
+      throw e;
+    }
+    const source = request.source ?? 'user';
+    const at = this.now().toISOString();
+    const replaced = this.db
+      .transaction(() => {
+        const existing = this.db.prepare('SELECT 1 FROM device_profiles WHERE name = ?').get(profile.id) !== undefined;
+        this.db
+          .prepare(
+            `INSERT INTO device_profiles (name, profile, source, builtin, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)
+             ON CONFLICT(name) DO UPDATE SET profile = excluded.profile, source = excluded.source, updated_at = excluded.updated_at`,
+          )
+          .run(profile.id, JSON.stringify(profile), source, at, at);
+        return existing;
+      })
+      .immediate();
+    const summary = profileSummary(profile, { source, updatedAt: at });
+    return { ...summary, replaced };
+  }
+
+  /** Deletes a user copy. Built-ins cannot be deleted (CONFLICT); deleting a copy of one restores the built-in. */
+  delete(id: string): DeletedDeviceProfile {
+    const info = this.db.prepare('DELETE FROM device_profiles WHERE name = ?').run(id);
+    const restoredBuiltin = builtinProfile(id) !== undefined;
+    if (info.changes === 0) {
+      if (restoredBuiltin) {
+        throw new AppError(
+          'CONFLICT',
+          `"${id}" is a built-in profile: built-in profiles cannot be deleted; to change it, export it, edit the copy and import it (the copy then shadows the built-in).`,
+        );
+      }
+      throw this.notFound(id);
+    }
+    return { id, restoredBuiltin };
+  }
+
+  private copies(): StoredCopy[] {
+    const rows = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM device_profiles ORDER BY name`).all() as ProfileRow[];
+    return rows.map(parseRow);
+  }
+
+  private copy(id: string): StoredCopy | undefined {
+    const row = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM device_profiles WHERE name = ?`).get(id) as ProfileRow | undefined;
+    return row && parseRow(row);
+  }
+
+  private notFound(id: string): AppError {
+    return new AppError('NOT_FOUND', `Device profile "${id}" does not exist; known profiles: ${this.list().map((s) => s.id).join(', ')}.`);
+  }
+}
+
+function parseRow(row: ProfileRow): StoredCopy {
+  try {
+    return { row, profile: validateProfile(JSON.parse(row.profile)) };
+  } catch (e) {
+    return { row, problem: (e as Error).message };
+  }
+}
+
+function sourceOf(row: ProfileRow): DeviceProfileSource {
+  return row.source === 'imported' ? 'imported' : 'user';
+}
+
+function storedInvalid(id: string, problem: string): AppError {
+  return new AppError(
+    'VALIDATION',
+    `The stored device profile "${id}" no longer validates (${problem}); delete it or import a corrected copy.`,
+  );
+}
+
+function copySummary(copy: StoredCopy): DeviceProfileSummary {
+  const meta = { source: sourceOf(copy.row), updatedAt: copy.row.updated_at };
+  if (copy.problem === undefined) return profileSummary(copy.profile, meta);
+  const id = copy.row.name;
+  return {
+    id,
+    name: id,
+    qubits: 0,
+    connectivity: '',
+    nativeGates: [],
+    builtin: false,
+    shadowsBuiltin: builtinProfile(id) !== undefined,
+    source: meta.source,
+    updatedAt: meta.updatedAt,
+    assumptions: 0,
+    problem: copy.problem,
+  };
+}
+
+/** The summary of a profile; pure (the CLI also uses it for a `--profile FILE`). */
+export function profileSummary(p: DeviceProfile, meta: { source: DeviceProfileSource; updatedAt: string | null }): DeviceProfileSummary {
+  const isBuiltin = meta.source === 'builtin';
+  return {
+    id: p.id,
+    name: p.name,
+    qubits: p.qubits.value,
+    connectivity: p.connectivity.kind,
+    nativeGates: [...p.nativeGates.oneQubit, p.nativeGates.twoQubit],
+    builtin: isBuiltin,
+    shadowsBuiltin: !isBuiltin && builtinProfile(p.id) !== undefined,
+    source: meta.source,
+    updatedAt: meta.updatedAt,
+    assumptions: profileAssumptions(p).length,
+  };
+}
+
+/** The detail of a profile: summary, full profile, implied noise and assumed fields. Pure. */
+export function profileDetail(p: DeviceProfile, meta: { source: DeviceProfileSource; updatedAt: string | null }): DeviceProfileDetail {
+  const { p1, p2, readout } = profileNoise(p);
+  return { ...profileSummary(p, meta), profile: p, noise: { p1, p2, readout }, assumedFields: profileAssumptions(p) };
+}
