@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkBudget, estimateTraining, type TrainingPlan } from './estimate.ts';
-import { BUILTIN_PROFILES, parseProfileJson, profileAssumptions, profileNoise, validateProfile } from './profile.ts';
+import { BUILTIN_PROFILES, parseProfileJson, ProfileValidationError, profileAssumptions, profileNoise, validateProfile } from './profile.ts';
 
 const plan: TrainingPlan = { qubits: 16, layers: 4, samples: 10, epochs: 2, shots: 100, method: 'parallel-shift', backend: 'ionq-aria' };
 
@@ -27,10 +27,38 @@ describe('training estimate', () => {
     const perCircuit = Math.max(1, 100 * (0.00022 * l1.gateCounts.oneQubit + 0.00098 * l1.gateCounts.twoQubit));
     expect(l1.costUSD).toBeCloseTo((l1.gradientCircuits + l1.forwardCircuits) * perCircuit, 8);
     expect(estimateTraining({ ...plan, backend: 'noisy' }).costUSD).toBe(0);
+    // The planning model: 1 forward circuit per sample per epoch, one job per layer-epoch.
+    expect(e.forwardCircuitsPerSampleEpoch).toBe(1);
+    expect(e.jobsPerLayerEpoch).toBe(1);
+    expect(e.jobs).toBe(4 * 2);
+    expect(e.perLayer.every((l) => l.phase === 'layer')).toBe(true);
+  });
+  it("follows the trainer's schedule when given a batch size (checked by hand)", () => {
+    // 10 samples in batches of 4: 3 steps per epoch; 4 layers x 2 epochs.
+    const par = estimateTraining({ ...plan, batchSize: 4 });
+    expect(par.forwardCircuitsPerSampleEpoch).toBe(0);
+    expect(par.gradientCircuits).toBe(4 * 10 * 2 * 4);
+    expect(par.circuits).toBe(par.gradientCircuits);
+    expect(par.jobsPerLayerEpoch).toBe(3);
+    expect(par.jobs).toBe(3 * 2 * 4);
+    expect(par.queueSeconds).toBe(24 * 3600);
+    const ps = estimateTraining({ ...plan, batchSize: 4, method: 'parameter-shift' });
+    expect(ps.gradientCircuitsPerSampleStep).toBe(32);
+    expect(ps.forwardCircuits).toBe(10 * 2 * 4);
+    expect(ps.jobs).toBe(2 * 3 * 2 * 4);
+    // A fine-tune adds a phase over all L layers by the per-parameter rule: 4 (n/2) L gradient circuits per sample per step.
+    const ft = estimateTraining({ ...plan, batchSize: 4, fineTuneEpochs: 3 });
+    const last = ft.perLayer.at(-1)!;
+    expect(last).toMatchObject({ phase: 'fine-tune', layer: 4, gradientCircuits: 3 * 10 * 4 * 8 * 4, forwardCircuits: 3 * 10 });
+    expect(ft.jobs).toBe(par.jobs + 3 * 3 * 2);
+    expect(ft.costUSD).toBeGreaterThan(par.costUSD);
+    expect(() => estimateTraining({ ...plan, batchSize: 0 })).toThrow(/batchSize/);
   });
   it('refuses a run over budget, unknown backends and circuits too large', () => {
     const e = estimateTraining(plan);
-    expect(() => checkBudget(e, 10)).toThrow(/exceeds the budget of 10.00 USD/);
+    expect(() => checkBudget(e, 10)).toThrow(
+      /^the estimated cost \d+\.\d\d USD exceeds the budget of 10\.00 USD; nothing was submitted\. Lower --shots or --epochs, use --method parallel-shift, or raise --budget\.$/,
+    );
     expect(() => checkBudget(e, e.costUSD + 1)).not.toThrow();
     expect(() => estimateTraining({ ...plan, backend: 'nope' })).toThrow(/unknown backend "nope"; known: ideal, ideal-shots, noisy, ionq-aria/);
     expect(() => estimateTraining({ ...plan, qubits: 32, layers: 2 })).toThrow(/needs 32 qubits; IonQ Aria has 25/);
@@ -51,10 +79,33 @@ describe('device profiles', () => {
   it('names the wrong field of a profile that does not validate', () => {
     const bad = structuredClone(BUILTIN_PROFILES[0]) as Record<string, any>;
     bad.fidelity.twoQubit.value = 1.3;
-    expect(() => validateProfile(bad)).toThrow(/device profile field "fidelity.twoQubit.value"/);
+    expect(() => validateProfile(bad)).toThrow(/^device profile field "fidelity.twoQubit" must be <= 1; got 1.3$/);
+    try {
+      validateProfile(bad);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ProfileValidationError);
+      expect((e as ProfileValidationError).field).toBe('fidelity.twoQubit');
+      expect((e as ProfileValidationError).path).toBe('fidelity.twoQubit.value');
+    }
     const bad2 = structuredClone(BUILTIN_PROFILES[0]) as Record<string, any>;
     delete bad2.pricing.minimumPerCircuitUSD;
-    expect(() => validateProfile(bad2)).toThrow(/"pricing.minimumPerCircuitUSD"/);
+    expect(() => validateProfile(bad2)).toThrow(/^device profile field "pricing.minimumPerCircuitUSD" is missing \(expected an object\)$/);
+    const cases: [(p: Record<string, any>) => void, RegExp][] = [
+      [(p) => (p.duration.twoQubitSeconds.value = -1), /^device profile field "duration.twoQubitSeconds" must be >= 0; got -1$/],
+      [(p) => (p.shotRateHz.value = 0), /^device profile field "shotRateHz" must be > 0; got 0$/],
+      [(p) => (p.qubits.value = 2.5), /^device profile field "qubits" must be an integer; got 2.5$/],
+      [(p) => (p.fidelity.spam.value = 'high'), /^device profile field "fidelity.spam" must be a number; got "high"$/],
+      [(p) => (p.nativeGates.twoQubit = 'cx'), /^device profile field "nativeGates.twoQubit" must be one of "ms", "zz"; got "cx"$/],
+      [(p) => (p.qubits.date = 'May 2025'), /^device profile field "qubits.date" must be a date YYYY-MM-DD; got "May 2025"$/],
+      [(p) => (p.connectivity.kind = 'ring'), /^device profile field "connectivity.kind" must be one of "all-to-all", "linear", "edges"; got "ring"$/],
+      [(p) => (p.connectivity = { kind: 'edges', edges: [[0, 99]], source: 's', date: '2026-01-01' }), /^device profile field "connectivity.edges" must join two different qubits below 25; got edge \[0, 99\]$/],
+      [(p) => { p.fidelity.oneQubit.value = 2; p.fidelity.spam.value = -1; }, /^device profile field "fidelity.oneQubit" must be <= 1; got 2 \(and 1 more: fidelity.spam\)$/],
+    ];
+    for (const [edit, message] of cases) {
+      const p = structuredClone(BUILTIN_PROFILES[0]) as Record<string, any>;
+      edit(p);
+      expect(() => validateProfile(p)).toThrow(message);
+    }
     expect(() => parseProfileJson('{not json')).toThrow(/not valid JSON/);
   });
 });

@@ -1,10 +1,28 @@
 // The estimator for a planned layer-wise training (METHOD.md sections 5-7): distinct circuits (gradient and
 // forward separately), shots, device seconds, queue and overhead, cost; and the budget cap.
 //
-// Model: layers l = 1..L are trained one after the other, E epochs each over S samples. Per sample and epoch
-// the trainer evaluates one forward circuit (the outputs p the loss needs) and the gradient circuits of the
-// trained (last) layer: 4 with the parallel shift, 4 (n/2) with the per-parameter shift rule. Each layer-epoch is
-// submitted as one job (one queue wait, one job overhead). The circuits of layer l are the loader plus l layers.
+// What it counts, so every figure can be checked by hand (n qubits, L layers, S samples, E epochs per layer,
+// K shots per circuit, B the batch size when given, F fine-tune epochs):
+// - Layers l = 1..L are trained one after the other, E epochs each; every epoch sees each of the S samples once.
+// - Gradient circuits per sample per step (gradientCircuitsPerSampleStep): 4 with the parallel shift (all
+//   last-layer angles shifted together by +-pi/4, +-pi/2), 4 (n/2) with the per-parameter shift rule (4 per
+//   parameter of the trained layer). Per layer: gradientCircuits = E x S x that number.
+// - Forward circuits per sample per epoch (forwardCircuitsPerSampleEpoch): 1 (the outputs p the loss needs), so
+//   forwardCircuits = E x S per layer. Exception, when `batchSize` is given (the trainer's own schedule): 0 with
+//   the parallel shift, whose trainer reads the unshifted p off the +-pi/2 circuits (METHOD.md section 5).
+// - Circuits of layer l are the loader plus l butterfly layers (compiled to the device's native gates for time
+//   and cost); every circuit runs K shots: shots = circuits x K.
+// - Jobs: one per layer-epoch (jobsPerLayerEpoch = 1) in the planning model; with `batchSize` given, one per
+//   round of circuits of each step, as the trainer submits them: ceil(S / B) steps per epoch, 1 round per step
+//   with the parallel shift, 2 with the per-parameter rule (forward, then the shifted circuits). Every job
+//   costs one mean queue wait and one job overhead: queueSeconds = jobs x mean wait, overheadSeconds = jobs x overhead.
+// - Optional fine-tune (fineTuneEpochs F > 0): all (n/2) L angles by the per-parameter rule, E replaced by F:
+//   gradient 4 (n/2) L per sample per step, 1 forward per sample per epoch, circuits of L layers; reported as
+//   a last perLayer entry with phase 'fine-tune'.
+// - Device seconds per circuit = K x (1 / shot rate + compiled circuit duration); cost per circuit =
+//   max(minimum per circuit, K x (1q gate-shot price x 1q gates + 2q gate-shot price x 2q gates)) for per-gate-shot
+//   pricing, max(minimum, K x per-shot price) for per-shot pricing. Simulators (ideal, ideal-shots, noisy): no
+//   time, no cost.
 import type { Circuit } from '../quantum/circuit.ts';
 import { InvalidInputError } from '../errors.ts';
 import { loader as makeLoader, type LoaderKind } from '../quantum/loaders.ts';
@@ -28,9 +46,15 @@ export interface TrainingPlan {
   loader?: LoaderKind;
   /** A profile to use instead of looking `backend` up (e.g. a user copy from the database). */
   profile?: DeviceProfile;
+  /** The trainer's mini-batch size: when given, jobs and forward circuits follow the trainer's schedule (see above). */
+  batchSize?: number;
+  /** Epochs of a final all-layer fine-tune by the per-parameter rule (default 0). */
+  fineTuneEpochs?: number;
 }
 
 export interface LayerEstimate {
+  phase: 'layer' | 'fine-tune';
+  /** The layer trained (phase 'layer'), or L (the fine-tune trains all L layers). */
   layer: number;
   gradientCircuits: number;
   forwardCircuits: number;
@@ -45,8 +69,12 @@ export interface TrainingEstimate {
   circuits: number;
   gradientCircuits: number;
   forwardCircuits: number;
-  /** Gradient circuits per sample per step (4 for the parallel shift, 2n for the per-parameter rule). */
+  /** Gradient circuits per sample per step of a layer phase (4 for the parallel shift, 4 (n/2) = 2n for the per-parameter rule). */
   gradientCircuitsPerSampleStep: number;
+  /** Forward circuits per sample per epoch of a layer phase (1; 0 for the parallel shift on the trainer's schedule). */
+  forwardCircuitsPerSampleEpoch: number;
+  /** Jobs per layer-epoch (1 in the planning model; steps x rounds per step on the trainer's schedule). */
+  jobsPerLayerEpoch: number;
   jobs: number;
   shots: number;
   deviceSeconds: number;
@@ -62,7 +90,10 @@ export interface TrainingEstimate {
 
 export class BudgetExceededError extends InvalidInputError {
   constructor(readonly estimateUSD: number, readonly budgetUSD: number) {
-    super(`the estimated cost ${estimateUSD.toFixed(2)} USD exceeds the budget of ${budgetUSD.toFixed(2)} USD; nothing was submitted`);
+    super(
+      `the estimated cost ${estimateUSD.toFixed(2)} USD exceeds the budget of ${budgetUSD.toFixed(2)} USD; nothing was submitted. ` +
+        'Lower --shots or --epochs, use --method parallel-shift, or raise --budget.',
+    );
     this.name = 'BudgetExceededError';
   }
 }
@@ -89,19 +120,30 @@ export function estimateTraining(plan: TrainingPlan, profiles: readonly DevicePr
   if (!profile && !SIMULATORS.includes(plan.backend)) {
     throw new InvalidInputError(`unknown backend "${plan.backend}"; known: ${[...SIMULATORS, ...profiles.map((p) => p.id)].join(', ')}`);
   }
+  const B = plan.batchSize === undefined ? undefined : Math.min(S, checkPositiveInteger(plan.batchSize, 'batchSize'));
+  const F = plan.fineTuneEpochs === undefined ? 0 : checkPositiveInteger(plan.fineTuneEpochs, 'fineTuneEpochs', 100_000, 0);
+  const trainerSchedule = B !== undefined;
   const perStep = plan.method === 'parallel-shift' ? 4 : 4 * (n / 2);
+  const forwardPerEpoch = trainerSchedule && plan.method === 'parallel-shift' ? 0 : 1;
+  const stepsPerEpoch = trainerSchedule ? Math.ceil(S / B) : 1;
+  const jobsPerLayerEpoch = trainerSchedule ? stepsPerEpoch * (plan.method === 'parallel-shift' ? 1 : 2) : 1;
+  const phases: { phase: 'layer' | 'fine-tune'; layer: number; epochs: number; gradientPerStep: number; forwardPerEpoch: number; jobsPerEpoch: number }[] = [];
+  for (let l = 1; l <= L; l++) phases.push({ phase: 'layer', layer: l, epochs: E, gradientPerStep: perStep, forwardPerEpoch, jobsPerEpoch: jobsPerLayerEpoch });
+  if (F > 0) phases.push({ phase: 'fine-tune', layer: L, epochs: F, gradientPerStep: 4 * (n / 2) * L, forwardPerEpoch: 1, jobsPerEpoch: trainerSchedule ? 2 * stepsPerEpoch : 1 });
   const perLayer: LayerEstimate[] = [];
   let deviceSeconds = 0;
   let cost = 0;
-  for (let l = 1; l <= L; l++) {
-    const gradientCircuits = E * S * perStep;
-    const forwardCircuits = E * S;
+  let jobs = 0;
+  for (const ph of phases) {
+    const gradientCircuits = ph.epochs * S * ph.gradientPerStep;
+    const forwardCircuits = ph.epochs * S * ph.forwardPerEpoch;
     const circuits = gradientCircuits + forwardCircuits;
+    jobs += ph.epochs * ph.jobsPerEpoch;
     let counts: GateCounts = { gpi: 0, gpi2: 0, ms: 0, zz: 0, oneQubit: 0, twoQubit: 0, total: 0 };
     let circuitSeconds = 0;
     let layerCost = 0;
     if (profile) {
-      const compiled = compileCircuit(representativeCircuit(n, l, plan.loader ?? 'tree'), profile);
+      const compiled = compileCircuit(representativeCircuit(n, ph.layer, plan.loader ?? 'tree'), profile);
       counts = compiled.counts;
       circuitSeconds = K * (1 / profile.shotRateHz.value + compiled.durationSeconds);
       const pr = profile.pricing;
@@ -113,12 +155,11 @@ export function estimateTraining(plan: TrainingPlan, profiles: readonly DevicePr
       deviceSeconds += circuits * circuitSeconds;
       cost += layerCost;
     }
-    perLayer.push({ layer: l, gradientCircuits, forwardCircuits, gateCounts: counts, circuitSeconds, costUSD: layerCost });
+    perLayer.push({ phase: ph.phase, layer: ph.layer, gradientCircuits, forwardCircuits, gateCounts: counts, circuitSeconds, costUSD: layerCost });
   }
   const gradientCircuits = perLayer.reduce((s, x) => s + x.gradientCircuits, 0);
   const forwardCircuits = perLayer.reduce((s, x) => s + x.forwardCircuits, 0);
   const circuits = gradientCircuits + forwardCircuits;
-  const jobs = L * E;
   const queueSeconds = profile ? jobs * profile.queue.meanWaitSeconds.value : 0;
   const overheadSeconds = profile ? jobs * profile.jobOverheadSeconds.value : 0;
   return {
@@ -128,6 +169,8 @@ export function estimateTraining(plan: TrainingPlan, profiles: readonly DevicePr
     gradientCircuits,
     forwardCircuits,
     gradientCircuitsPerSampleStep: perStep,
+    forwardCircuitsPerSampleEpoch: forwardPerEpoch,
+    jobsPerLayerEpoch,
     jobs,
     shots: circuits * K,
     deviceSeconds,

@@ -17,6 +17,12 @@ export interface JobEvent {
   message?: string;
 }
 
+/**
+ * Waits `ms` wall milliseconds, rejecting with AbortError as soon as `signal` fires. Injectable (JobSpec.sleep,
+ * BackendOptions.sleep) so that tests run the lifecycle deterministically, without real timers.
+ */
+export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
+
 export interface JobSpec<T> {
   id: string;
   backend: string;
@@ -25,28 +31,45 @@ export interface JobSpec<T> {
   /** Emulated queue wait and run time, in device seconds. */
   queueSeconds: number;
   runSeconds: number;
-  /** Wall milliseconds per device second (default 1e-4 s/s: an hour of queue is 0.36 s); capped by maxDelayMs. */
+  /** Wall milliseconds per device millisecond (default 1e-4: an hour of queue is 0.36 s); 0 for none; capped by maxDelayMs. */
   latencyScale?: number;
   maxDelayMs?: number;
   signal?: AbortSignal;
   onStatus?: (event: JobEvent) => void;
-  /** The computation itself, run when the job starts running. */
-  execute: () => T | Promise<T>;
+  /** Default: a setTimeout-based wait. */
+  sleep?: Sleep;
+  /** Wall clock for the events' atMs (default Date.now). */
+  now?: () => number;
+  /**
+   * The computation itself, run when the job starts running. `signal` fires when the job is cancelled (by
+   * cancel() or by the outer signal): the work should check it between chunks and stop with AbortError.
+   */
+  execute: (signal: AbortSignal) => T | Promise<T>;
 }
 
 export interface Job<T> {
   readonly id: string;
   readonly status: JobStatus;
+  /** Every status change, in order: queued, running (when it got that far), then one terminal status. */
   readonly events: readonly JobEvent[];
+  /** Resolves with the work's value on completion; rejects with AbortError when cancelled, with the work's error when failed. */
   readonly result: Promise<T>;
+  /** Cancels a queued or running job; a no-op once the job has completed, failed or been cancelled. */
   cancel(): void;
 }
 
 export const DEFAULT_LATENCY_SCALE = 1e-4;
 export const DEFAULT_MAX_DELAY_MS = 1500;
 
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
+const TERMINAL: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+
+export function isTerminal(status: JobStatus): boolean {
+  return TERMINAL.includes(status);
+}
+
+/** The default Sleep: setTimeout, cleared on abort. */
+export const timerSleep: Sleep = (ms, signal) =>
+  new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new AbortError());
     if (ms <= 0) return resolve();
     const onAbort = () => {
@@ -59,19 +82,21 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
-}
 
 /** Submits a job; its `result` settles when it completes (resolves) or fails / is cancelled (rejects). */
 export function submitJob<T>(spec: JobSpec<T>): Job<T> {
   const controller = new AbortController();
-  const start = Date.now();
+  const now = spec.now ?? Date.now;
+  const sleep = spec.sleep ?? timerSleep;
+  const start = now();
   const scale = spec.latencyScale ?? DEFAULT_LATENCY_SCALE;
   const maxMs = spec.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
+  const wallMs = (deviceSeconds: number) => Math.min(maxMs, deviceSeconds * 1000 * scale);
   const events: JobEvent[] = [];
   let status: JobStatus = 'queued';
   const emit = (s: JobStatus, message?: string) => {
     status = s;
-    const ev: JobEvent = { jobId: spec.id, status: s, atMs: Date.now() - start, queueSeconds: spec.queueSeconds, runSeconds: spec.runSeconds };
+    const ev: JobEvent = { jobId: spec.id, status: s, atMs: now() - start, queueSeconds: spec.queueSeconds, runSeconds: spec.runSeconds };
     if (message) ev.message = message;
     events.push(ev);
     spec.onStatus?.(ev);
@@ -82,10 +107,11 @@ export function submitJob<T>(spec: JobSpec<T>): Job<T> {
   emit('queued');
   const result = (async () => {
     try {
-      await delay(Math.min(maxMs, spec.queueSeconds * 1000 * scale), controller.signal);
+      await sleep(wallMs(spec.queueSeconds), controller.signal);
+      if (controller.signal.aborted) throw new AbortError();
       emit('running');
-      const value = await spec.execute();
-      await delay(Math.min(maxMs, spec.runSeconds * 1000 * scale), controller.signal);
+      const value = await spec.execute(controller.signal);
+      await sleep(wallMs(spec.runSeconds), controller.signal);
       if (controller.signal.aborted) throw new AbortError();
       emit('completed');
       return value;
@@ -94,7 +120,7 @@ export function submitJob<T>(spec: JobSpec<T>): Job<T> {
         emit('cancelled');
         throw e instanceof AbortError ? e : new AbortError();
       }
-      emit('failed', (e as Error).message);
+      emit('failed', e instanceof Error ? e.message : String(e));
       throw e;
     } finally {
       spec.signal?.removeEventListener('abort', onOuterAbort);
@@ -107,7 +133,9 @@ export function submitJob<T>(spec: JobSpec<T>): Job<T> {
     },
     events,
     result,
-    cancel: () => controller.abort(),
+    cancel: () => {
+      if (!isTerminal(status)) controller.abort();
+    },
   };
 }
 

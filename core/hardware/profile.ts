@@ -46,11 +46,71 @@ export const deviceProfileSchema = z.object({
 
 export type DeviceProfile = z.infer<typeof deviceProfileSchema>;
 
-/** Thrown for a profile that does not validate; `field` is the dotted path of the first offending field. */
+/**
+ * Thrown for a profile that does not validate. The message reads `device profile field "fidelity.twoQubit" must
+ * be <= 1; got 1.3`: `field` is the dotted path of the first offending field, without the `.value` of a
+ * {value, source, date} figure (`path` keeps it); `issues` lists every problem found.
+ */
 export class ProfileValidationError extends InvalidInputError {
-  constructor(readonly field: string, detail: string, readonly issues: { field: string; message: string }[]) {
-    super(`device profile field "${field}": ${detail}`);
+  constructor(
+    readonly field: string,
+    detail: string,
+    readonly issues: { field: string; path: string; message: string }[],
+    readonly path: string = field,
+  ) {
+    super(`device profile field "${field}" ${detail}`);
     this.name = 'ProfileValidationError';
+  }
+}
+
+/** The user-facing name of a field: the dotted path, without the `.value` of a sourced figure. */
+function fieldName(path: readonly PropertyKey[]): string {
+  const parts = path.map(String);
+  if (parts.length > 1 && parts.at(-1) === 'value') parts.pop();
+  return parts.join('.') || '(root)';
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = data;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'number') return String(v);
+  const text = JSON.stringify(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** One zod issue as `must be <= 1; got 1.3` (the rule, then the offending value). */
+function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
+  const value = valueAt(data, issue.path);
+  const got = `; got ${show(value)}`;
+  switch (issue.code) {
+    case 'too_big':
+      if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') return `must be ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}${got}`;
+      return `must have at most ${String(issue.maximum)} ${issue.origin === 'string' ? 'characters' : 'items'}${got}`;
+    case 'too_small':
+      if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') return `must be ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}${got}`;
+      return `must have at least ${String(issue.minimum)} ${issue.origin === 'string' ? 'characters' : 'items'}${got}`;
+    case 'invalid_type': {
+      const expected = issue.expected === 'int' ? 'an integer' : /^[aeiou]/.test(issue.expected) ? `an ${issue.expected}` : `a ${issue.expected}`;
+      if (value === undefined) return `is missing (expected ${expected})`;
+      return `must be ${expected}${got}`;
+    }
+    case 'invalid_value':
+      return `must be ${issue.values.length === 1 ? show(issue.values[0]) : `one of ${issue.values.map(show).join(', ')}`}${got}`;
+    case 'invalid_union': {
+      const options = (issue as { options?: unknown[] }).options;
+      if (Array.isArray(options) && options.length > 0) return `must be one of ${options.map(show).join(', ')}${got}`;
+      return `${issue.message}${got}`;
+    }
+    default:
+      return `${issue.message}${got}`;
   }
 }
 
@@ -58,16 +118,17 @@ export class ProfileValidationError extends InvalidInputError {
 export function validateProfile(data: unknown): DeviceProfile {
   const parsed = deviceProfileSchema.safeParse(data);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ field: i.path.map(String).join('.') || '(root)', message: i.message }));
+    const issues = parsed.error.issues.map((i) => ({ field: fieldName(i.path), path: i.path.map(String).join('.') || '(root)', message: describeIssue(i, data) }));
     const first = issues[0];
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more: ${issues.slice(1, 4).map((i) => i.field).join(', ')})` : '';
-    throw new ProfileValidationError(first.field, first.message + more, issues);
+    throw new ProfileValidationError(first.field, first.message + more, issues, first.path);
   }
   const p = parsed.data;
   if (p.connectivity.kind === 'edges') {
     for (const [a, b] of p.connectivity.edges) {
       if (a >= p.qubits.value || b >= p.qubits.value || a === b) {
-        throw new ProfileValidationError('connectivity.edges', `edge [${a}, ${b}] must join two different qubits below ${p.qubits.value}`, []);
+        const message = `must join two different qubits below ${p.qubits.value}; got edge [${a}, ${b}]`;
+        throw new ProfileValidationError('connectivity.edges', message, [{ field: 'connectivity.edges', path: 'connectivity.edges', message }]);
       }
     }
   }

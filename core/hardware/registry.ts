@@ -11,7 +11,7 @@ import { resolveNoise, type NoiseModel } from './noise.ts';
 import { TrajectorySampler } from './trajectory.ts';
 import { BUILTIN_PROFILES, profileNoise, type DeviceProfile } from './profile.ts';
 import { checkFits, compileCircuit, targetOf } from './compile.ts';
-import { sampleQueueSeconds, submitJob, type JobEvent } from './jobs.ts';
+import { sampleQueueSeconds, submitJob, type JobEvent, type Sleep } from './jobs.ts';
 
 export interface BackendOptions {
   /** Noise of the `noisy` backend. */
@@ -24,6 +24,10 @@ export interface BackendOptions {
   latencyScale?: number;
   /** Device backends: receives every job status change. */
   onJobStatus?: (event: JobEvent) => void;
+  /** Device backends: the wait used for emulated latency (tests inject a fake; default setTimeout). */
+  sleep?: Sleep;
+  /** Device backends: the wall clock of job events (default Date.now). */
+  now?: () => number;
 }
 
 export interface BackendEntry {
@@ -95,25 +99,45 @@ function idealShots(circuit: Circuit, shots: number, seed: number, counts: boole
   return out;
 }
 
-async function eachCircuit(request: BackendRunRequest, f: (c: Circuit, seed: number) => CircuitOutcome): Promise<CircuitOutcome[]> {
+/** Wall milliseconds of work between two yields to the host's event loop (so timers, aborts and progress get through). */
+const YIELD_EVERY_MS = 15;
+
+function macrotask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * Runs `f` over the request's circuits in order, checking `signal` (default: the request's) before each one and
+ * yielding to the event loop every few milliseconds of work, so that a cancellation from a timer or a UI event
+ * stops the work between circuits (the trajectory sampler also checks it every 1024 shots within a circuit).
+ */
+async function eachCircuit(
+  request: BackendRunRequest,
+  f: (c: Circuit, seed: number, signal: AbortSignal | undefined) => CircuitOutcome,
+  signal: AbortSignal | undefined = request.signal,
+): Promise<CircuitOutcome[]> {
   const out: CircuitOutcome[] = [];
   const total = request.circuits.length;
+  let last = Date.now();
   for (let k = 0; k < total; k++) {
-    throwIfAborted(request.signal);
-    out.push(f(request.circuits[k], deriveSeed(request.seed, k)));
+    throwIfAborted(signal);
+    out.push(f(request.circuits[k], deriveSeed(request.seed, k), signal));
     request.onProgress?.(k + 1, total);
-    // Yield to the event loop between circuits so cancellation and progress get through.
-    if (total > 1) await Promise.resolve();
+    if (k + 1 < total && Date.now() - last >= YIELD_EVERY_MS) {
+      await macrotask();
+      last = Date.now();
+    }
   }
+  throwIfAborted(signal);
   return out;
 }
 
-function noisyOutcome(circuit: Circuit, noise: NoiseModel, request: BackendRunRequest, seed: number): CircuitOutcome {
+function noisyOutcome(circuit: Circuit, noise: NoiseModel, request: BackendRunRequest, seed: number, signal: AbortSignal | undefined): CircuitOutcome {
   if (request.shots === null) {
-    const r = exactNoisyDistribution(circuit, noise, { signal: request.signal });
+    const r = exactNoisyDistribution(circuit, noise, { signal });
     return { probabilities: r.probabilities, keptFraction: r.keptFraction, shots: null, keptShots: null };
   }
-  const res = new TrajectorySampler(circuit, noise).sample(request.shots, createRng(seed), { signal: request.signal, counts: wantCounts(request, circuit) });
+  const res = new TrajectorySampler(circuit, noise).sample(request.shots, createRng(seed), { signal, counts: wantCounts(request, circuit) });
   const out: CircuitOutcome = { probabilities: res.probabilities, keptFraction: res.keptFraction, shots: res.shots, keptShots: res.keptShots };
   if (res.counts) out.counts = res.counts;
   return out;
@@ -175,7 +199,7 @@ registerBackend({
       exactMaxQubits: MAX_DENSITY_QUBITS,
       async run(request) {
         checkRequest(request, backend);
-        return eachCircuit(request, (c, seed) => noisyOutcome(c, model, request, seed));
+        return eachCircuit(request, (c, seed, signal) => noisyOutcome(c, model, request, seed, signal));
       },
     };
     return backend;
@@ -212,7 +236,10 @@ export function deviceBackend(profile: DeviceProfile, options: BackendOptions = 
         latencyScale: options.latencyScale,
         signal: request.signal,
         onStatus: options.onJobStatus,
-        execute: () => eachCircuit(request, (c, seed) => noisyOutcome(c, noise, request, seed)),
+        sleep: options.sleep,
+        now: options.now,
+        // The job's own signal: fires on job.cancel() as well as on the request's signal.
+        execute: (jobSignal) => eachCircuit(request, (c, seed, signal) => noisyOutcome(c, noise, request, seed, signal), jobSignal),
       });
       return job.result;
     },

@@ -112,6 +112,8 @@ export interface TrainResult {
   circuitsPerSamplePerStep: { layer: number; fineTune: number | null };
   /** Exact loss of the final parameters on the whole training set. */
   finalLoss: number;
+  /** Mean kept fraction over every step of the run (1 on exact and noiseless paths): a health metric. */
+  keptFraction: number;
   options: ResolvedOptions;
 }
 
@@ -163,7 +165,12 @@ export function resolveOptions(o: LayerwiseOptions): ResolvedOptions {
   }
   if (backend) {
     if (backend.maxQubits < n) throw new InvalidInputError(`backend ${backend.name} has ${backend.maxQubits} qubits; the model needs ${n}`);
-    if (!backend.exact && shots === null) throw new InvalidInputError(`backend ${backend.name} needs a number of shots`);
+    if (shots === null) {
+      if (!backend.exact) throw new InvalidInputError(`backend ${backend.name} returns shots: give a number of shots`);
+      if (backend.exactMaxQubits !== undefined && n > backend.exactMaxQubits) {
+        throw new InvalidInputError(`backend ${backend.name} gives exact results up to ${backend.exactMaxQubits} qubits; the model has ${n}: give a number of shots`);
+      }
+    }
   }
   const positive = (v: number | undefined, fallback: number, name: string) => {
     const x = v ?? fallback;
@@ -399,6 +406,8 @@ export async function trainLayerwise(options: LayerwiseOptions): Promise<TrainRe
       fineTune: r.fineTuneEpochs > 0 ? stepCircuitsPerSample(r.fineTuneMethod, butterflyParameterCount(n, r.layers)) : null,
     },
     finalLoss,
+    // Every epoch has the same number of steps, so the mean of the epochs' means is the mean over steps.
+    keptFraction: history.length ? history.reduce((t, h) => t + h.keptFraction, 0) / history.length : 1,
     options: r,
   };
 }

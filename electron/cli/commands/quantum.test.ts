@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { runQnnlab } from '../test-io.ts';
 import { parseQasm } from '../../../core/quantum/qasm.ts';
 import { runStandardCircuit, unaryAmplitudes } from '../../../core/quantum/statevector.ts';
+import { estimateLine, trainProgressLabel } from './quantum.ts';
 
 describe('qnnlab circuit / simulate / gradient / train', () => {
   it('exports OpenQASM whose amplitudes match `simulate`', async () => {
@@ -74,6 +75,83 @@ describe('qnnlab circuit / simulate / gradient / train', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('train --backend', () => {
+    const small = ['--qubits', '4', '--layers', '2', '--epochs', '2', '--samples', '8', '--batch', '4', '--seed', '1', '--json'];
+
+    it('ideal through the registry gives the exact path\'s parameters', async () => {
+      const exact = await runQnnlab('train', ...small);
+      const ideal = await runQnnlab('train', ...small, '--backend', 'ideal');
+      expect(ideal.code, ideal.stderr).toBe(0);
+      const a = JSON.parse(exact.stdout);
+      const b = JSON.parse(ideal.stdout);
+      expect(a.backend).toBeNull();
+      expect(b).toMatchObject({ backend: 'ideal', estimate: null, keptFraction: 1, circuits: a.circuits });
+      b.parameters.forEach((t: number, q: number) => expect(Math.abs(t - a.parameters[q])).toBeLessThan(1e-9));
+    });
+
+    it('noisy with shots reports a kept fraction below 1', async () => {
+      const r = await runQnnlab('train', ...small, '--backend', 'noisy', '--p2', '0.03', '--readout', '0.02', '--shots', '300');
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out.backend).toBe('noisy');
+      expect(out.estimate).toBeNull();
+      expect(out.keptFraction).toBeGreaterThan(0.7);
+      expect(out.keptFraction).toBeLessThan(1);
+      expect(out.circuits).toBe(4 * 8 * 2 * 2);
+      expect(out.history.every((h: { keptFraction: number }) => h.keptFraction < 1)).toBe(true);
+    });
+
+    it('a device run prints its estimate first, then trains through jobs', async () => {
+      const r = await runQnnlab('train', ...small, '--backend', 'ionq-aria', '--shots', '100', '--latency-scale', '0');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/^estimate for ionq-aria: 128 circuits \(128 gradient, 0 forward\), 12800 shots, device \d+\.\d\d h \+ queue 8\.00 h over 8 jobs, cost \d+\.\d\d USD\n/);
+      const out = JSON.parse(r.stdout);
+      expect(out.backend).toBe('ionq-aria');
+      // The estimate counts exactly what the trainer ran (4 circuits per sample per step, one job per step).
+      expect(out.estimate.circuits).toBe(out.circuits);
+      expect(out.estimate.jobs).toBe(2 * 2 * 2);
+      expect(out.estimate.costUSD).toBeGreaterThanOrEqual(128); // Aria: at least 1 USD per circuit
+      expect(out.keptFraction).toBeGreaterThan(0.7);
+      expect(out.keptFraction).toBeLessThan(1);
+    });
+
+    it('refuses a device run over budget before anything runs', async () => {
+      const r = await runQnnlab('train', ...small, '--backend', 'ionq-aria', '--shots', '100', '--budget', '10');
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^estimate for ionq-aria: 128 circuits/);
+      expect(r.stderr).toMatch(/exceeds the budget of 10\.00 USD; nothing was submitted\. Lower --shots or --epochs, use --method parallel-shift, or raise --budget\./);
+      const ok = await runQnnlab('train', ...small, '--backend', 'ionq-aria', '--shots', '100', '--budget', '1000', '--latency-scale', '0');
+      expect(ok.code, ok.stderr).toBe(0);
+    });
+
+    it.each([
+      [['--backend', 'ionq-aria'], /--backend ionq-aria needs --shots K \(a device backend measures shots\), e\.g\. --shots 1000/],
+      [['--backend', 'ideal-shots'], /--backend ideal-shots needs --shots K \(ideal-shots returns shot estimates\)/],
+      [['--backend', 'nope'], /unknown backend "nope"; known backends: ideal, ideal-shots, noisy, ionq-aria/],
+      [['--backend', 'ionq-aria', '--p2', '0.1', '--shots', '10'], /--p1, --p2 and --readout set the noise of --backend noisy/],
+      [['--backend', 'noisy', '--p2', '1.5'], /p2 must be a probability in \[0, 1\]; got 1.5/],
+      [['--budget', '5'], /--budget and --latency-scale apply to a device backend/],
+      [['--backend', 'ionq-aria', '--shots', '10', '--method', 'adjoint'], /adjoint is exact and simulator-only/],
+      [['--backend', 'ionq-aria', '--shots', '10', '--budget=-1'], /--budget must be at least 0/],
+    ])('refuses %j', async (extra, message) => {
+      const r = await runQnnlab('train', ...small, ...extra);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+    });
+
+    it('labels progress with layer, epoch, loss, circuits and kept fraction; prints a one-line estimate', () => {
+      expect(trainProgressLabel({ phase: 'layer', layer: 2, epoch: 3, step: 1, stepsPerEpoch: 4, loss: 0.01234, circuits: 640, keptFraction: 0.9731, fraction: 0.5 })).toBe(
+        'layer 2 epoch 3 step 1/4 loss 1.234e-2 circuits 640 kept 97.3%',
+      );
+      expect(trainProgressLabel({ phase: 'fine-tune', layer: 3, epoch: 1, step: 2, stepsPerEpoch: 2, loss: 1, circuits: 10, keptFraction: 1, fraction: 1 })).toMatch(/^fine-tune epoch 1/);
+      const line = estimateLine({ backend: 'ionq-aria', circuits: 10, gradientCircuits: 8, forwardCircuits: 2, shots: 1000, deviceSeconds: 7200, queueSeconds: 3600, jobs: 1, costUSD: 12.345 } as never);
+      expect(line).toBe('estimate for ionq-aria: 10 circuits (8 gradient, 2 forward), 1000 shots, device 2.00 h + queue 1.00 h over 1 jobs, cost 12.35 USD');
+      expect(line).not.toMatch(/\n/);
+    });
   });
 
   it.each([

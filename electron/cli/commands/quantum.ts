@@ -15,7 +15,10 @@ import { GRADIENT_METHODS, GRADIENT_SCOPES } from '../../../core/gradients/circu
 import { modelGradient } from '../../../core/gradients/gradient.ts';
 import { mseLoss } from '../../../core/train/losses.ts';
 import { OPTIMISERS } from '../../../core/train/optimisers.ts';
-import { trainLayerwise, type TrainCheckpoint } from '../../../core/train/layerwise.ts';
+import { resolveOptions, trainLayerwise, type LayerwiseOptions, type TrainCheckpoint, type TrainProgress } from '../../../core/train/layerwise.ts';
+import type { Backend } from '../../../core/hardware/backend.ts';
+import { createBackend } from '../../../core/hardware/registry.ts';
+import { checkBudget, estimateTraining, type TrainingEstimate } from '../../../core/hardware/estimate.ts';
 import { orthogonalMapTask } from '../../../core/train/tasks.ts';
 import { choiceFlag, numberArrayFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type Flags } from '../command.ts';
 import { noiseFlags, simulateOnBackend } from './hardware.ts';
@@ -208,15 +211,35 @@ const gradientCommand: Command = {
   },
 };
 
+/** The progress bar's label: phase, epoch, step, loss, circuits so far and the step's kept fraction. */
+export function trainProgressLabel(p: TrainProgress): string {
+  const phase = p.phase === 'layer' ? `layer ${p.layer}` : 'fine-tune';
+  return `${phase} epoch ${p.epoch} step ${p.step}/${p.stepsPerEpoch} loss ${p.loss.toExponential(3)} circuits ${p.circuits} kept ${(100 * p.keptFraction).toFixed(1)}%`;
+}
+
+/** The one-line estimate printed (to stderr) before a device run. */
+export function estimateLine(e: TrainingEstimate): string {
+  const hours = (s: number) => `${(s / 3600).toFixed(2)} h`;
+  return (
+    `estimate for ${e.backend}: ${e.circuits} circuits (${e.gradientCircuits} gradient, ${e.forwardCircuits} forward), ${e.shots} shots, ` +
+    `device ${hours(e.deviceSeconds)} + queue ${hours(e.queueSeconds)} over ${e.jobs} jobs, cost ${e.costUSD.toFixed(2)} USD`
+  );
+}
+
 const trainCommand: Command = {
   path: ['train'],
-  summary: 'Train a butterfly QNN layer-wise on a toy task: learn a random target orthogonal map',
+  summary: 'Train a butterfly QNN layer-wise on a toy task (learn a random target orthogonal map), exactly or through a backend',
   usage:
-    'train --qubits N --layers L [--target-layers T] [--samples 256] [--epochs 10] [--batch 32] [--lr 0.05] [--optimiser adam|sgd] [--method parallel-shift|parameter-shift|adjoint] [--fine-tune-epochs 0] [--shots K] [--seed 0] [--checkpoint FILE] [--resume FILE] [--json]',
+    'train --qubits N --layers L [--target-layers T] [--samples 256] [--epochs 10] [--batch 32] [--lr 0.05] [--optimiser adam|sgd] [--method parallel-shift|parameter-shift|adjoint] [--fine-tune-epochs 0] [--shots K] [--seed 0] ' +
+    '[--backend ideal|ideal-shots|noisy|DEVICE [--p1 A --p2 B --readout R] [--budget USD] [--latency-scale X]] [--checkpoint FILE] [--resume FILE] [--json]\n' +
+    '  --backend routes every circuit through a registered backend; ideal-shots and device backends need --shots (noisy too beyond 10 qubits).\n' +
+    '  On a device, the estimate (circuits, shots, device time, cost) is printed to stderr first; with --budget the run is refused (exit 2) when it costs more.\n' +
+    '  --latency-scale: wall ms per emulated device ms of queue and run time (default 1e-4; 0 for none).',
   options: {
     qubits: { type: 'string' }, layers: { type: 'string' }, 'target-layers': { type: 'string' }, samples: { type: 'string' }, epochs: { type: 'string' },
     batch: { type: 'string' }, lr: { type: 'string' }, optimiser: { type: 'string' }, method: { type: 'string' }, 'fine-tune-epochs': { type: 'string' },
     shots: { type: 'string' }, seed: { type: 'string' }, checkpoint: { type: 'string' }, resume: { type: 'string' }, json: { type: 'boolean' },
+    backend: { type: 'string' }, p1: { type: 'string' }, p2: { type: 'string' }, readout: { type: 'string' }, budget: { type: 'string' }, 'latency-scale': { type: 'string' },
   },
   async run(flags, _p, io: CommandIO) {
     const n = numberFlag(flags, 'qubits', { required: true, integer: true })!;
@@ -228,8 +251,32 @@ const trainCommand: Command = {
     const targetLayers = numberFlag(flags, 'target-layers', { integer: true }) ?? layers;
     const samples = numberFlag(flags, 'samples', { integer: true, min: 1, max: 1_000_000 }) ?? 256;
     const seed = numberFlag(flags, 'seed', { integer: true }) ?? 0;
+    const shots = numberFlag(flags, 'shots', { integer: true });
     const checkpointPath = stringFlag(flags, 'checkpoint');
     const resumePath = stringFlag(flags, 'resume');
+
+    // The backend, when asked for: its noise flags, shots and budget are checked before anything runs.
+    const backendName = stringFlag(flags, 'backend');
+    const noise = noiseFlags(flags);
+    const budget = numberFlag(flags, 'budget', { min: 0 });
+    const latencyScale = numberFlag(flags, 'latency-scale', { min: 0 });
+    const noiseGiven = Object.values(noise).some((v) => v !== undefined);
+    if (noiseGiven && backendName !== 'noisy') throw new UserError('--p1, --p2 and --readout set the noise of --backend noisy (a device backend takes its noise from its profile)');
+    if (backendName === undefined && (budget !== undefined || latencyScale !== undefined)) throw new UserError('--budget and --latency-scale apply to a device backend: give --backend NAME');
+    let backend: Backend | undefined;
+    if (backendName !== undefined) {
+      backend = await guarded(() => createBackend(backendName, { ...noise, latencyScale }));
+      const needsShots = !backend.exact || (backend.exactMaxQubits !== undefined && n > backend.exactMaxQubits);
+      if (shots === undefined && needsShots) {
+        const why = backend.device
+          ? 'a device backend measures shots'
+          : backend.exact
+            ? `exact results on ${backendName} take at most ${backend.exactMaxQubits} qubits`
+            : `${backendName} returns shot estimates`;
+        throw new UserError(`--backend ${backendName} needs --shots K (${why}), e.g. --shots 1000`);
+      }
+    }
+
     let resumeFrom: TrainCheckpoint | undefined;
     if (resumePath) {
       try {
@@ -243,42 +290,68 @@ const trainCommand: Command = {
     const bar = createProgressBar(io.stderr, 'train');
     const all = Int32Array.from({ length: samples }, (_, k) => k);
     const initialLoss = loss.evaluate(forwardBatch(task.inputs, n, layers, new Float64Array(butterflyParameterCount(n, layers))), all, n, new Float64Array(0)).value;
-    let result;
-    try {
-      result = await guarded(() =>
-        trainLayerwise({
-          qubits: n, layers, inputs: task.inputs, loss, seed,
-          epochsPerLayer: numberFlag(flags, 'epochs', { integer: true }),
-          batchSize: numberFlag(flags, 'batch', { integer: true }),
-          learningRate: numberFlag(flags, 'lr'),
-          optimiser: choiceFlag(flags, 'optimiser', OPTIMISERS, 'adam'),
-          method: choiceFlag(flags, 'method', GRADIENT_METHODS, 'parallel-shift'),
-          fineTuneEpochs: numberFlag(flags, 'fine-tune-epochs', { integer: true }),
-          shots: numberFlag(flags, 'shots', { integer: true }),
-          signal: io.signal,
-          resumeFrom,
-          onProgress: (p) => bar.update(p.fraction, `${p.phase === 'layer' ? `layer ${p.layer}` : 'fine-tune'} epoch ${p.epoch} loss ${p.loss.toExponential(3)} circuits ${p.circuits}`),
-          onCheckpoint: checkpointPath ? (c) => writeFileSync(checkpointPath, JSON.stringify(c)) : undefined,
+    const options: LayerwiseOptions = {
+      qubits: n, layers, inputs: task.inputs, loss, seed,
+      epochsPerLayer: numberFlag(flags, 'epochs', { integer: true }),
+      batchSize: numberFlag(flags, 'batch', { integer: true }),
+      learningRate: numberFlag(flags, 'lr'),
+      optimiser: choiceFlag(flags, 'optimiser', OPTIMISERS, 'adam'),
+      method: choiceFlag(flags, 'method', GRADIENT_METHODS, 'parallel-shift'),
+      fineTuneEpochs: numberFlag(flags, 'fine-tune-epochs', { integer: true }),
+      shots,
+      backend,
+      signal: io.signal,
+      resumeFrom,
+      onProgress: (p) => bar.update(p.fraction, trainProgressLabel(p)),
+      onCheckpoint: checkpointPath ? (c) => writeFileSync(checkpointPath, JSON.stringify(c)) : undefined,
+    };
+    // Every option validated once (e.g. adjoint with a backend) before anything is estimated or submitted.
+    const resolved = await guarded(() => resolveOptions(options));
+
+    let estimate: TrainingEstimate | null = null;
+    if (backend?.device) {
+      const method = resolved.method;
+      if (method === 'adjoint') throw new UserError('--method adjoint is simulator-only'); // refused by resolveOptions already
+      estimate = await guarded(() =>
+        estimateTraining({
+          qubits: n, layers, samples, epochs: resolved.epochsPerLayer, shots: resolved.shots!, method, backend: backendName!,
+          batchSize: resolved.batchSize, fineTuneEpochs: resolved.fineTuneEpochs,
         }),
       );
+      io.stderr.write(`${estimateLine(estimate)}${resumeFrom ? ' (whole run; resuming skips what the checkpoint has done)' : ''}\n`);
+      const e = estimate;
+      await guarded(() => checkBudget(e, budget));
+    }
+
+    let result;
+    try {
+      result = await guarded(() => trainLayerwise(options));
     } catch (e) {
-      if (e instanceof AbortError) throw new UserError(`cancelled${checkpointPath ? `; resume with --resume ${checkpointPath}` : ''}`, 130);
+      if (e instanceof AbortError) throw new UserError(`cancelled${backend?.device ? ' (the job in flight was cancelled)' : ''}${checkpointPath ? `; resume with --resume ${checkpointPath}` : ''}`, 130);
       throw e;
     } finally {
       bar.done();
     }
     const summary = {
       task: { kind: 'orthogonal-map', qubits: n, targetLayers, samples, seed },
+      backend: backendName ?? null,
       options: result.options,
+      estimate,
       initialLoss,
       finalLoss: result.finalLoss,
+      keptFraction: result.keptFraction,
       parameters: result.params,
       circuits: result.circuits,
       circuitsPerSamplePerStep: result.circuitsPerSamplePerStep,
       history: result.history,
     };
     if (flags.json) printJson(io, summary);
-    else io.stdout.write(`loss ${initialLoss.toExponential(4)} -> ${result.finalLoss.toExponential(4)} after ${result.history.length} epochs, ${result.circuits} circuit evaluations (${result.circuitsPerSamplePerStep.layer} per sample per step)\n`);
+    else {
+      io.stdout.write(
+        `loss ${initialLoss.toExponential(4)} -> ${result.finalLoss.toExponential(4)} after ${result.history.length} epochs, ${result.circuits} circuit evaluations (${result.circuitsPerSamplePerStep.layer} per sample per step)` +
+          `${backendName ? ` on ${backendName}, mean kept fraction ${result.keptFraction.toFixed(4)}` : ''}\n`,
+      );
+    }
   },
 };
 
