@@ -10,13 +10,15 @@ describe('training estimate', () => {
       const a = estimateTraining({ ...plan, qubits: n, layers: 2, backend: 'ideal' });
       const b = estimateTraining({ ...plan, qubits: n, layers: 2, backend: 'ideal', method: 'parameter-shift' });
       expect(b.gradientCircuits / a.gradientCircuits).toBe(n / 2);
-      expect(b.forwardCircuits).toBe(a.forwardCircuits);
+      // Forward circuits: 1 per sample per epoch for the per-parameter rule, none for the parallel shift.
+      expect(a.forwardCircuits).toBe(0);
+      expect(b.forwardCircuits).toBe(10 * 2 * 2);
     }
   });
   it('counts circuits, shots, time and cost of a device run', () => {
     const e = estimateTraining(plan);
     expect(e.gradientCircuits).toBe(4 * 10 * 2 * 4);
-    expect(e.forwardCircuits).toBe(10 * 2 * 4);
+    expect(e.forwardCircuits).toBe(0);
     expect(e.circuits).toBe(e.gradientCircuits + e.forwardCircuits);
     expect(e.shots).toBe(e.circuits * 100);
     expect(e.deviceSeconds).toBeGreaterThan(0);
@@ -27,8 +29,9 @@ describe('training estimate', () => {
     const perCircuit = Math.max(1, 100 * (0.00022 * l1.gateCounts.oneQubit + 0.00098 * l1.gateCounts.twoQubit));
     expect(l1.costUSD).toBeCloseTo((l1.gradientCircuits + l1.forwardCircuits) * perCircuit, 8);
     expect(estimateTraining({ ...plan, backend: 'noisy' }).costUSD).toBe(0);
-    // The planning model: 1 forward circuit per sample per epoch, one job per layer-epoch.
-    expect(e.forwardCircuitsPerSampleEpoch).toBe(1);
+    // The trainer's schedule with its default batch (32 > 10 samples): one step, so one job, per layer-epoch; the
+    // parallel shift needs no forward circuit.
+    expect(e.forwardCircuitsPerSampleEpoch).toBe(0);
     expect(e.jobsPerLayerEpoch).toBe(1);
     expect(e.jobs).toBe(4 * 2);
     expect(e.perLayer.every((l) => l.phase === 'layer')).toBe(true);

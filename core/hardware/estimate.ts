@@ -7,14 +7,15 @@
 // - Gradient circuits per sample per step (gradientCircuitsPerSampleStep): 4 with the parallel shift (all
 //   last-layer angles shifted together by +-pi/4, +-pi/2), 4 (n/2) with the per-parameter shift rule (4 per
 //   parameter of the trained layer). Per layer: gradientCircuits = E x S x that number.
-// - Forward circuits per sample per epoch (forwardCircuitsPerSampleEpoch): 1 (the outputs p the loss needs), so
-//   forwardCircuits = E x S per layer. Exception, when `batchSize` is given (the trainer's own schedule): 0 with
-//   the parallel shift, whose trainer reads the unshifted p off the +-pi/2 circuits (METHOD.md section 5).
+// - The schedule is the trainer's own (core/train/layerwise.ts), so an estimate counts what a run will submit:
+//   mini-batches of B samples (default the trainer's DEFAULT_BATCH_SIZE), ceil(S / B) steps per epoch.
+// - Forward circuits per sample per epoch (forwardCircuitsPerSampleEpoch): 1 with the per-parameter rule (the
+//   outputs p the loss needs), 0 with the parallel shift, whose trainer reads the unshifted p off the +-pi/2
+//   circuits (METHOD.md section 5). forwardCircuits = E x S x that number per layer.
 // - Circuits of layer l are the loader plus l butterfly layers (compiled to the device's native gates for time
 //   and cost); every circuit runs K shots: shots = circuits x K.
-// - Jobs: one per layer-epoch (jobsPerLayerEpoch = 1) in the planning model; with `batchSize` given, one per
-//   round of circuits of each step, as the trainer submits them: ceil(S / B) steps per epoch, 1 round per step
-//   with the parallel shift, 2 with the per-parameter rule (forward, then the shifted circuits). Every job
+// - Jobs: one per round of circuits of each step, as the trainer submits them: 1 round per step with the
+//   parallel shift, 2 with the per-parameter rule (forward, then the shifted circuits). Every job
 //   costs one mean queue wait and one job overhead: queueSeconds = jobs x mean wait, overheadSeconds = jobs x overhead.
 // - Optional fine-tune (fineTuneEpochs F > 0): all (n/2) L angles by the per-parameter rule, E replaced by F:
 //   gradient 4 (n/2) L per sample per step, 1 forward per sample per epoch, circuits of L layers; reported as
@@ -30,6 +31,7 @@ import { butterflyGates } from '../quantum/butterfly.ts';
 import { checkLayers, checkPositiveInteger, checkQubits } from '../quantum/validate.ts';
 import { compileCircuit, type GateCounts } from './compile.ts';
 import { BUILTIN_PROFILES, profileAssumptions, type DeviceProfile } from './profile.ts';
+import { DEFAULT_BATCH_SIZE } from '../train/defaults.ts';
 
 export type GradientMethod = 'parallel-shift' | 'parameter-shift';
 export const GRADIENT_METHODS: readonly GradientMethod[] = ['parallel-shift', 'parameter-shift'];
@@ -46,7 +48,7 @@ export interface TrainingPlan {
   loader?: LoaderKind;
   /** A profile to use instead of looking `backend` up (e.g. a user copy from the database). */
   profile?: DeviceProfile;
-  /** The trainer's mini-batch size: when given, jobs and forward circuits follow the trainer's schedule (see above). */
+  /** The trainer's mini-batch size (default DEFAULT_BATCH_SIZE, as the trainer's); it sets the number of jobs. */
   batchSize?: number;
   /** Epochs of a final all-layer fine-tune by the per-parameter rule (default 0). */
   fineTuneEpochs?: number;
@@ -120,16 +122,15 @@ export function estimateTraining(plan: TrainingPlan, profiles: readonly DevicePr
   if (!profile && !SIMULATORS.includes(plan.backend)) {
     throw new InvalidInputError(`unknown backend "${plan.backend}"; known: ${[...SIMULATORS, ...profiles.map((p) => p.id)].join(', ')}`);
   }
-  const B = plan.batchSize === undefined ? undefined : Math.min(S, checkPositiveInteger(plan.batchSize, 'batchSize'));
+  const B = Math.min(S, checkPositiveInteger(plan.batchSize ?? DEFAULT_BATCH_SIZE, 'batchSize'));
   const F = plan.fineTuneEpochs === undefined ? 0 : checkPositiveInteger(plan.fineTuneEpochs, 'fineTuneEpochs', 100_000, 0);
-  const trainerSchedule = B !== undefined;
   const perStep = plan.method === 'parallel-shift' ? 4 : 4 * (n / 2);
-  const forwardPerEpoch = trainerSchedule && plan.method === 'parallel-shift' ? 0 : 1;
-  const stepsPerEpoch = trainerSchedule ? Math.ceil(S / B) : 1;
-  const jobsPerLayerEpoch = trainerSchedule ? stepsPerEpoch * (plan.method === 'parallel-shift' ? 1 : 2) : 1;
+  const forwardPerEpoch = plan.method === 'parallel-shift' ? 0 : 1;
+  const stepsPerEpoch = Math.ceil(S / B);
+  const jobsPerLayerEpoch = stepsPerEpoch * (plan.method === 'parallel-shift' ? 1 : 2);
   const phases: { phase: 'layer' | 'fine-tune'; layer: number; epochs: number; gradientPerStep: number; forwardPerEpoch: number; jobsPerEpoch: number }[] = [];
   for (let l = 1; l <= L; l++) phases.push({ phase: 'layer', layer: l, epochs: E, gradientPerStep: perStep, forwardPerEpoch, jobsPerEpoch: jobsPerLayerEpoch });
-  if (F > 0) phases.push({ phase: 'fine-tune', layer: L, epochs: F, gradientPerStep: 4 * (n / 2) * L, forwardPerEpoch: 1, jobsPerEpoch: trainerSchedule ? 2 * stepsPerEpoch : 1 });
+  if (F > 0) phases.push({ phase: 'fine-tune', layer: L, epochs: F, gradientPerStep: 4 * (n / 2) * L, forwardPerEpoch: 1, jobsPerEpoch: 2 * stepsPerEpoch });
   const perLayer: LayerEstimate[] = [];
   let deviceSeconds = 0;
   let cost = 0;

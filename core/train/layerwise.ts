@@ -9,6 +9,7 @@ import { createRng, deriveSeed, shuffle } from '../random.ts';
 import { butterflyParameterCount, modelCircuit } from '../quantum/butterfly.ts';
 import { forwardBatch } from '../quantum/unary-simulator.ts';
 import { checkShots } from '../quantum/shots.ts';
+import { DEFAULT_BATCH_SIZE } from './defaults.ts';
 import { checkLayers, checkPositiveInteger, checkQubits } from '../quantum/validate.ts';
 import { adjointGradientBatch } from '../gradients/adjoint.ts';
 import { sampleBatchInPlace } from '../gradients/evaluate.ts';
@@ -189,7 +190,7 @@ export function resolveOptions(o: LayerwiseOptions): ResolvedOptions {
     learningRate,
     momentum,
     epochsPerLayer: checkPositiveInteger(o.epochsPerLayer ?? 10, 'epochsPerLayer', 100_000),
-    batchSize: Math.min(rows, checkPositiveInteger(o.batchSize ?? 32, 'batchSize', 1_000_000)),
+    batchSize: Math.min(rows, checkPositiveInteger(o.batchSize ?? DEFAULT_BATCH_SIZE, 'batchSize', 1_000_000)),
     fineTuneEpochs: checkPositiveInteger(o.fineTuneEpochs ?? 0, 'fineTuneEpochs', 100_000, 0),
     fineTuneMethod,
     fineTuneLearningRate: positive(o.fineTuneLearningRate, learningRate, 'fineTuneLearningRate'),

@@ -109,9 +109,10 @@ const compileCommand: Command = {
 const estimateCommand: Command = {
   path: ['estimate'],
   summary: 'Estimate a layer-wise training: circuits, shots, device time, queue, cost; refuse it over a budget',
-  usage: 'estimate --qubits N --layers L --samples S --epochs E --shots K --backend NAME --method parallel-shift|parameter-shift [--loader tree|diagonal|semi-diagonal] [--budget USD] [--profile FILE] [--db PATH] [--json]',
+  usage: 'estimate --qubits N --layers L --samples S --epochs E --shots K --backend NAME --method parallel-shift|parameter-shift [--batch B] [--fine-tune-epochs F] [--loader tree|diagonal|semi-diagonal] [--budget USD] [--profile FILE] [--db PATH] [--json]',
   options: {
     qubits: { type: 'string' }, layers: { type: 'string' }, samples: { type: 'string' }, epochs: { type: 'string' }, shots: { type: 'string' },
+    batch: { type: 'string' }, 'fine-tune-epochs': { type: 'string' },
     backend: { type: 'string' }, method: { type: 'string' }, loader: { type: 'string' }, budget: { type: 'string' }, ...deviceProfileOptions, json: { type: 'boolean' },
   },
   async run(flags, _p, io) {
@@ -128,6 +129,8 @@ const estimateCommand: Command = {
           shots: numberFlag(flags, 'shots', { required: true, integer: true })!,
           backend: stringFlag(flags, 'backend', true)!,
           method,
+          batchSize: numberFlag(flags, 'batch', { integer: true }),
+          fineTuneEpochs: numberFlag(flags, 'fine-tune-epochs', { integer: true }),
           loader: choiceFlag(flags, 'loader', ['tree', 'diagonal', 'semi-diagonal'] as const, 'tree'),
         },
         profiles,
