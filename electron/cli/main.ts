@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { commands } from './commands/index.ts';
 import { UserError, type Command, type CommandIO } from './command.ts';
+import { InvalidInputError } from '../../core/errors.ts';
 
 function helpText(): string {
   const lines = ['qnnlab: QNN Lab on the command line', '', 'Commands:'];
@@ -50,9 +51,10 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
     await command.run(parsed.values, parsed.positionals, io);
     return 0;
   } catch (e) {
-    if (e instanceof UserError) {
+    // Bad input caught by core (InvalidInputError names the value and the allowed range) is the user's to fix.
+    if (e instanceof UserError || e instanceof InvalidInputError) {
       io.stderr.write(`qnnlab: ${e.message}\n`);
-      return e.exitCode;
+      return e instanceof UserError ? e.exitCode : 2;
     }
     if (io.signal.aborted) {
       io.stderr.write('qnnlab: cancelled\n');

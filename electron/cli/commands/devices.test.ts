@@ -179,3 +179,24 @@ describe('qnnlab devices import / list / export / delete', () => {
     expect(list.map((d) => [d.id, d.qubits])).toEqual([['ionq-aria', 25], ['ionq-forte', 36], ['ionq-forte-enterprise', 36], ['mine', 16]]);
   });
 });
+
+describe('qnnlab simulate --backend with a user profile', () => {
+  it('uses the database copy: a worse two-qubit fidelity keeps fewer shots', async () => {
+    const file = join(dir, 'worse.json');
+    const profile = structuredClone(builtinProfile('ionq-aria')!) as unknown as { id: string; name: string; fidelity: { twoQubit: { value: number } } };
+    profile.id = 'worse-aria';
+    profile.name = 'Aria with 90% two-qubit fidelity';
+    profile.fidelity.twoQubit.value = 0.9;
+    writeFileSync(file, JSON.stringify(profile));
+    const imported = await runQnnlab('devices', 'import', file, '--db', db);
+    expect(imported.code, imported.stderr).toBe(0);
+    const args = ['simulate', '--qubits', '4', '--layers', '2', '--seed', '1', '--input', '[1,2,3,4]', '--shots', '4000', '--json'];
+    const worse = await runQnnlab(...args, '--backend', 'worse-aria', '--db', db);
+    expect(worse.code, worse.stderr).toBe(0);
+    const builtin = await runQnnlab(...args, '--backend', 'ionq-aria', '--db', db);
+    expect(JSON.parse(worse.stdout).keptFraction).toBeLessThan(JSON.parse(builtin.stdout).keptFraction - 0.2);
+    const unknown = await runQnnlab(...args, '--backend', 'worse-aria');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/worse-aria.*ionq-aria/s);
+  });
+});

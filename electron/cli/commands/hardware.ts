@@ -17,15 +17,6 @@ import { backendProfiles, deviceCommands, deviceProfileOptions } from './devices
 
 export { backendProfiles, deviceProfileOptions } from './devices.ts';
 
-async function guarded<T>(fn: () => T | Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof InvalidInputError) throw new UserError(e.message);
-    throw e;
-  }
-}
-
 function findProfile(name: string, extra: DeviceProfile[]): DeviceProfile {
   const p = extra.find((x) => x.id === name) ?? BUILTIN_PROFILES.find((x) => x.id === name);
   if (!p) throw new UserError(`unknown device "${name}"; known devices: ${[...extra, ...BUILTIN_PROFILES].map((x) => x.id).join(', ')}`);
@@ -51,20 +42,18 @@ export async function simulateOnBackend(
   circuit: Circuit,
   o: { backend: string; shots?: number; seed?: number; p1?: number; p2?: number; readout?: number; exact?: boolean; profiles?: DeviceProfile[]; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
 ): Promise<BackendSimulation> {
-  return guarded(async () => {
-    const backend = createBackend(o.backend, { p1: o.p1, p2: o.p2, readout: o.readout, profiles: o.profiles });
-    if (o.exact) {
-      if (o.backend !== 'noisy') throw new InvalidInputError('--exact applies to --backend noisy (the exact density-matrix simulation, n <= 10)');
-      if (o.shots !== undefined) throw new InvalidInputError('--exact takes no --shots');
-      const r = exactNoisyDistribution(circuit, { p1: o.p1 ?? 0, p2: o.p2 ?? 0, readout: o.readout ?? 0 }, { signal: o.signal, onProgress: o.onProgress });
-      return { backend: o.backend, probabilities: Array.from(r.probabilities), keptFraction: r.keptFraction, shots: null, keptShots: null, distribution: distributionObject(r.outcomes, circuit.qubits) };
-    }
-    if (o.shots === undefined && !backend.exact) throw new InvalidInputError(`backend ${o.backend} returns shots: give --shots K`);
-    const [out] = await backend.run({ circuits: [circuit], shots: o.shots ?? null, seed: o.seed ?? 0, signal: o.signal, onProgress: o.onProgress });
-    const result: BackendSimulation = { backend: o.backend, probabilities: Array.from(out.probabilities), keptFraction: out.keptFraction, shots: out.shots, keptShots: out.keptShots };
-    if (out.counts) result.counts = out.counts;
-    return result;
-  });
+  const backend = createBackend(o.backend, { p1: o.p1, p2: o.p2, readout: o.readout, profiles: o.profiles });
+  if (o.exact) {
+    if (o.backend !== 'noisy') throw new InvalidInputError('--exact applies to --backend noisy (the exact density-matrix simulation, n <= 10)');
+    if (o.shots !== undefined) throw new InvalidInputError('--exact takes no --shots');
+    const r = exactNoisyDistribution(circuit, { p1: o.p1 ?? 0, p2: o.p2 ?? 0, readout: o.readout ?? 0 }, { signal: o.signal, onProgress: o.onProgress });
+    return { backend: o.backend, probabilities: Array.from(r.probabilities), keptFraction: r.keptFraction, shots: null, keptShots: null, distribution: distributionObject(r.outcomes, circuit.qubits) };
+  }
+  if (o.shots === undefined && !backend.exact) throw new InvalidInputError(`backend ${o.backend} returns shots: give --shots K`);
+  const [out] = await backend.run({ circuits: [circuit], shots: o.shots ?? null, seed: o.seed ?? 0, signal: o.signal, onProgress: o.onProgress });
+  const result: BackendSimulation = { backend: o.backend, probabilities: Array.from(out.probabilities), keptFraction: out.keptFraction, shots: out.shots, keptShots: out.keptShots };
+  if (out.counts) result.counts = out.counts;
+  return result;
 }
 
 /** Noise flags of the noisy backend, checked in [0, 1] by the registry. */
@@ -86,7 +75,7 @@ const compileCommand: Command = {
     const loaderKind = choiceFlag(flags, 'loader', ['tree', 'diagonal', 'semi-diagonal'] as const, 'tree') as LoaderKind;
     const backend = stringFlag(flags, 'backend', true)!;
     const profile = findProfile(backend, await backendProfiles(flags, backend));
-    const out = await guarded(() => {
+    const out = await (async () => {
       checkQubits(n);
       const layers = checkLayers(numberFlag(flags, 'layers', { integer: true, required: true }), n);
       const x = numberArrayFlag(flags, 'input') ?? Array.from({ length: n }, () => 1);
@@ -101,7 +90,7 @@ const compileCommand: Command = {
       if (format === 'ionq-json') return toIonqJson(compiled);
       const { gates, ...summary } = compiled;
       return { backend: profile.id, layers, loader: loaderKind, ...summary, gates };
-    });
+    })();
     printJson(io, out);
   },
 };
@@ -119,7 +108,7 @@ const estimateCommand: Command = {
     const profiles = [...(await backendProfiles(flags, stringFlag(flags, 'backend'))), ...BUILTIN_PROFILES];
     const method = choiceFlag(flags, 'method', GRADIENT_METHODS, 'parallel-shift');
     const budget = numberFlag(flags, 'budget', { min: 0 });
-    const estimate = await guarded(() => {
+    const estimate = await (async () => {
       const e = estimateTraining(
         {
           qubits: numberFlag(flags, 'qubits', { required: true, integer: true })!,
@@ -137,7 +126,7 @@ const estimateCommand: Command = {
       );
       checkBudget(e, budget);
       return e;
-    });
+    })();
     if (flags.json) printJson(io, { ...estimate, budgetUSD: budget ?? null });
     else {
       io.stdout.write(

@@ -1,7 +1,7 @@
 // `qnnlab circuit | simulate | gradient | train`: the quantum core on the command line. Thin: parse flags, call
 // core/, print JSON (or OpenQASM, or a progress bar on a terminal).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { InvalidInputError, AbortError } from '../../../core/errors.ts';
+import { AbortError } from '../../../core/errors.ts';
 import { createRng } from '../../../core/random.ts';
 import type { Circuit } from '../../../core/quantum/circuit.ts';
 import { butterflyGates, butterflyParameterCount, modelCircuit, pyramidGates, pyramidParameterCount, type Architecture } from '../../../core/quantum/butterfly.ts';
@@ -21,18 +21,8 @@ import { createBackend } from '../../../core/hardware/registry.ts';
 import { checkBudget, estimateTraining, type TrainingEstimate } from '../../../core/hardware/estimate.ts';
 import { orthogonalMapTask } from '../../../core/train/tasks.ts';
 import { choiceFlag, numberArrayFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type Flags } from '../command.ts';
-import { noiseFlags, simulateOnBackend } from './hardware.ts';
+import { backendProfiles, deviceProfileOptions, noiseFlags, simulateOnBackend } from './hardware.ts';
 import { createProgressBar } from '../progress.ts';
-
-/** Runs core code, turning its input errors into user errors (message shown as is, exit code 2). */
-async function guarded<T>(fn: () => T | Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof InvalidInputError) throw new UserError(e.message);
-    throw e;
-  }
-}
 
 const backendOptions = {
   backend: { type: 'string' },
@@ -125,7 +115,7 @@ const circuitCommand: Command = {
     const x = parseInput(flags, m.n, false);
     const loader = choiceFlag(flags, 'loader', ['tree', 'diagonal', 'semi-diagonal'] as const, 'tree');
     const format = choiceFlag(flags, 'format', ['qasm', 'json'] as const, flags.json ? 'json' : 'qasm');
-    const circuit = await guarded(() => buildCircuit(m, x, loader));
+    const circuit = buildCircuit(m, x, loader);
     if (format === 'qasm') {
       const comments = [`QNN Lab ${m.architecture}: ${m.n} qubits${m.architecture === 'butterfly' ? `, ${m.layers} layers` : ''}${x ? `, ${loader} loader` : ', no loader (prepend one, or start from a unary state)'}`];
       io.stdout.write(circuitToQasm(circuit, { comments }));
@@ -138,8 +128,8 @@ const circuitCommand: Command = {
 const simulateCommand: Command = {
   path: ['simulate'],
   summary: 'Simulate the model on one input: amplitudes (exact), probabilities, kept fraction',
-  usage: 'simulate --qubits N [--layers L] [--architecture butterfly|pyramid] (--seed S | --params JSON [--seed S]) --input JSON [--shots K] [--shot-seed S] [--simulator unary|statevector] [--backend NAME [--p1 A --p2 B --readout R] [--exact]] --json',
-  options: { ...modelOptions, input: { type: 'string' }, shots: { type: 'string' }, 'shot-seed': { type: 'string' }, simulator: { type: 'string' }, ...backendOptions },
+  usage: 'simulate --qubits N [--layers L] [--architecture butterfly|pyramid] (--seed S | --params JSON [--seed S]) --input JSON [--shots K] [--shot-seed S] [--simulator unary|statevector] [--backend NAME [--p1 A --p2 B --readout R] [--exact] [--profile FILE] [--db PATH]] --json',
+  options: { ...modelOptions, input: { type: 'string' }, shots: { type: 'string' }, 'shot-seed': { type: 'string' }, simulator: { type: 'string' }, ...backendOptions, ...deviceProfileOptions },
   async run(flags, _p, io) {
     const m = parseModel(flags);
     const x = parseInput(flags, m.n, true)!;
@@ -150,12 +140,13 @@ const simulateCommand: Command = {
     if (backendName !== undefined) {
       // Through the hardware-backend registry (core/hardware): ideal, ideal-shots, noisy, device profiles.
       const circuit = buildCircuit(m, x, 'tree');
-      const r = await simulateOnBackend(circuit, { backend: backendName, shots, seed: shotSeed, ...noiseFlags(flags), exact: flags.exact === true, signal: io.signal });
+      const profiles = await backendProfiles(flags, backendName); // --profile FILE, then the database's user copies
+      const r = await simulateOnBackend(circuit, { backend: backendName, shots, seed: shotSeed, ...noiseFlags(flags), exact: flags.exact === true, profiles, signal: io.signal });
       if (flags.json) printJson(io, { parameters: m.params, amplitudes: null, ...r, inputNorm: Math.hypot(...x) });
       else io.stdout.write(`p = [${r.probabilities.map((v) => v.toFixed(6)).join(', ')}]\nkept fraction ${r.keptFraction}\n`);
       return;
     }
-    const result = await guarded(() => {
+    const result = await (async () => {
       if (shots !== undefined) checkShots(shots);
       const circuit = buildCircuit(m, x, 'tree');
       if (simulator === 'statevector') {
@@ -176,7 +167,7 @@ const simulateCommand: Command = {
       if (shots === undefined) return { amplitudes: Array.from(y), probabilities: Array.from(p), keptFraction: 1 };
       const est = sampleUnary(createRng(shotSeed), p, shots);
       return { amplitudes: null, probabilities: Array.from(est.probabilities), keptFraction: est.keptFraction, shots, keptShots: est.keptShots };
-    });
+    })();
     const norm = Math.hypot(...x);
     if (flags.json) printJson(io, { parameters: m.params, ...result, inputNorm: norm });
     else {
@@ -200,9 +191,7 @@ const gradientCommand: Command = {
     const scope = choiceFlag(flags, 'scope', GRADIENT_SCOPES, 'last-layer');
     if (method === 'parallel-shift' && scope !== 'last-layer') throw new UserError(`--method parallel-shift applies only to --scope last-layer; got --scope ${scope}`);
     const shots = numberFlag(flags, 'shots', { integer: true });
-    const g = await guarded(() =>
-      modelGradient({ qubits: m.n, layers: m.layers, params: m.params, inputs: x, weights: Float64Array.from(w), method, scope, shots, seed: shotSeedOf(flags, m) }),
-    );
+    const g = modelGradient({ qubits: m.n, layers: m.layers, params: m.params, inputs: x, weights: Float64Array.from(w), method, scope, shots, seed: shotSeedOf(flags, m) });
     const p = forwardBatch(x, m.n, m.layers, m.params);
     const f = p.reduce((s, v, k) => s + v * w[k], 0);
     const out = { parameters: m.params, method, scope, loss: f, gradient: Array.from(g.gradient), circuitEvaluations: g.circuitEvaluations, shots: shots ?? null, keptFraction: g.keptFraction };
@@ -244,10 +233,8 @@ const trainCommand: Command = {
   async run(flags, _p, io: CommandIO) {
     const n = numberFlag(flags, 'qubits', { required: true, integer: true })!;
     const layers = numberFlag(flags, 'layers', { required: true, integer: true })!;
-    await guarded(() => {
-      checkQubits(n);
-      checkLayers(layers, n);
-    });
+    checkQubits(n);
+    checkLayers(layers, n);
     const targetLayers = numberFlag(flags, 'target-layers', { integer: true }) ?? layers;
     const samples = numberFlag(flags, 'samples', { integer: true, min: 1, max: 1_000_000 }) ?? 256;
     const seed = numberFlag(flags, 'seed', { integer: true }) ?? 0;
@@ -265,7 +252,7 @@ const trainCommand: Command = {
     if (backendName === undefined && (budget !== undefined || latencyScale !== undefined)) throw new UserError('--budget and --latency-scale apply to a device backend: give --backend NAME');
     let backend: Backend | undefined;
     if (backendName !== undefined) {
-      backend = await guarded(() => createBackend(backendName, { ...noise, latencyScale }));
+      backend = createBackend(backendName, { ...noise, latencyScale });
       const needsShots = !backend.exact || (backend.exactMaxQubits !== undefined && n > backend.exactMaxQubits);
       if (shots === undefined && needsShots) {
         const why = backend.device
@@ -285,7 +272,7 @@ const trainCommand: Command = {
         throw new UserError(`--resume: cannot read a checkpoint from ${resumePath}: ${(e as Error).message}`);
       }
     }
-    const task = await guarded(() => orthogonalMapTask(n, targetLayers, samples, seed));
+    const task = orthogonalMapTask(n, targetLayers, samples, seed);
     const loss = mseLoss(task.targets, n);
     const bar = createProgressBar(io.stderr, 'train');
     const all = Int32Array.from({ length: samples }, (_, k) => k);
@@ -306,26 +293,23 @@ const trainCommand: Command = {
       onCheckpoint: checkpointPath ? (c) => writeFileSync(checkpointPath, JSON.stringify(c)) : undefined,
     };
     // Every option validated once (e.g. adjoint with a backend) before anything is estimated or submitted.
-    const resolved = await guarded(() => resolveOptions(options));
+    const resolved = resolveOptions(options);
 
     let estimate: TrainingEstimate | null = null;
     if (backend?.device) {
       const method = resolved.method;
       if (method === 'adjoint') throw new UserError('--method adjoint is simulator-only'); // refused by resolveOptions already
-      estimate = await guarded(() =>
-        estimateTraining({
+      estimate = estimateTraining({
           qubits: n, layers, samples, epochs: resolved.epochsPerLayer, shots: resolved.shots!, method, backend: backendName!,
           batchSize: resolved.batchSize, fineTuneEpochs: resolved.fineTuneEpochs,
-        }),
-      );
+      });
       io.stderr.write(`${estimateLine(estimate)}${resumeFrom ? ' (whole run; resuming skips what the checkpoint has done)' : ''}\n`);
-      const e = estimate;
-      await guarded(() => checkBudget(e, budget));
+      checkBudget(estimate, budget);
     }
 
     let result;
     try {
-      result = await guarded(() => trainLayerwise(options));
+      result = await trainLayerwise(options);
     } catch (e) {
       if (e instanceof AbortError) throw new UserError(`cancelled${backend?.device ? ' (the job in flight was cancelled)' : ''}${checkpointPath ? `; resume with --resume ${checkpointPath}` : ''}`, 130);
       throw e;
