@@ -1,15 +1,19 @@
 // Electron-only flows: the real desktop app, started from the build. The Electron binary is downloaded on first
 // use, which machines without internet cannot do; there these specs skip with a message saying so.
 import { test, expect, _electron as electron } from '@playwright/test';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
+/** The Electron binary, when it is installed. Reads electron's path.txt rather than requiring 'electron', whose
+ * index.js would try to download the binary (tests must not reach the network). */
 function electronBinary(): string | undefined {
   try {
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? path : undefined;
+    const pkg = createRequire(import.meta.url).resolve('electron/package.json');
+    const dir = dirname(pkg);
+    const path = join(dir, 'dist', readFileSync(join(dir, 'path.txt'), 'utf8').trim());
+    return existsSync(path) ? path : undefined;
   } catch {
     return undefined;
   }
