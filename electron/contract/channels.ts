@@ -5,6 +5,8 @@ import type { DatasetDetail, DatasetSummary, ExportedCsv } from './datasets.ts';
 import { datasetIdRequest, importDatasetRequest, renameDatasetRequest } from './datasets.ts';
 import type { DeletedDeviceProfile, DeviceProfileDetail, DeviceProfileSummary, SavedDeviceProfile } from './devices.ts';
 import { deviceIdRequest, saveDeviceProfileRequest } from './devices.ts';
+import type { HardwareEstimate } from './hardware.ts';
+import { estimateTrainingRequest } from './hardware.ts';
 
 export interface AppInfo {
   version: string;
@@ -30,6 +32,7 @@ export const channels = {
   'devices.get': channel<typeof deviceIdRequest, DeviceProfileDetail>(deviceIdRequest),
   'devices.save': channel<typeof saveDeviceProfileRequest, SavedDeviceProfile>(saveDeviceProfileRequest),
   'devices.delete': channel<typeof deviceIdRequest, DeletedDeviceProfile>(deviceIdRequest),
+  'hardware.estimate': channel<typeof estimateTrainingRequest, HardwareEstimate>(estimateTrainingRequest),
 } as const;
 
 export type Channels = typeof channels;

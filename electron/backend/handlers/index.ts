@@ -7,6 +7,7 @@ import { DeviceProfileService } from '../services/devices.ts';
 import { appHandlers } from './app.ts';
 import { datasetHandlers } from './datasets.ts';
 import { deviceHandlers } from './devices.ts';
+import { hardwareHandlers } from './hardware.ts';
 
 export interface HandlerContext {
   db: Database;
@@ -26,5 +27,6 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...appHandlers(ctx),
     ...datasetHandlers(datasets, ctx.events),
     ...deviceHandlers(devices, ctx.events),
+    ...hardwareHandlers(devices),
   } satisfies Handlers;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatInt, formatNumber, formatPercent } from './format.ts';
+import { formatBytes, formatDuration, formatFidelity, formatInt, formatNumber, formatPercent, formatUSD } from './format.ts';
 
 describe('format', () => {
   it('groups integers', () => {
@@ -21,5 +21,35 @@ describe('format', () => {
   });
   it('formats sizes', () => {
     expect(formatBytes(2048)).toBe('2.0 KB');
+  });
+});
+
+describe('planning formats', () => {
+  it('formatDuration', () => {
+    expect(formatDuration(0.000135)).toBe('135 µs');
+    expect(formatDuration(0.0006)).toBe('600 µs');
+    expect(formatDuration(0.25)).toBe('250 ms');
+    expect(formatDuration(12.34)).toBe('12.3 s');
+    expect(formatDuration(600)).toBe('10 min');
+    expect(formatDuration(3 * 3600 + 20 * 60)).toBe('3 h 20 min');
+    expect(formatDuration(5 * 86400 + 3 * 3600)).toBe('5 d 3 h');
+    expect(formatDuration(3600)).toBe('1 h');
+    expect(formatDuration(2 * 86400)).toBe('2 d');
+    expect(formatDuration(0)).toBe('0 s');
+    expect(formatDuration(Number.NaN)).toBe('—');
+  });
+  it('formatUSD', () => {
+    expect(formatUSD(1234.5)).toBe('$1,234.50');
+    expect(formatUSD(0)).toBe('$0.00');
+    expect(formatUSD(0.00022)).toBe('$0.00022');
+    expect(formatUSD(0.00098)).toBe('$0.00098');
+    expect(formatUSD(1)).toBe('$1.00');
+    expect(formatUSD(undefined)).toBe('—');
+  });
+  it('formatFidelity', () => {
+    expect(formatFidelity(0.996)).toBe('99.6%');
+    expect(formatFidelity(0.9995)).toBe('99.95%');
+    expect(formatFidelity(0.9961)).toBe('99.61%');
+    expect(formatFidelity(1)).toBe('100%');
   });
 });
