@@ -28,7 +28,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
             state.current = null;
             await (await old).stop();
           }
-          state.current ??= { file, host: startWebHost({ label: 'e2e' }) };
+          // A 1 MiB import limit, so the size refusal can be tested with a small file (the default is 256 MiB).
+          state.current ??= { file, host: startWebHost({ label: 'e2e', args: ['--max-import-mb', '1'] }) };
           return state.current.host;
         },
       });

@@ -17,10 +17,10 @@ export interface WebHost {
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-export async function startWebHost(options: { timeoutMs?: number; label?: string } = {}): Promise<WebHost> {
+export async function startWebHost(options: { timeoutMs?: number; label?: string; args?: string[] } = {}): Promise<WebHost> {
   const dir = mkdtempSync(join(tmpdir(), `qnnlab-${options.label ?? 'e2e'}-`));
   const databasePath = join(dir, 'qnnlab.db');
-  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['electron/web-host/main.ts', '--db', databasePath, '--port', '0'], {
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['electron/web-host/main.ts', '--db', databasePath, '--port', '0', ...(options.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'test' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -28,6 +28,8 @@ export interface BackendOptions {
   samplesDir?: string;
   /** Import the bundled samples on first start (default true; the CLI passes false). */
   seedSamples?: boolean;
+  /** Refuse larger CSV imports (default: the contract's MAX_IMPORT_BYTES). */
+  maxImportBytes?: number;
 }
 
 export function openBackend(options: BackendOptions): Backend {
@@ -36,10 +38,11 @@ export function openBackend(options: BackendOptions): Backend {
   try {
     const events = new EventBus();
     const samplesDir = options.samplesDir ?? join(projectRoot(), 'resources', 'samples');
-    const datasets = new DatasetService(db);
+    const datasets = new DatasetService(db, undefined, options.maxImportBytes);
+    const devices = new DeviceProfileService(db);
     if (options.seedSamples !== false) ensureBundledSamples(datasets, samplesDir);
-    const handlers = createHandlers({ db, databasePath: options.databasePath, transport: options.transport, version: options.version, samplesDir, events });
-    return { handlers, events, datasets, devices: new DeviceProfileService(db), databasePath: options.databasePath, close: () => db.close() };
+    const handlers = createHandlers({ db, databasePath: options.databasePath, transport: options.transport, version: options.version, datasets, devices, events });
+    return { handlers, events, datasets, devices, databasePath: options.databasePath, close: () => db.close() };
   } catch (e) {
     db.close();
     throw e;

@@ -13,6 +13,8 @@ export interface AppInfo {
   schemaVersion: number;
   databasePath: string;
   transport: 'electron' | 'http';
+  /** The largest CSV text this host imports (bytes); the renderer refuses larger files before reading them. */
+  maxImportBytes: number;
 }
 
 /** Declares a channel: its request schema and (as a phantom type) its response. */

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { openBackend } from '../backend/backend.ts';
 import { defaultDatabasePath, projectRoot } from '../backend/paths.ts';
-import { createWebHost } from './server.ts';
+import { bodyLimitFor, createWebHost } from './server.ts';
+import { MAX_IMPORT_BYTES } from '../contract/datasets.ts';
 
 const { values } = parseArgs({
   options: {
@@ -13,6 +14,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '5180' },
     host: { type: 'string', default: '127.0.0.1' },
     renderer: { type: 'string' },
+    'max-import-mb': { type: 'string' },
   },
 });
 
@@ -21,18 +23,28 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`qnnlab web host: --port must be an integer from 0 to 65535, got "${values.port}"`);
   process.exit(2);
 }
+const maxImportMb = values['max-import-mb'] === undefined ? undefined : Number(values['max-import-mb']);
+if (maxImportMb !== undefined && !(maxImportMb > 0 && maxImportMb <= MAX_IMPORT_BYTES / 2 ** 20)) {
+  console.error(`qnnlab web host: --max-import-mb must be a number above 0 and at most ${MAX_IMPORT_BYTES / 2 ** 20}, got "${values['max-import-mb']}"`);
+  process.exit(2);
+}
 const root = projectRoot();
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 const databasePath = values.db ?? defaultDatabasePath();
 
 let backend;
 try {
-  backend = openBackend({ databasePath, transport: 'http', version });
+  backend = openBackend({ databasePath, transport: 'http', version, maxImportBytes: maxImportMb === undefined ? undefined : Math.round(maxImportMb * 2 ** 20) });
 } catch (e) {
   console.error(`qnnlab web host: cannot open the database ${databasePath}: ${(e as Error).message}`);
   process.exit(1);
 }
-const server = createWebHost({ handlers: backend.handlers, events: backend.events, rendererDir: values.renderer ?? join(root, 'out', 'renderer') });
+const server = createWebHost({
+  handlers: backend.handlers,
+  events: backend.events,
+  rendererDir: values.renderer ?? join(root, 'out', 'renderer'),
+  maxBodyBytes: bodyLimitFor(backend.datasets.maxImportBytes),
+});
 server.listen(port, values.host, () => {
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;

@@ -10,7 +10,9 @@ import { dispatch } from '../backend/rpc.ts';
 import type { EventBus } from '../backend/events.ts';
 
 /** A request body may carry a whole CSV file as JSON text (escaping can grow it), plus the other fields. */
-export const MAX_BODY_BYTES = Math.ceil(MAX_IMPORT_BYTES * 1.1) + 64 * 1024;
+export function bodyLimitFor(maxImportBytes: number): number {
+  return Math.ceil(maxImportBytes * 1.1) + 64 * 1024;
+}
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -36,6 +38,7 @@ export interface WebHostOptions {
   handlers: Handlers;
   events: EventBus;
   rendererDir: string;
+  /** Default: room for a CSV of the contract's MAX_IMPORT_BYTES. */
   maxBodyBytes?: number;
 }
 
@@ -61,7 +64,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
 }
 
 async function handleRpc(req: IncomingMessage, res: ServerResponse, channel: string, options: WebHostOptions): Promise<void> {
-  const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const limit = options.maxBodyBytes ?? bodyLimitFor(MAX_IMPORT_BYTES);
   if (req.method !== 'POST') {
     res.setHeader('Allow', 'POST');
     return sendJson(res, 405, { ok: false, error: { code: 'VALIDATION', message: 'Use POST for API calls.' } } satisfies Result<never>);

@@ -11,6 +11,8 @@ import { openDatabase, type Database } from '../db/database.ts';
 import { EventBus } from '../events.ts';
 import { dispatch } from '../rpc.ts';
 import { createHandlers } from './index.ts';
+import { DatasetService } from '../services/datasets.ts';
+import { DeviceProfileService } from '../services/devices.ts';
 
 const pbc = readFileSync(new URL('../../../resources/samples/pbc.csv', import.meta.url), 'utf8');
 let dir: string;
@@ -25,7 +27,7 @@ beforeEach(() => {
   const bus = new EventBus();
   events = [];
   bus.subscribe((event, payload) => events.push({ event, payload }));
-  handlers = createHandlers({ db, databasePath, transport: 'http', version: '0.1.0-test', events: bus });
+  handlers = createHandlers({ db, databasePath, transport: 'http', version: '0.1.0-test', datasets: new DatasetService(db), devices: new DeviceProfileService(db), events: bus });
 });
 afterEach(() => {
   db.close();
@@ -49,7 +51,7 @@ describe('handlers', () => {
   });
 
   it('app.info', async () => {
-    expect(await ok('app.info', {})).toEqual({ version: '0.1.0-test', schemaVersion: 1, databasePath: join(dir, 'lab.db'), transport: 'http' });
+    expect(await ok('app.info', {})).toEqual({ version: '0.1.0-test', schemaVersion: 1, databasePath: join(dir, 'lab.db'), transport: 'http', maxImportBytes: MAX_IMPORT_BYTES });
   });
 
   it('import, list, get, rename, export, delete', async () => {

@@ -10,6 +10,8 @@ import type { HardwareEstimate } from '../../contract/hardware.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { dispatch } from '../rpc.ts';
 import { createHandlers } from './index.ts';
+import { DatasetService } from '../services/datasets.ts';
+import { DeviceProfileService } from '../services/devices.ts';
 
 let dir: string;
 let db: Database;
@@ -19,7 +21,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'qnnlab-hardware-'));
   const databasePath = join(dir, 'lab.db');
   db = openDatabase(databasePath);
-  handlers = createHandlers({ db, databasePath, transport: 'http', version: '0.1.0-test' });
+  handlers = createHandlers({ db, databasePath, transport: 'http', version: '0.1.0-test', datasets: new DatasetService(db), devices: new DeviceProfileService(db) });
 });
 afterEach(() => {
   db.close();

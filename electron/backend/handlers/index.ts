@@ -1,9 +1,9 @@
 // Every channel's handler, merged from one small file per domain. `satisfies Handlers`: a missing channel fails to compile.
 import type { Handlers } from '../../contract/channels.ts';
 import type { Database } from '../db/database.ts';
+import type { DatasetService } from '../services/datasets.ts';
+import type { DeviceProfileService } from '../services/devices.ts';
 import type { EventBus } from '../events.ts';
-import { DatasetService } from '../services/datasets.ts';
-import { DeviceProfileService } from '../services/devices.ts';
 import { appHandlers } from './app.ts';
 import { datasetHandlers } from './datasets.ts';
 import { deviceHandlers } from './devices.ts';
@@ -14,19 +14,17 @@ export interface HandlerContext {
   databasePath: string;
   transport: 'electron' | 'http';
   version: string;
-  /** Folder of the bundled samples (seeding itself is done by the host: see ensureBundledSamples). */
-  samplesDir?: string;
+  datasets: DatasetService;
+  devices: DeviceProfileService;
   /** Where change events go (the host forwards them to renderers). */
   events?: Pick<EventBus, 'emit'>;
 }
 
 export function createHandlers(ctx: HandlerContext): Handlers {
-  const datasets = new DatasetService(ctx.db);
-  const devices = new DeviceProfileService(ctx.db);
   return {
     ...appHandlers(ctx),
-    ...datasetHandlers(datasets, ctx.events),
-    ...deviceHandlers(devices, ctx.events),
-    ...hardwareHandlers(devices),
+    ...datasetHandlers(ctx.datasets, ctx.events),
+    ...deviceHandlers(ctx.devices, ctx.events),
+    ...hardwareHandlers(ctx.devices),
   } satisfies Handlers;
 }

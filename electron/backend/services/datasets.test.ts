@@ -111,6 +111,13 @@ describe('DatasetService', () => {
     expect(e.code).toBe('CSV_INVALID');
     expect(e.message).toMatch(/^Cannot import "ragged.csv": The row on line 3 has 2 fields/);
     expect(e.details).toEqual({ fileName: 'ragged.csv', line: 3 });
+    // The host's own limit (web host --max-import-mb) is enforced here too, not only by the HTTP body limit.
+    const small = new DatasetService(db, undefined, 64);
+    const before = service.list();
+    const big = appError(() => small.importCsv({ fileName: 'big.csv', content: 'a,b\n' + '1,2\n'.repeat(40) }));
+    expect(big.code).toBe('TOO_LARGE');
+    expect(big.message).toMatch(/big\.csv/);
+    expect(service.list()).toEqual(before);
   });
 });
 

@@ -43,7 +43,12 @@ export interface InsertDatasetMeta {
 }
 
 export class DatasetService {
-  constructor(readonly db: Database, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    readonly db: Database,
+    private readonly now: () => Date = () => new Date(),
+    /** Larger CSV texts are refused (TOO_LARGE); the host may lower the contract's MAX_IMPORT_BYTES. */
+    readonly maxImportBytes: number = MAX_IMPORT_BYTES,
+  ) {}
 
   list(): DatasetSummary[] {
     const rows = this.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM datasets ORDER BY id`).all() as DatasetRow[];
@@ -75,7 +80,7 @@ export class DatasetService {
   importCsv(request: ImportDatasetRequest, options: { source?: string } = {}): DatasetSummary {
     let dataset: Dataset;
     try {
-      dataset = parseCsv(request.content, { missingTokens: request.missingTokens, outcome: request.outcome, maxBytes: MAX_IMPORT_BYTES });
+      dataset = parseCsv(request.content, { missingTokens: request.missingTokens, outcome: request.outcome, maxBytes: this.maxImportBytes });
     } catch (e) {
       if (e instanceof DataImportError) {
         throw new AppError(e.kind === 'too-large' ? 'TOO_LARGE' : 'CSV_INVALID', `Cannot import "${request.fileName}": ${e.message}`, {

@@ -24,7 +24,7 @@ const HINTS: Record<ErrorCode, string> = {
   UNKNOWN_CHANNEL: 'The app and its host are out of step: reload the page or restart QNN Lab.',
   NOT_FOUND: 'It may have been deleted in another window. Go back to the list and refresh.',
   CSV_INVALID: 'Fix the file (or choose another one) and import it again. Nothing was imported.',
-  TOO_LARGE: 'Split the file into smaller parts, or import it with the `qnnlab dataset import` command.',
+  TOO_LARGE: 'Split the file into smaller parts and import each. Nothing was imported.',
   CONFLICT: 'Choose another name, or refresh and try again.',
   CANCELLED: 'Start it again when you are ready.',
   INTERNAL: 'Try again. If it keeps failing, restart QNN Lab and check the host log.',

@@ -7,6 +7,7 @@ import type { ApiError, Result } from '../../../electron/contract/errors.ts';
 import { useApi } from '../api/client.ts';
 import { readFileText } from '../lib/files.ts';
 import { formatBytes } from '../lib/format.ts';
+import { useAppStore } from './app.ts';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -105,10 +106,12 @@ export const useDatasetsStore = defineStore('datasets', () => {
       importState.value = { ...importState.value, phase: 'error', error };
       return { ok: false, error };
     };
-    if (file.size > MAX_IMPORT_BYTES) {
+    // The host says how large a file it takes; refuse a larger one before reading it.
+    const limit = useAppStore().info?.maxImportBytes ?? MAX_IMPORT_BYTES;
+    if (file.size > limit) {
       return fail({
         code: 'TOO_LARGE',
-        message: `"${file.name}" is ${formatBytes(file.size)}; QNN Lab imports files up to ${formatBytes(MAX_IMPORT_BYTES)}.`,
+        message: `"${file.name}" is ${formatBytes(file.size)}; QNN Lab imports files up to ${formatBytes(limit)}.`,
       });
     }
     let content: string;
