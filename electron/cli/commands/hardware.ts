@@ -2,17 +2,15 @@
 // hardware-backend model on the command line. Thin: parse flags, call core/hardware, print JSON.
 import type { Circuit } from '../../../core/quantum/circuit.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
-import { createRng } from '../../../core/random.ts';
-import { loader as makeLoader, type LoaderKind } from '../../../core/quantum/loaders.ts';
-import { butterflyGates, butterflyParameterCount } from '../../../core/quantum/butterfly.ts';
-import { checkLayers, checkQubits } from '../../../core/quantum/validate.ts';
+import type { LoaderKind } from '../../../core/quantum/loaders.ts';
 import { BUILTIN_PROFILES, type DeviceProfile } from '../../../core/hardware/profile.ts';
 import { compileCircuit, toIonqJson } from '../../../core/hardware/compile.ts';
 import { checkBudget, estimateTraining, GRADIENT_METHODS } from '../../../core/hardware/estimate.ts';
 import { createBackend } from '../../../core/hardware/registry.ts';
 import { distributionObject, exactNoisyDistribution } from '../../../core/hardware/density-matrix.ts';
-import { choiceFlag, numberArrayFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type Flags } from '../command.ts';
+import { choiceFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type Flags } from '../command.ts';
 import { createProgressBar } from '../progress.ts';
+import { buildCircuit, modelOptions, parseInput, parseModel } from '../model-flags.ts';
 import { backendProfiles, deviceCommands, deviceProfileOptions } from './devices.ts';
 
 export { backendProfiles, deviceProfileOptions } from './devices.ts';
@@ -64,33 +62,23 @@ export function noiseFlags(flags: Flags): { p1?: number; p2?: number; readout?: 
 const compileCommand: Command = {
   path: ['compile'],
   summary: "Compile a QNN circuit to a device's native gates: counts, two-qubit depth, duration; IonQ JSON export",
-  usage: 'compile --qubits N --layers L --backend NAME [--format ionq-json|json] [--loader tree|diagonal|semi-diagonal] [--input JSON] [--params JSON | --seed S] [--profile FILE] [--db PATH]',
-  options: {
-    qubits: { type: 'string' }, layers: { type: 'string' }, backend: { type: 'string' }, format: { type: 'string' }, loader: { type: 'string' },
-    input: { type: 'string' }, params: { type: 'string' }, seed: { type: 'string' }, ...deviceProfileOptions, json: { type: 'boolean' },
-  },
+  usage: 'compile --qubits N (--layers L | --architecture pyramid) --backend NAME [--format ionq-json|json] [--loader tree|diagonal|semi-diagonal] [--input JSON] [--params JSON | --seed S] [--profile FILE] [--db PATH]',
+  options: { ...modelOptions, backend: { type: 'string' }, format: { type: 'string' }, loader: { type: 'string' }, input: { type: 'string' }, ...deviceProfileOptions },
   async run(flags, _p, io) {
-    const n = numberFlag(flags, 'qubits', { required: true, integer: true })!;
     const format = choiceFlag(flags, 'format', ['json', 'ionq-json'] as const, 'json');
     const loaderKind = choiceFlag(flags, 'loader', ['tree', 'diagonal', 'semi-diagonal'] as const, 'tree') as LoaderKind;
     const backend = stringFlag(flags, 'backend', true)!;
     const profile = findProfile(backend, await backendProfiles(flags, backend));
-    const out = await (async () => {
-      checkQubits(n);
-      const layers = checkLayers(numberFlag(flags, 'layers', { integer: true, required: true }), n);
-      const x = numberArrayFlag(flags, 'input') ?? Array.from({ length: n }, () => 1);
-      const count = butterflyParameterCount(n, layers);
-      let params = numberArrayFlag(flags, 'params');
-      if (!params) {
-        const rng = createRng(numberFlag(flags, 'seed', { integer: true }) ?? 0);
-        params = Array.from({ length: count }, () => rng.uniform(-Math.PI, Math.PI));
-      }
-      const circuit: Circuit = { qubits: n, gates: [...makeLoader(loaderKind, x, n).gates, ...butterflyGates(n, layers, params)] };
-      const compiled = compileCircuit(circuit, profile);
-      if (format === 'ionq-json') return toIonqJson(compiled);
+    // The same model flags as `qnnlab circuit`; with neither --seed nor --params the angles come from seed 0.
+    if (flags.architecture !== 'pyramid') numberFlag(flags, 'layers', { integer: true, required: true });
+    const m = parseModel(flags, { seed: 0 });
+    const x = parseInput(flags, m.n, false) ?? new Float64Array(m.n).fill(1);
+    const compiled = compileCircuit(buildCircuit(m, x, loaderKind), profile);
+    let out: unknown = toIonqJson(compiled);
+    if (format === 'json') {
       const { gates, ...summary } = compiled;
-      return { backend: profile.id, layers, loader: loaderKind, ...summary, gates };
-    })();
+      out = { backend: profile.id, layers: m.architecture === 'butterfly' ? m.layers : null, architecture: m.architecture, loader: loaderKind, ...summary, gates };
+    }
     printJson(io, out);
   },
 };
@@ -108,8 +96,7 @@ const estimateCommand: Command = {
     const profiles = [...(await backendProfiles(flags, stringFlag(flags, 'backend'))), ...BUILTIN_PROFILES];
     const method = choiceFlag(flags, 'method', GRADIENT_METHODS, 'parallel-shift');
     const budget = numberFlag(flags, 'budget', { min: 0 });
-    const estimate = await (async () => {
-      const e = estimateTraining(
+    const estimate = estimateTraining(
         {
           qubits: numberFlag(flags, 'qubits', { required: true, integer: true })!,
           layers: numberFlag(flags, 'layers', { required: true, integer: true })!,
@@ -123,10 +110,8 @@ const estimateCommand: Command = {
           loader: choiceFlag(flags, 'loader', ['tree', 'diagonal', 'semi-diagonal'] as const, 'tree'),
         },
         profiles,
-      );
-      checkBudget(e, budget);
-      return e;
-    })();
+    );
+    checkBudget(estimate, budget);
     if (flags.json) printJson(io, { ...estimate, budgetUSD: budget ?? null });
     else {
       io.stdout.write(

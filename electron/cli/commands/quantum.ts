@@ -3,14 +3,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { AbortError } from '../../../core/errors.ts';
 import { createRng } from '../../../core/random.ts';
-import type { Circuit } from '../../../core/quantum/circuit.ts';
-import { butterflyGates, butterflyParameterCount, modelCircuit, pyramidGates, pyramidParameterCount, type Architecture } from '../../../core/quantum/butterfly.ts';
-import type { LoaderKind } from '../../../core/quantum/loaders.ts';
+import { butterflyParameterCount } from '../../../core/quantum/butterfly.ts';
 import { circuitToQasm } from '../../../core/quantum/qasm.ts';
 import { forwardBatch, probabilitiesOf, runUnaryCircuit } from '../../../core/quantum/unary-simulator.ts';
 import { runStandardCircuit, unaryAmplitudes, unaryToStandard } from '../../../core/quantum/statevector.ts';
 import { checkShots, postSelectCounts, sampleStateVector, sampleUnary } from '../../../core/quantum/shots.ts';
-import { checkInput, checkLayers, checkQubits, checkStatevectorQubits, checkVector } from '../../../core/quantum/validate.ts';
+import { checkLayers, checkQubits, checkStatevectorQubits } from '../../../core/quantum/validate.ts';
 import { GRADIENT_METHODS, GRADIENT_SCOPES } from '../../../core/gradients/circuits.ts';
 import { modelGradient } from '../../../core/gradients/gradient.ts';
 import { mseLoss } from '../../../core/train/losses.ts';
@@ -20,9 +18,10 @@ import type { Backend } from '../../../core/hardware/backend.ts';
 import { createBackend } from '../../../core/hardware/registry.ts';
 import { checkBudget, estimateTraining, type TrainingEstimate } from '../../../core/hardware/estimate.ts';
 import { orthogonalMapTask } from '../../../core/train/tasks.ts';
-import { choiceFlag, numberArrayFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type Flags } from '../command.ts';
+import { choiceFlag, numberArrayFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO } from '../command.ts';
 import { backendProfiles, deviceProfileOptions, noiseFlags, simulateOnBackend } from './hardware.ts';
 import { createProgressBar } from '../progress.ts';
+import { buildCircuit, modelOptions, parseInput, parseModel, shotSeedOf, type Model } from '../model-flags.ts';
 
 const backendOptions = {
   backend: { type: 'string' },
@@ -31,79 +30,6 @@ const backendOptions = {
   readout: { type: 'string' },
   exact: { type: 'boolean' },
 } as const;
-
-const modelOptions = {
-  qubits: { type: 'string' },
-  layers: { type: 'string' },
-  architecture: { type: 'string' },
-  seed: { type: 'string' },
-  params: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
-
-interface Model {
-  n: number;
-  layers: number;
-  architecture: Architecture;
-  params: number[];
-  /** --seed, when given. */
-  seed: number | undefined;
-}
-
-/** --qubits, --layers, --architecture and --seed | --params, validated. */
-function parseModel(flags: Flags): Model {
-  const n = numberFlag(flags, 'qubits', { required: true, integer: true })!;
-  try {
-    checkQubits(n);
-  } catch (e) {
-    throw new UserError(`--qubits: ${(e as Error).message}`);
-  }
-  const architecture = choiceFlag(flags, 'architecture', ['butterfly', 'pyramid'] as const, 'butterfly');
-  let layers: number;
-  try {
-    layers = checkLayers(numberFlag(flags, 'layers'), n);
-  } catch (e) {
-    throw new UserError(`--layers: ${(e as Error).message}`);
-  }
-  if (architecture === 'pyramid' && flags.layers !== undefined) throw new UserError('--layers applies to the butterfly only (a pyramid has n(n-1)/2 gates)');
-  const count = architecture === 'pyramid' ? pyramidParameterCount(n) : butterflyParameterCount(n, layers);
-  const seed = numberFlag(flags, 'seed', { integer: true });
-  const given = numberArrayFlag(flags, 'params');
-  // --seed alone draws the parameters (and seeds the shots); with --params it seeds only the shots.
-  if (seed === undefined && given === undefined) throw new UserError('give --seed S (parameters drawn uniformly in [-pi, pi)) or --params JSON');
-  let params: number[];
-  if (given) {
-    try {
-      params = Array.from(checkVector(given, count, '--params', architecture === 'pyramid' ? `n(n-1)/2 for a ${n}-qubit pyramid` : `(n/2) x layers = ${n / 2} x ${layers}`));
-    } catch (e) {
-      throw new UserError((e as Error).message);
-    }
-  } else {
-    const rng = createRng(seed!);
-    params = Array.from({ length: count }, () => rng.uniform(-Math.PI, Math.PI));
-  }
-  return { n, layers, architecture, params, seed };
-}
-
-/** Seed of shot sampling and noise: --shot-seed, else --seed, else 0. */
-function shotSeedOf(flags: Flags, m: Model): number {
-  return numberFlag(flags, 'shot-seed', { integer: true }) ?? m.seed ?? 0;
-}
-
-function parseInput(flags: Flags, n: number, required: boolean): Float64Array | undefined {
-  const x = numberArrayFlag(flags, 'input', required);
-  if (!x) return undefined;
-  try {
-    return checkInput(x, n, '--input');
-  } catch (e) {
-    throw new UserError((e as Error).message);
-  }
-}
-
-function buildCircuit(m: Model, x: Float64Array | undefined, loader: LoaderKind): Circuit {
-  if (x) return modelCircuit({ qubits: m.n, layers: m.layers, architecture: m.architecture, loader }, m.params, x);
-  return { qubits: m.n, gates: m.architecture === 'pyramid' ? pyramidGates(m.n, m.params) : butterflyGates(m.n, m.layers, m.params) };
-}
 
 const circuitCommand: Command = {
   path: ['circuit'],
@@ -124,6 +50,30 @@ const circuitCommand: Command = {
     }
   },
 };
+
+/** `simulate` without --backend: the unary simulator, or the 2^n state vector, exact or with seeded shots. */
+function simulateLocally(m: Model, x: Float64Array, simulator: 'unary' | 'statevector', shots: number | undefined, shotSeed: number) {
+  if (shots !== undefined) checkShots(shots);
+  const circuit = buildCircuit(m, x, 'tree');
+  if (simulator === 'statevector') {
+    checkStatevectorQubits(m.n);
+    const state = runStandardCircuit(unaryToStandard(circuit));
+    const amp = unaryAmplitudes(state);
+    if (shots === undefined) {
+      const p = probabilitiesOf(amp.re);
+      for (let k = 0; k < m.n; k++) p[k] += amp.im[k] * amp.im[k];
+      const kept = p.reduce((s, v) => s + v, 0);
+      return { amplitudes: Array.from(amp.re), amplitudesImaginary: Array.from(amp.im), probabilities: Array.from(p), keptFraction: kept };
+    }
+    const est = postSelectCounts(sampleStateVector(createRng(shotSeed), state, shots), m.n);
+    return { amplitudes: null, probabilities: Array.from(est.probabilities), keptFraction: est.keptFraction, shots, keptShots: est.keptShots };
+  }
+  const y = runUnaryCircuit(circuit);
+  const p = probabilitiesOf(y);
+  if (shots === undefined) return { amplitudes: Array.from(y), probabilities: Array.from(p), keptFraction: 1 };
+  const est = sampleUnary(createRng(shotSeed), p, shots);
+  return { amplitudes: null, probabilities: Array.from(est.probabilities), keptFraction: est.keptFraction, shots, keptShots: est.keptShots };
+}
 
 const simulateCommand: Command = {
   path: ['simulate'],
@@ -146,28 +96,7 @@ const simulateCommand: Command = {
       else io.stdout.write(`p = [${r.probabilities.map((v) => v.toFixed(6)).join(', ')}]\nkept fraction ${r.keptFraction}\n`);
       return;
     }
-    const result = await (async () => {
-      if (shots !== undefined) checkShots(shots);
-      const circuit = buildCircuit(m, x, 'tree');
-      if (simulator === 'statevector') {
-        checkStatevectorQubits(m.n);
-        const state = runStandardCircuit(unaryToStandard(circuit));
-        const amp = unaryAmplitudes(state);
-        if (shots === undefined) {
-          const p = probabilitiesOf(amp.re);
-          for (let k = 0; k < m.n; k++) p[k] += amp.im[k] * amp.im[k];
-          const kept = p.reduce((s, v) => s + v, 0);
-          return { amplitudes: Array.from(amp.re), amplitudesImaginary: Array.from(amp.im), probabilities: Array.from(p), keptFraction: kept };
-        }
-        const est = postSelectCounts(sampleStateVector(createRng(shotSeed), state, shots), m.n);
-        return { amplitudes: null, probabilities: Array.from(est.probabilities), keptFraction: est.keptFraction, shots, keptShots: est.keptShots };
-      }
-      const y = runUnaryCircuit(circuit);
-      const p = probabilitiesOf(y);
-      if (shots === undefined) return { amplitudes: Array.from(y), probabilities: Array.from(p), keptFraction: 1 };
-      const est = sampleUnary(createRng(shotSeed), p, shots);
-      return { amplitudes: null, probabilities: Array.from(est.probabilities), keptFraction: est.keptFraction, shots, keptShots: est.keptShots };
-    })();
+    const result = simulateLocally(m, x, simulator, shots, shotSeed);
     const norm = Math.hypot(...x);
     if (flags.json) printJson(io, { parameters: m.params, ...result, inputNorm: norm });
     else {

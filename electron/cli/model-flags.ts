@@ -1,0 +1,81 @@
+// The model flags every circuit command shares (circuit, simulate, gradient, compile): --qubits, --layers,
+// --architecture, --seed | --params, --input, validated with messages naming the flag and the allowed range.
+import { createRng } from '../../core/random.ts';
+import type { Circuit } from '../../core/quantum/circuit.ts';
+import { butterflyGates, butterflyParameterCount, modelCircuit, pyramidGates, pyramidParameterCount, type Architecture } from '../../core/quantum/butterfly.ts';
+import type { LoaderKind } from '../../core/quantum/loaders.ts';
+import { checkInput, checkLayers, checkQubits, checkVector } from '../../core/quantum/validate.ts';
+import { choiceFlag, numberArrayFlag, numberFlag, UserError, type Flags } from './command.ts';
+
+export const modelOptions = {
+  qubits: { type: 'string' },
+  layers: { type: 'string' },
+  architecture: { type: 'string' },
+  seed: { type: 'string' },
+  params: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+export interface Model {
+  n: number;
+  layers: number;
+  architecture: Architecture;
+  params: number[];
+  /** --seed, when given. */
+  seed: number | undefined;
+}
+
+/** --qubits, --layers, --architecture and --seed | --params, validated. */
+export function parseModel(flags: Flags, defaults: { seed?: number } = {}): Model {
+  const n = numberFlag(flags, 'qubits', { required: true, integer: true })!;
+  try {
+    checkQubits(n);
+  } catch (e) {
+    throw new UserError(`--qubits: ${(e as Error).message}`);
+  }
+  const architecture = choiceFlag(flags, 'architecture', ['butterfly', 'pyramid'] as const, 'butterfly');
+  let layers: number;
+  try {
+    layers = checkLayers(numberFlag(flags, 'layers'), n);
+  } catch (e) {
+    throw new UserError(`--layers: ${(e as Error).message}`);
+  }
+  if (architecture === 'pyramid' && flags.layers !== undefined) throw new UserError('--layers applies to the butterfly only (a pyramid has n(n-1)/2 gates)');
+  const count = architecture === 'pyramid' ? pyramidParameterCount(n) : butterflyParameterCount(n, layers);
+  const seed = numberFlag(flags, 'seed', { integer: true }) ?? (flags.params === undefined ? defaults.seed : undefined);
+  const given = numberArrayFlag(flags, 'params');
+  // --seed alone draws the parameters (and seeds the shots); with --params it seeds only the shots.
+  if (seed === undefined && given === undefined) throw new UserError('give --seed S (parameters drawn uniformly in [-pi, pi)) or --params JSON');
+  let params: number[];
+  if (given) {
+    try {
+      params = Array.from(checkVector(given, count, '--params', architecture === 'pyramid' ? `n(n-1)/2 for a ${n}-qubit pyramid` : `(n/2) x layers = ${n / 2} x ${layers}`));
+    } catch (e) {
+      throw new UserError((e as Error).message);
+    }
+  } else {
+    const rng = createRng(seed!);
+    params = Array.from({ length: count }, () => rng.uniform(-Math.PI, Math.PI));
+  }
+  return { n, layers, architecture, params, seed };
+}
+
+/** Seed of shot sampling and noise: --shot-seed, else --seed, else 0. */
+export function shotSeedOf(flags: Flags, m: Model): number {
+  return numberFlag(flags, 'shot-seed', { integer: true }) ?? m.seed ?? 0;
+}
+
+export function parseInput(flags: Flags, n: number, required: boolean): Float64Array | undefined {
+  const x = numberArrayFlag(flags, 'input', required);
+  if (!x) return undefined;
+  try {
+    return checkInput(x, n, '--input');
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
+}
+
+export function buildCircuit(m: Model, x: Float64Array | undefined, loader: LoaderKind): Circuit {
+  if (x) return modelCircuit({ qubits: m.n, layers: m.layers, architecture: m.architecture, loader }, m.params, x);
+  return { qubits: m.n, gates: m.architecture === 'pyramid' ? pyramidGates(m.n, m.params) : butterflyGates(m.n, m.layers, m.params) };
+}
