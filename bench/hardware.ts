@@ -4,7 +4,7 @@ import { createRng } from '../core/random.ts';
 import { treeLoader } from '../core/quantum/loaders.ts';
 import { butterflyGates } from '../core/quantum/butterfly.ts';
 import type { Circuit } from '../core/quantum/circuit.ts';
-import { builtinProfile, profileNoise } from '../core/hardware/profile.ts';
+import { builtinDeviceProfile, deviceNoise } from '../core/hardware/device-profile.ts';
 import { TrajectorySampler } from '../core/hardware/trajectory.ts';
 import { exactNoisyDistribution } from '../core/hardware/density-matrix.ts';
 
@@ -16,7 +16,7 @@ function model(n: number, layers: number, seed: number): Circuit {
 }
 
 export async function run(): Promise<Record<string, unknown>> {
-  const noise = profileNoise(builtinProfile('ionq-forte-enterprise')!);
+  const noise = deviceNoise(builtinDeviceProfile('ionq-forte-enterprise')!);
   const shots = 10_000;
   const circuit = model(32, 5, 1);
   // Cold: includes building the sampler and the sector tables for a fresh circuit.

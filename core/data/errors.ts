@@ -1,15 +1,20 @@
 // The one error an import throws: what is wrong and, when it can be pinned down, the 1-based line of the file.
-// Hosts map `kind` to their own error codes (the backend: 'invalid' -> CSV_INVALID, 'too-large' -> TOO_LARGE).
+// A LabError: kind 'invalid' is code CSV_INVALID, 'too-large' is TOO_LARGE; the line goes to `details.line`.
+import { LabError } from '../errors.ts';
 
 export type DataImportErrorKind = 'invalid' | 'too-large';
 
-export class DataImportError extends Error {
+export class DataImportError extends LabError {
   readonly line?: number;
   readonly kind: DataImportErrorKind;
-  constructor(message: string, options: { line?: number; kind?: DataImportErrorKind } = {}) {
-    super(message);
+  constructor(message: string, options: { line?: number; kind?: DataImportErrorKind; field?: string } = {}) {
+    const kind = options.kind ?? 'invalid';
+    super(kind === 'too-large' ? 'TOO_LARGE' : 'CSV_INVALID', message, {
+      ...(options.field !== undefined ? { field: options.field } : {}),
+      ...(options.line !== undefined ? { details: { line: options.line } } : {}),
+    });
     this.name = 'DataImportError';
-    this.kind = options.kind ?? 'invalid';
+    this.kind = kind;
     if (options.line !== undefined) this.line = options.line;
   }
 }

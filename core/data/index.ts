@@ -2,5 +2,5 @@
 export * from './types.ts';
 export * from './errors.ts';
 export * from './csv.ts';
-export * from './profile.ts';
+export * from './dataset-profile.ts';
 export * from './export.ts';

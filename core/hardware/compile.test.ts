@@ -4,10 +4,10 @@ import { createRng } from '../random.ts';
 import { treeLoader, diagonalLoader } from '../quantum/loaders.ts';
 import { butterflyGates, pyramidGates, pyramidParameterCount } from '../quantum/butterfly.ts';
 import { compileCircuit, simulateNative, toIonqJson } from './compile.ts';
-import { builtinProfile, validateProfile, type DeviceProfile } from './profile.ts';
+import { builtinDeviceProfile, validateDeviceProfile, type DeviceProfile } from './device-profile.ts';
 
-const aria = builtinProfile('ionq-aria')!;
-const forte = builtinProfile('ionq-forte')!;
+const aria = builtinDeviceProfile('ionq-aria')!;
+const forte = builtinDeviceProfile('ionq-forte')!;
 
 /** The orthogonal matrix of a unary circuit without X gates: column k = circuit applied to e_k. */
 function unaryMatrix(circuit: Circuit): number[][] {
@@ -112,7 +112,7 @@ describe('compilation to IonQ native gates', () => {
 
   it('refuses circuits too large or needing connectivity the device lacks', () => {
     expect(() => compileCircuit({ qubits: 32, gates: [] }, aria)).toThrow(/needs 32 qubits; IonQ Aria has 25/);
-    const linear = validateProfile({ ...structuredClone(aria), id: 'linear-8', name: 'Linear 8', qubits: { value: 8, source: 'test', date: '2026-11-24' }, connectivity: { kind: 'linear', source: 'test', date: '2026-11-24' } });
+    const linear = validateDeviceProfile({ ...structuredClone(aria), id: 'linear-8', name: 'Linear 8', qubits: { value: 8, source: 'test', date: '2026-11-24' }, connectivity: { kind: 'linear', source: 'test', date: '2026-11-24' } });
     // Diagonal loader + pyramid: nearest neighbours only: fine.
     const pyr: Circuit = { qubits: 8, gates: [...diagonalLoader([1, 2, 3, 4, 5, 6, 7, 8]).gates, ...pyramidGates(8, new Array(pyramidParameterCount(8)).fill(0.2))] };
     expect(() => compileCircuit(pyr, linear)).not.toThrow();

@@ -10,7 +10,7 @@
 // MS(p0, p1, t) = exp(-i pi t s_p0 x s_p1), ZZ(t) = exp(-i pi t Z x Z).
 import type { Circuit } from '../quantum/circuit.ts';
 import { InvalidInputError } from '../errors.ts';
-import { connected, type DeviceProfile } from './profile.ts';
+import { connected, type DeviceProfile } from './device-profile.ts';
 
 export type NativeGate =
   | { gate: 'gpi'; target: number; phase: number }
@@ -104,7 +104,11 @@ function emitFactor(out: NativeGate[], kind: 'ms' | 'zz', qa: number, qb: number
 /** Checks that the device can run the circuit: enough qubits and every RBS pair connected. */
 export function checkFits(circuit: Circuit, target: CompileTarget): void {
   if (circuit.qubits > target.qubits) {
-    throw new InvalidInputError(`the circuit needs ${circuit.qubits} qubits; ${target.name} has ${target.qubits}`);
+    throw new InvalidInputError(`the circuit needs ${circuit.qubits} qubits; ${target.name} has ${target.qubits}`, {
+      field: 'qubits',
+      value: circuit.qubits,
+      allowed: `at most ${target.qubits} (${target.name})`,
+    });
   }
   for (const g of circuit.gates) {
     if (g.type === 'rbs' && !target.connected(g.i, g.j)) {

@@ -6,7 +6,9 @@ import type { Circuit } from '../quantum/circuit.ts';
 import { InvalidInputError, throwIfAborted } from '../errors.ts';
 import { resolveNoise, type NoiseModel, type ResolvedNoise } from './noise.ts';
 
-export const MAX_DENSITY_QUBITS = 10;
+import { MAX_DENSITY_QUBITS } from '../limits.ts';
+
+export { MAX_DENSITY_QUBITS };
 
 export interface ExactNoisyResult {
   qubits: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkBudget, estimateTraining, type TrainingPlan } from './estimate.ts';
-import { BUILTIN_PROFILES, parseProfileJson, ProfileValidationError, profileAssumptions, profileNoise, validateProfile } from './profile.ts';
+import { BUILTIN_DEVICE_PROFILES, parseDeviceProfileJson, DeviceProfileValidationError, deviceAssumptions, deviceNoise, validateDeviceProfile } from './device-profile.ts';
 
 const plan: TrainingPlan = { qubits: 16, layers: 4, samples: 10, epochs: 2, shots: 100, method: 'parallel-shift', backend: 'ionq-aria' };
 
@@ -70,29 +70,29 @@ describe('training estimate', () => {
 
 describe('device profiles', () => {
   it('bundles three validated profiles with sources and dates', () => {
-    expect(BUILTIN_PROFILES.map((p) => p.id)).toEqual(['ionq-aria', 'ionq-forte', 'ionq-forte-enterprise']);
-    const aria = BUILTIN_PROFILES[0];
+    expect(BUILTIN_DEVICE_PROFILES.map((p) => p.id)).toEqual(['ionq-aria', 'ionq-forte', 'ionq-forte-enterprise']);
+    const aria = BUILTIN_DEVICE_PROFILES[0];
     expect(aria.fidelity.twoQubit).toMatchObject({ value: 0.996, date: '2026-11-24' });
-    expect(profileAssumptions(aria)).toContain('shotRateHz');
-    expect(profileAssumptions(aria)).not.toContain('fidelity.twoQubit');
-    const noise = profileNoise(aria);
+    expect(deviceAssumptions(aria)).toContain('shotRateHz');
+    expect(deviceAssumptions(aria)).not.toContain('fidelity.twoQubit');
+    const noise = deviceNoise(aria);
     expect(noise.p2).toBeCloseTo(1 - 0.996 ** 2, 12);
     expect(noise.readout).toBeCloseTo(1 - 0.9961, 12);
   });
   it('names the wrong field of a profile that does not validate', () => {
-    const bad = structuredClone(BUILTIN_PROFILES[0]) as Record<string, any>;
+    const bad = structuredClone(BUILTIN_DEVICE_PROFILES[0]) as Record<string, any>;
     bad.fidelity.twoQubit.value = 1.3;
-    expect(() => validateProfile(bad)).toThrow(/^device profile field "fidelity.twoQubit" must be <= 1; got 1.3$/);
+    expect(() => validateDeviceProfile(bad)).toThrow(/^device profile field "fidelity.twoQubit" must be <= 1; got 1.3$/);
     try {
-      validateProfile(bad);
+      validateDeviceProfile(bad);
     } catch (e) {
-      expect(e).toBeInstanceOf(ProfileValidationError);
-      expect((e as ProfileValidationError).field).toBe('fidelity.twoQubit');
-      expect((e as ProfileValidationError).path).toBe('fidelity.twoQubit.value');
+      expect(e).toBeInstanceOf(DeviceProfileValidationError);
+      expect((e as DeviceProfileValidationError).field).toBe('fidelity.twoQubit');
+      expect((e as DeviceProfileValidationError).path).toBe('fidelity.twoQubit.value');
     }
-    const bad2 = structuredClone(BUILTIN_PROFILES[0]) as Record<string, any>;
+    const bad2 = structuredClone(BUILTIN_DEVICE_PROFILES[0]) as Record<string, any>;
     delete bad2.pricing.minimumPerCircuitUSD;
-    expect(() => validateProfile(bad2)).toThrow(/^device profile field "pricing.minimumPerCircuitUSD" is missing \(expected an object\)$/);
+    expect(() => validateDeviceProfile(bad2)).toThrow(/^device profile field "pricing.minimumPerCircuitUSD" is missing \(expected an object\)$/);
     const cases: [(p: Record<string, any>) => void, RegExp][] = [
       [(p) => (p.duration.twoQubitSeconds.value = -1), /^device profile field "duration.twoQubitSeconds" must be >= 0; got -1$/],
       [(p) => (p.shotRateHz.value = 0), /^device profile field "shotRateHz" must be > 0; got 0$/],
@@ -105,10 +105,10 @@ describe('device profiles', () => {
       [(p) => { p.fidelity.oneQubit.value = 2; p.fidelity.spam.value = -1; }, /^device profile field "fidelity.oneQubit" must be <= 1; got 2 \(and 1 more: fidelity.spam\)$/],
     ];
     for (const [edit, message] of cases) {
-      const p = structuredClone(BUILTIN_PROFILES[0]) as Record<string, any>;
+      const p = structuredClone(BUILTIN_DEVICE_PROFILES[0]) as Record<string, any>;
       edit(p);
-      expect(() => validateProfile(p)).toThrow(message);
+      expect(() => validateDeviceProfile(p)).toThrow(message);
     }
-    expect(() => parseProfileJson('{not json')).toThrow(/not valid JSON/);
+    expect(() => parseDeviceProfileJson('{not json')).toThrow(/not valid JSON/);
   });
 });

@@ -8,7 +8,7 @@
 //   last-layer angles shifted together by +-pi/4, +-pi/2), 4 (n/2) with the per-parameter shift rule (4 per
 //   parameter of the trained layer). Per layer: gradientCircuits = E x S x that number.
 // - The schedule is the trainer's own (core/train/layerwise.ts), so an estimate counts what a run will submit:
-//   mini-batches of B samples (default the trainer's DEFAULT_BATCH_SIZE), ceil(S / B) steps per epoch.
+//   mini-batches of B samples (default TRAIN_DEFAULTS.batchSize, the trainer's), ceil(S / B) steps per epoch.
 // - Forward circuits per sample per epoch (forwardCircuitsPerSampleEpoch): 1 with the per-parameter rule (the
 //   outputs p the loss needs), 0 with the parallel shift, whose trainer reads the unshifted p off the +-pi/2
 //   circuits (METHOD.md section 5). forwardCircuits = E x S x that number per layer.
@@ -30,8 +30,8 @@ import { loader as makeLoader, type LoaderKind } from '../quantum/loaders.ts';
 import { butterflyGates } from '../quantum/butterfly.ts';
 import { checkLayers, checkPositiveInteger, checkQubits } from '../quantum/validate.ts';
 import { compileCircuit, type GateCounts } from './compile.ts';
-import { BUILTIN_PROFILES, profileAssumptions, type DeviceProfile } from './profile.ts';
-import { DEFAULT_BATCH_SIZE } from '../train/defaults.ts';
+import { BUILTIN_DEVICE_PROFILES, deviceAssumptions, type DeviceProfile } from './device-profile.ts';
+import { TRAIN_DEFAULTS } from '../limits.ts';
 
 export type GradientMethod = 'parallel-shift' | 'parameter-shift';
 export const GRADIENT_METHODS: readonly GradientMethod[] = ['parallel-shift', 'parameter-shift'];
@@ -48,7 +48,7 @@ export interface TrainingPlan {
   loader?: LoaderKind;
   /** A profile to use instead of looking `backend` up (e.g. a user copy from the database). */
   profile?: DeviceProfile;
-  /** The trainer's mini-batch size (default DEFAULT_BATCH_SIZE, as the trainer's); it sets the number of jobs. */
+  /** The trainer's mini-batch size (default TRAIN_DEFAULTS.batchSize, as the trainer's); it sets the number of jobs. */
   batchSize?: number;
   /** Epochs of a final all-layer fine-tune by the per-parameter rule (default 0). */
   fineTuneEpochs?: number;
@@ -95,6 +95,7 @@ export class BudgetExceededError extends InvalidInputError {
     super(
       `the estimated cost ${estimateUSD.toFixed(2)} USD exceeds the budget of ${budgetUSD.toFixed(2)} USD; nothing was submitted. ` +
         'Lower --shots or --epochs, use --method parallel-shift, or raise --budget.',
+      { field: 'budgetUSD', value: budgetUSD, allowed: `at least ${estimateUSD.toFixed(2)} USD for this plan` },
     );
     this.name = 'BudgetExceededError';
   }
@@ -110,19 +111,19 @@ function representativeCircuit(n: number, layers: number, kind: LoaderKind): Cir
   return { qubits: n, gates: [...load.gates, ...butterflyGates(n, layers, params)] };
 }
 
-export function estimateTraining(plan: TrainingPlan, profiles: readonly DeviceProfile[] = BUILTIN_PROFILES): TrainingEstimate {
+export function estimateTraining(plan: TrainingPlan, profiles: readonly DeviceProfile[] = BUILTIN_DEVICE_PROFILES): TrainingEstimate {
   const n = plan.qubits;
   checkQubits(n);
   const L = checkLayers(plan.layers, n);
   const S = checkPositiveInteger(plan.samples, 'samples');
   const E = checkPositiveInteger(plan.epochs, 'epochs');
   const K = checkPositiveInteger(plan.shots, 'shots');
-  if (!GRADIENT_METHODS.includes(plan.method)) throw new InvalidInputError(`method must be one of ${GRADIENT_METHODS.join(', ')}; got ${String(plan.method)}`);
+  if (!GRADIENT_METHODS.includes(plan.method)) throw new InvalidInputError(`method must be one of ${GRADIENT_METHODS.join(', ')}; got ${String(plan.method)}`, { field: 'method', value: plan.method });
   const profile = plan.profile ?? profiles.find((p) => p.id === plan.backend);
   if (!profile && !SIMULATORS.includes(plan.backend)) {
-    throw new InvalidInputError(`unknown backend "${plan.backend}"; known: ${[...SIMULATORS, ...profiles.map((p) => p.id)].join(', ')}`);
+    throw new InvalidInputError(`unknown backend "${plan.backend}"; known: ${[...SIMULATORS, ...profiles.map((p) => p.id)].join(', ')}`, { field: 'backend', value: plan.backend });
   }
-  const B = Math.min(S, checkPositiveInteger(plan.batchSize ?? DEFAULT_BATCH_SIZE, 'batchSize'));
+  const B = Math.min(S, checkPositiveInteger(plan.batchSize ?? TRAIN_DEFAULTS.batchSize, 'batchSize'));
   const F = plan.fineTuneEpochs === undefined ? 0 : checkPositiveInteger(plan.fineTuneEpochs, 'fineTuneEpochs', 100_000, 0);
   const perStep = plan.method === 'parallel-shift' ? 4 : 4 * (n / 2);
   const forwardPerEpoch = plan.method === 'parallel-shift' ? 0 : 1;
@@ -181,7 +182,7 @@ export function estimateTraining(plan: TrainingPlan, profiles: readonly DevicePr
     costUSD: cost,
     pricingModel: profile ? profile.pricing.model : null,
     perLayer,
-    assumptions: profile ? profileAssumptions(profile) : [],
+    assumptions: profile ? deviceAssumptions(profile) : [],
   };
 }
 

@@ -5,15 +5,17 @@ import type { Circuit } from '../quantum/circuit.ts';
 import { InvalidInputError, throwIfAborted } from '../errors.ts';
 import { createRng, deriveSeed, multinomial } from '../random.ts';
 import { runUnaryCircuit } from '../quantum/unary-simulator.ts';
-import type { Backend, BackendRunRequest, CircuitOutcome } from './backend.ts';
-import { checkCircuit, exactNoisyDistribution, MAX_DENSITY_QUBITS } from './density-matrix.ts';
+import type { QuantumBackend, QuantumRunRequest, CircuitOutcome } from './quantum-backend.ts';
+import { checkCircuit, exactNoisyDistribution } from './density-matrix.ts';
+import { MAX_DENSITY_QUBITS, MAX_QUBITS } from '../limits.ts';
+import { checkShots } from '../quantum/shots.ts';
 import { resolveNoise, type NoiseModel } from './noise.ts';
 import { TrajectorySampler } from './trajectory.ts';
-import { BUILTIN_PROFILES, profileNoise, type DeviceProfile } from './profile.ts';
+import { BUILTIN_DEVICE_PROFILES, deviceNoise, type DeviceProfile } from './device-profile.ts';
 import { checkFits, compileCircuit, targetOf } from './compile.ts';
-import { sampleQueueSeconds, submitJob, type JobEvent, type Sleep } from './jobs.ts';
+import { deviceJobId, sampleQueueSeconds, submitDeviceJob, type DeviceJobEvent, type Sleep } from './device-jobs.ts';
 
-export interface BackendOptions {
+export interface QuantumBackendOptions {
   /** Noise of the `noisy` backend. */
   p1?: number;
   p2?: number;
@@ -23,23 +25,22 @@ export interface BackendOptions {
   /** Device backends: wall ms per device ms of emulated latency (default 1e-4); 0 for none. */
   latencyScale?: number;
   /** Device backends: receives every job status change. */
-  onJobStatus?: (event: JobEvent) => void;
+  onDeviceJobStatus?: (event: DeviceJobEvent) => void;
   /** Device backends: the wait used for emulated latency (tests inject a fake; default setTimeout). */
   sleep?: Sleep;
   /** Device backends: the wall clock of job events (default Date.now). */
   now?: () => number;
 }
 
-export interface BackendEntry {
+export interface QuantumBackendEntry {
   name: string;
   description: string;
-  create(options: BackendOptions): Backend;
+  create(options: QuantumBackendOptions): QuantumBackend;
 }
 
-const MAX_SIM_QUBITS = 1024;
-const registry = new Map<string, BackendEntry>();
+const registry = new Map<string, QuantumBackendEntry>();
 
-export function registerBackend(entry: BackendEntry): void {
+export function registerQuantumBackend(entry: QuantumBackendEntry): void {
   registry.set(entry.name, entry);
 }
 
@@ -49,11 +50,11 @@ export function backendNames(profiles: readonly DeviceProfile[] = []): string[] 
   return names;
 }
 
-export function describeBackends(): { name: string; description: string }[] {
+export function describeQuantumBackends(): { name: string; description: string }[] {
   return [...registry.values()].map((e) => ({ name: e.name, description: e.description }));
 }
 
-export function createBackend(name: string, options: BackendOptions = {}): Backend {
+export function createQuantumBackend(name: string, options: QuantumBackendOptions = {}): QuantumBackend {
   const user = options.profiles?.find((p) => p.id === name);
   if (user) return deviceBackend(user, options);
   const entry = registry.get(name);
@@ -61,13 +62,11 @@ export function createBackend(name: string, options: BackendOptions = {}): Backe
   return entry.create(options);
 }
 
-function checkRequest(request: BackendRunRequest, backend: Backend): void {
+function checkRequest(request: QuantumRunRequest, backend: QuantumBackend): void {
   if (!request || !Array.isArray(request.circuits)) throw new InvalidInputError('run request needs an array of circuits');
   if (request.shots === null) {
     if (!backend.exact) throw new InvalidInputError(`backend ${backend.name} cannot return exact probabilities: give a number of shots`);
-  } else if (!Number.isInteger(request.shots) || request.shots < 1 || request.shots > 1e9) {
-    throw new InvalidInputError(`shots must be an integer between 1 and 1e9, or null for exact probabilities; got ${String(request.shots)}`);
-  }
+  } else checkShots(request.shots);
   if (!Number.isFinite(request.seed)) throw new InvalidInputError(`seed must be a finite number; got ${String(request.seed)}`);
   for (const c of request.circuits) {
     checkCircuit(c, backend.maxQubits);
@@ -77,7 +76,7 @@ function checkRequest(request: BackendRunRequest, backend: Backend): void {
   }
 }
 
-function wantCounts(request: BackendRunRequest, circuit: Circuit): boolean {
+function wantCounts(request: QuantumRunRequest, circuit: Circuit): boolean {
   return request.counts ?? circuit.qubits <= 12;
 }
 
@@ -112,7 +111,7 @@ function macrotask(): Promise<void> {
  * stops the work between circuits (the trajectory sampler also checks it every 1024 shots within a circuit).
  */
 async function eachCircuit(
-  request: BackendRunRequest,
+  request: QuantumRunRequest,
   f: (c: Circuit, seed: number, signal: AbortSignal | undefined) => CircuitOutcome,
   signal: AbortSignal | undefined = request.signal,
 ): Promise<CircuitOutcome[]> {
@@ -132,7 +131,7 @@ async function eachCircuit(
   return out;
 }
 
-function noisyOutcome(circuit: Circuit, noise: NoiseModel, request: BackendRunRequest, seed: number, signal: AbortSignal | undefined): CircuitOutcome {
+function noisyOutcome(circuit: Circuit, noise: NoiseModel, request: QuantumRunRequest, seed: number, signal: AbortSignal | undefined): CircuitOutcome {
   if (request.shots === null) {
     const r = exactNoisyDistribution(circuit, noise, { signal });
     return { probabilities: r.probabilities, keptFraction: r.keptFraction, shots: null, keptShots: null };
@@ -143,14 +142,14 @@ function noisyOutcome(circuit: Circuit, noise: NoiseModel, request: BackendRunRe
   return out;
 }
 
-registerBackend({
+registerQuantumBackend({
   name: 'ideal',
   description: 'exact probabilities y_k^2 (or ideal shots when shots are given)',
   create: () => {
-    const backend: Backend = {
+    const backend: QuantumBackend = {
       name: 'ideal',
       description: 'exact probabilities y_k^2 (or ideal shots when shots are given)',
-      maxQubits: MAX_SIM_QUBITS,
+      maxQubits: MAX_QUBITS,
       exact: true,
       async run(request) {
         checkRequest(request, backend);
@@ -167,14 +166,14 @@ registerBackend({
   },
 });
 
-registerBackend({
+registerQuantumBackend({
   name: 'ideal-shots',
   description: 'noiseless shots: multinomial samples of y_k^2, every shot kept',
   create: () => {
-    const backend: Backend = {
+    const backend: QuantumBackend = {
       name: 'ideal-shots',
       description: 'noiseless shots: multinomial samples of y_k^2, every shot kept',
-      maxQubits: MAX_SIM_QUBITS,
+      maxQubits: MAX_QUBITS,
       exact: false,
       async run(request) {
         checkRequest(request, backend);
@@ -185,16 +184,16 @@ registerBackend({
   },
 });
 
-registerBackend({
+registerQuantumBackend({
   name: 'noisy',
   description: 'depolarizing noise p1 (after X), p2 (after RBS), readout flips r; exact up to 10 qubits, trajectories beyond',
   create: (options) => {
     const noise = resolveNoise({ p1: options.p1 ?? 0, p2: options.p2 ?? 0, readout: options.readout ?? 0 });
     const model: NoiseModel = { p1: noise.p1, p2: noise.p2, readout: noise.readout };
-    const backend: Backend = {
+    const backend: QuantumBackend = {
       name: 'noisy',
       description: `depolarizing noise p1=${noise.p1}, p2=${noise.p2}, readout=${noise.readout}`,
-      maxQubits: MAX_SIM_QUBITS,
+      maxQubits: MAX_QUBITS,
       exact: true,
       exactMaxQubits: MAX_DENSITY_QUBITS,
       async run(request) {
@@ -206,13 +205,11 @@ registerBackend({
   },
 });
 
-let jobCounter = 0;
-
 /** A device backend: the profile's noise, connectivity and size, run through the job lifecycle. */
-export function deviceBackend(profile: DeviceProfile, options: BackendOptions = {}): Backend {
-  const noise = profileNoise(profile);
+export function deviceBackend(profile: DeviceProfile, options: QuantumBackendOptions = {}): QuantumBackend {
+  const noise = deviceNoise(profile);
   const target = targetOf(profile);
-  const backend: Backend = {
+  const backend: QuantumBackend = {
     name: profile.id,
     description: `${profile.name}: ${profile.qubits.value} qubits, ${profile.connectivity.kind}, native ${profile.nativeGates.oneQubit.join('/')}/${profile.nativeGates.twoQubit}`,
     maxQubits: profile.qubits.value,
@@ -226,8 +223,8 @@ export function deviceBackend(profile: DeviceProfile, options: BackendOptions = 
       let runSeconds = profile.jobOverheadSeconds.value;
       for (const c of request.circuits) runSeconds += shots * (1 / profile.shotRateHz.value + compileCircuit(c, target).durationSeconds);
       const queueSeconds = sampleQueueSeconds(profile.queue.model, profile.queue.meanWaitSeconds.value, createRng(deriveSeed(request.seed, 0x9e37)));
-      const job = submitJob({
-        id: `${profile.id}-${++jobCounter}`,
+      const job = submitDeviceJob({
+        id: deviceJobId(profile.id),
         backend: profile.id,
         circuits: request.circuits.length,
         shots: shots * request.circuits.length,
@@ -235,7 +232,7 @@ export function deviceBackend(profile: DeviceProfile, options: BackendOptions = 
         runSeconds,
         latencyScale: options.latencyScale,
         signal: request.signal,
-        onStatus: options.onJobStatus,
+        onStatus: options.onDeviceJobStatus,
         sleep: options.sleep,
         now: options.now,
         // The job's own signal: fires on job.cancel() as well as on the request's signal.
@@ -247,8 +244,8 @@ export function deviceBackend(profile: DeviceProfile, options: BackendOptions = 
   return backend;
 }
 
-for (const profile of BUILTIN_PROFILES) {
-  registerBackend({
+for (const profile of BUILTIN_DEVICE_PROFILES) {
+  registerQuantumBackend({
     name: profile.id,
     description: `${profile.name} (device profile: noise, connectivity, time and cost)`,
     create: (options) => deviceBackend(profile, options),

@@ -16,7 +16,7 @@ import { SectorOverflowError, SectorSpace, SectorState } from './sectors.ts';
 import { MAX_SPARSE_QUBITS, SparseState } from './sparse-state.ts';
 import { InvalidInputError } from '../errors.ts';
 
-export const MAX_TRAJECTORY_QUBITS = 1024;
+import { MAX_QUBITS as MAX_TRAJECTORY_QUBITS } from '../limits.ts';
 
 export interface ShotResult {
   shots: number;

@@ -76,12 +76,13 @@ export function pyramidParameterCount(n: number): number {
 
 /** Pyramid gates; `layer` holds the column + 1 (gates of one column act on disjoint pairs). */
 export function pyramidGates(n: number, params: ArrayLike<number>): RbsGate[] {
-  if (!Number.isInteger(n) || n < 2 || n > 1024) checkQubits(n);
+  if (!Number.isInteger(n) || n < 2 || n > MAX_QUBITS) checkQubits(n);
   const theta = checkVector(params, pyramidParameterCount(n), 'parameters', `n(n-1)/2 for a ${n}-qubit pyramid`);
   return pyramidPairs(n).map((p, q) => rbs(p.i, p.j, theta[q], { param: q, layer: p.column + 1 }));
 }
 
-export type Architecture = 'butterfly' | 'pyramid';
+export type { Architecture } from '../limits.ts';
+import { MAX_QUBITS, type Architecture } from '../limits.ts';
 
 export interface ModelSpec {
   qubits: number;

@@ -89,7 +89,8 @@ export function semiDiagonalLoader(x: ArrayLike<number>, n = nextPowerOfTwo(x.le
   return { qubits: n, gates };
 }
 
-export type LoaderKind = 'tree' | 'diagonal' | 'semi-diagonal';
+export type { LoaderKind } from '../limits.ts';
+import type { LoaderKind } from '../limits.ts';
 
 export function loader(kind: LoaderKind, x: ArrayLike<number>, n?: number): Circuit {
   if (kind === 'diagonal') return diagonalLoader(x, n);

@@ -1,6 +1,7 @@
 // Shot sampling (seeded multinomial) and Hamming-weight-1 post-selection (METHOD.md section 4).
 import { multinomial, type Rng } from '../random.ts';
 import { InvalidInputError } from '../errors.ts';
+import { MAX_SHOTS } from '../limits.ts';
 import type { StateVector } from './statevector.ts';
 import { bitstring, stateProbabilities } from './statevector.ts';
 
@@ -13,8 +14,9 @@ export interface ShotEstimate {
 }
 
 export function checkShots(shots: unknown): number {
-  if (typeof shots !== 'number' || !Number.isInteger(shots) || shots < 1 || shots > 1e9) {
-    throw new InvalidInputError(`shots must be an integer between 1 and 1e9; got ${String(shots)}`);
+  if (typeof shots !== 'number' || !Number.isInteger(shots) || shots < 1 || shots > MAX_SHOTS) {
+    const allowed = `an integer between 1 and ${MAX_SHOTS.toLocaleString('en-US')}`;
+    throw new InvalidInputError(`shots must be ${allowed}; got ${String(shots)}`, { field: 'shots', value: shots, allowed });
   }
   return shots;
 }

@@ -1,26 +1,27 @@
 // Shared input checks with messages that name the value and the allowed range (the CLI shows them verbatim).
 import { InvalidInputError } from '../errors.ts';
-
-/** Largest register the unary simulator accepts. */
-export const MAX_UNARY_QUBITS = 1024;
-/** Largest register the 2^n state-vector simulator accepts (2^20 complex amplitudes = 16 MiB). */
-export const MAX_STATEVECTOR_QUBITS = 20;
+import { MAX_QUBITS, MAX_STATEVECTOR_QUBITS } from '../limits.ts';
 
 export function isPowerOfTwo(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
 }
 
-/** n must be a power of two in [2, 1024]; returns log2 n. */
-export function checkQubits(n: unknown, max = MAX_UNARY_QUBITS): number {
+/** n must be a power of two in [2, MAX_QUBITS]; returns log2 n. */
+export function checkQubits(n: unknown, max = MAX_QUBITS): number {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 2 || n > max || !isPowerOfTwo(n)) {
-    throw new InvalidInputError(`qubits must be a power of two between 2 and ${max}; got ${String(n)}`);
+    const allowed = `a power of two between 2 and ${max}`;
+    throw new InvalidInputError(`qubits must be ${allowed}; got ${String(n)}`, { field: 'qubits', value: n, allowed });
   }
   return Math.log2(n);
 }
 
 export function checkStatevectorQubits(n: unknown): void {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_STATEVECTOR_QUBITS) {
-    throw new InvalidInputError(`the 2^n state-vector simulator takes 1 to ${MAX_STATEVECTOR_QUBITS} qubits; got ${String(n)}`);
+    throw new InvalidInputError(`the 2^n state-vector simulator takes 1 to ${MAX_STATEVECTOR_QUBITS} qubits; got ${String(n)}`, {
+      field: 'qubits',
+      value: n,
+      allowed: `1 to ${MAX_STATEVECTOR_QUBITS}`,
+    });
   }
 }
 
@@ -29,7 +30,11 @@ export function checkLayers(layers: unknown, n: number): number {
   const m = Math.log2(n);
   if (layers === undefined) return m;
   if (typeof layers !== 'number' || !Number.isInteger(layers) || layers < 1 || layers > m) {
-    throw new InvalidInputError(`layers must be an integer between 1 and log2(${n}) = ${m}; got ${String(layers)}`);
+    throw new InvalidInputError(`layers must be an integer between 1 and log2(${n}) = ${m}; got ${String(layers)}`, {
+      field: 'layers',
+      value: layers,
+      allowed: `1 to ${m}`,
+    });
   }
   return layers;
 }
@@ -68,7 +73,7 @@ export function checkVector(values: ArrayLike<number>, expected: number, name: s
 
 export function checkPositiveInteger(value: unknown, name: string, max = Number.MAX_SAFE_INTEGER, min = 1): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidInputError(`${name} must be an integer between ${min} and ${max}; got ${String(value)}`);
+    throw new InvalidInputError(`${name} must be an integer between ${min} and ${max}; got ${String(value)}`, { field: name, value, allowed: `${min} to ${max}` });
   }
   return value;
 }

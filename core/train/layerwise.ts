@@ -3,13 +3,13 @@
 // (parallel shift by default: 4 circuits per sample per step), freeze it, go on; then an optional fine-tune of
 // all layers as a separate, reported phase. Deterministic given the seed: every random choice derives its
 // seed from (seed, phase, epoch, step), so resuming from a checkpoint reproduces an uninterrupted run exactly.
-import type { Backend } from '../hardware/backend.ts';
+import type { QuantumBackend } from '../hardware/quantum-backend.ts';
 import { AbortError, InvalidInputError, throwIfAborted } from '../errors.ts';
 import { createRng, deriveSeed, shuffle } from '../random.ts';
 import { butterflyParameterCount, modelCircuit } from '../quantum/butterfly.ts';
 import { forwardBatch } from '../quantum/unary-simulator.ts';
 import { checkShots } from '../quantum/shots.ts';
-import { DEFAULT_BATCH_SIZE } from './defaults.ts';
+import { MAX_BATCH_SIZE, TRAIN_DEFAULTS } from '../limits.ts';
 import { checkLayers, checkPositiveInteger, checkQubits } from '../quantum/validate.ts';
 import { adjointGradientBatch } from '../gradients/adjoint.ts';
 import { sampleBatchInPlace } from '../gradients/evaluate.ts';
@@ -49,7 +49,7 @@ export interface LayerwiseOptions {
   /** Shots per circuit; omitted for exact probabilities (when the backend allows it). */
   shots?: number;
   /** Evaluate circuits through this backend; without it, the fast exact unary path (plus seeded shots). */
-  backend?: Backend;
+  backend?: QuantumBackend;
   signal?: AbortSignal;
   onProgress?: (progress: TrainProgress) => void;
   /** Called after every epoch with a JSON-safe checkpoint. */
@@ -190,7 +190,7 @@ export function resolveOptions(o: LayerwiseOptions): ResolvedOptions {
     learningRate,
     momentum,
     epochsPerLayer: checkPositiveInteger(o.epochsPerLayer ?? 10, 'epochsPerLayer', 100_000),
-    batchSize: Math.min(rows, checkPositiveInteger(o.batchSize ?? DEFAULT_BATCH_SIZE, 'batchSize', 1_000_000)),
+    batchSize: Math.min(rows, checkPositiveInteger(o.batchSize ?? TRAIN_DEFAULTS.batchSize, 'batchSize', MAX_BATCH_SIZE)),
     fineTuneEpochs: checkPositiveInteger(o.fineTuneEpochs ?? 0, 'fineTuneEpochs', 100_000, 0),
     fineTuneMethod,
     fineTuneLearningRate: positive(o.fineTuneLearningRate, learningRate, 'fineTuneLearningRate'),

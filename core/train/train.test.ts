@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Backend } from '../hardware/backend.ts';
+import type { QuantumBackend } from '../hardware/quantum-backend.ts';
 import { AbortError } from '../errors.ts';
 import { forwardBatch, probabilitiesOf, runUnaryCircuit } from '../quantum/unary-simulator.ts';
 import { crossEntropyLoss, mseLoss, oneHot } from './losses.ts';
@@ -79,7 +79,7 @@ describe('layer-wise trainer', () => {
 
   it('runs through a backend with the same results as the exact path', async () => {
     let calls = 0;
-    const backend: Backend = {
+    const backend: QuantumBackend = {
       name: 'test-exact', description: 'exact unary', maxQubits: 64, exact: true,
       async run(req) {
         calls++;

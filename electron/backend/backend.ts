@@ -2,16 +2,20 @@
 // the database (migrated), the handlers, the event bus, and the bundled samples on first start.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Handlers } from '../contract/channels.ts';
+import type { ChannelName, Handlers, Transport } from '../contract/channels.ts';
+import type { Result } from '../contract/errors.ts';
 import { openDatabase } from './db/database.ts';
 import { EventBus } from './events.ts';
 import { createHandlers } from './handlers/index.ts';
 import { projectRoot } from './paths.ts';
+import { dispatch } from './rpc.ts';
 import { DatasetService, ensureBundledSamples } from './services/datasets.ts';
 import { DeviceProfileService } from './services/devices.ts';
 
 export interface Backend {
   handlers: Handlers;
+  /** Validates and runs one API call; every failure comes back as a Result (errors name this database). */
+  dispatch(channel: ChannelName | string, request: unknown): Promise<Result<unknown>>;
   events: EventBus;
   datasets: DatasetService;
   /** Device profiles: built-ins plus the database's user copies (e.g. to resolve `--backend NAME`). */
@@ -22,7 +26,7 @@ export interface Backend {
 
 export interface BackendOptions {
   databasePath: string;
-  transport: 'electron' | 'http';
+  transport: Transport;
   version: string;
   /** Folder with the bundled sample datasets; defaults to resources/samples of this checkout. */
   samplesDir?: string;
@@ -42,7 +46,16 @@ export function openBackend(options: BackendOptions): Backend {
     const devices = new DeviceProfileService(db);
     if (options.seedSamples !== false) ensureBundledSamples(datasets, samplesDir);
     const handlers = createHandlers({ db, databasePath: options.databasePath, transport: options.transport, version: options.version, datasets, devices, events });
-    return { handlers, events, datasets, devices, databasePath: options.databasePath, close: () => db.close() };
+    const context = { databasePath: options.databasePath };
+    return {
+      handlers,
+      dispatch: (channel, request) => dispatch(handlers, channel, request, context),
+      events,
+      datasets,
+      devices,
+      databasePath: options.databasePath,
+      close: () => db.close(),
+    };
   } catch (e) {
     db.close();
     throw e;

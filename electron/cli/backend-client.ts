@@ -2,11 +2,11 @@
 // the app, through the same dispatcher, so requests are validated identically and errors keep their codes.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LabError } from '../../core/errors.ts';
 import type { ChannelName, RequestOf, ResponseOf } from '../contract/channels.ts';
 import { openBackend, type Backend } from '../backend/backend.ts';
-import { dispatch } from '../backend/rpc.ts';
+import { toApiError } from '../backend/errors.ts';
 import { defaultDatabasePath, projectRoot } from '../backend/paths.ts';
-import { UserError } from './command.ts';
 
 export function openCliBackend(db: string | undefined): Backend {
   const databasePath = db ?? defaultDatabasePath();
@@ -14,12 +14,18 @@ export function openCliBackend(db: string | undefined): Backend {
   try {
     return openBackend({ databasePath, transport: 'http', version, seedSamples: false });
   } catch (e) {
-    throw new UserError(`cannot open the database ${databasePath}: ${(e as Error).message}`);
+    const error = toApiError(e, { databasePath });
+    if (error.code === 'INTERNAL') throw e;
+    throw new LabError(error.code, e instanceof LabError ? e.message : `cannot open the database ${databasePath}: ${error.message}`, {}, { cause: e });
   }
 }
 
+/** One API call; a failure is thrown as a LabError with the API error's code and fields (the CLI prints it). */
 export async function call<C extends ChannelName>(backend: Backend, channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
-  const result = await dispatch(backend.handlers, channel, request);
-  if (!result.ok) throw new UserError(result.error.message);
+  const result = await backend.dispatch(channel, request);
+  if (!result.ok) {
+    const { code, message, field, value, allowed } = result.error;
+    throw new LabError(code, message, { field, value, allowed });
+  }
   return result.value as ResponseOf<C>;
 }

@@ -1,11 +1,15 @@
 // The shape of a `qnnlab` command: the CLI stays thin, each command parses its flags with node:util's
 // parseArgs and calls core/ or the backend services.
 import type { ParseArgsConfig } from 'node:util';
+import { LabError, type ErrorCode, type ErrorFields } from '../../core/errors.ts';
 
-/** A failure the user caused: printed as `qnnlab: <message>` on stderr, exit code 2, no stack trace. */
-export class UserError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
-    super(message);
+/**
+ * A failure the user caused, found by the CLI itself (a flag, a file): printed as `qnnlab: <message>` on stderr
+ * with no stack trace. A LabError like any other (code VALIDATION unless given), so it maps to the same exit codes.
+ */
+export class UserError extends LabError {
+  constructor(message: string, fields: ErrorFields & { code?: ErrorCode } = {}) {
+    super(fields.code ?? 'VALIDATION', message, fields);
     this.name = 'UserError';
   }
 }

@@ -2,7 +2,25 @@
 import { parseArgs } from 'node:util';
 import { commands } from './commands/index.ts';
 import { UserError, type Command, type CommandIO } from './command.ts';
-import { InvalidInputError } from '../../core/errors.ts';
+import { LabError, type ErrorCode } from '../../core/errors.ts';
+import { toApiError } from '../backend/errors.ts';
+
+/** Exit codes by error code: 2 for input the user can fix, 1 for the machine's state (and bugs), 130 for Ctrl+C. */
+export const EXIT_CODES: Record<ErrorCode, number> = {
+  VALIDATION: 2,
+  UNKNOWN_CHANNEL: 2,
+  NOT_FOUND: 2,
+  CSV_INVALID: 2,
+  TOO_LARGE: 2,
+  CONFLICT: 2,
+  FORBIDDEN: 2,
+  CANCELLED: 130,
+  DATABASE: 1,
+  READ_ONLY: 1,
+  DISK_FULL: 1,
+  BUSY: 1,
+  INTERNAL: 1,
+};
 
 function helpText(): string {
   const lines = ['qnnlab: QNN Lab on the command line', '', 'Commands:'];
@@ -51,16 +69,15 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
     await command.run(parsed.values, parsed.positionals, io);
     return 0;
   } catch (e) {
-    // Bad input caught by core (InvalidInputError names the value and the allowed range) is the user's to fix.
-    if (e instanceof UserError || e instanceof InvalidInputError) {
-      io.stderr.write(`qnnlab: ${e.message}\n`);
-      return e instanceof UserError ? e.exitCode : 2;
+    // One mapper for every failure (the same as the API's): a LabError keeps its message (and a cancellation its
+    // own); database and file-system failures get theirs; only a bug prints a stack trace.
+    const cancelled = io.signal.aborted && !(e instanceof LabError && e.code === 'CANCELLED');
+    const error = cancelled ? { code: 'CANCELLED' as const, message: 'cancelled' } : toApiError(e);
+    if (error.code === 'INTERNAL') {
+      io.stderr.write(`qnnlab: internal error: ${(e as Error).stack ?? String(e)}\n`);
+      return EXIT_CODES.INTERNAL;
     }
-    if (io.signal.aborted) {
-      io.stderr.write('qnnlab: cancelled\n');
-      return 130;
-    }
-    io.stderr.write(`qnnlab: internal error: ${(e as Error).stack ?? String(e)}\n`);
-    return 1;
+    io.stderr.write(`qnnlab: ${!cancelled && e instanceof LabError ? e.message : error.message}\n`);
+    return EXIT_CODES[error.code];
   }
 }

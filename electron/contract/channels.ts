@@ -8,11 +8,15 @@ import { deviceIdRequest, saveDeviceProfileRequest } from './devices.ts';
 import type { HardwareEstimate } from './hardware.ts';
 import { estimateTrainingRequest } from './hardware.ts';
 
+/** How a renderer reaches its host: Electron's IPC (desktop) or HTTP (the web host). */
+export const TRANSPORTS = ['electron', 'http'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
 export interface AppInfo {
   version: string;
   schemaVersion: number;
   databasePath: string;
-  transport: 'electron' | 'http';
+  transport: Transport;
   /** The largest CSV text this host imports (bytes); the renderer refuses larger files before reading them. */
   maxImportBytes: number;
 }
@@ -48,7 +52,6 @@ export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
 export interface Events {
   'datasets.changed': { reason: 'import' | 'rename' | 'delete' };
   'devices.changed': { reason: 'save' | 'delete'; id: string };
-  'job.progress': { jobId: string; fraction: number; message: string };
 }
 export type EventName = keyof Events;
 

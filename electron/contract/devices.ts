@@ -1,9 +1,9 @@
 // Device-profile DTOs: the built-in profiles (resources/devices) and the user's copies kept in the experiment
 // database. JSON-safe. A user copy whose id is a built-in's shadows it; deleting the copy brings the built-in back.
 import { z } from 'zod';
-import type { DeviceProfile } from '../../core/hardware/profile.ts';
+import type { DeviceProfile } from '../../core/hardware/device-profile.ts';
 
-export type { DeviceProfile } from '../../core/hardware/profile.ts';
+export type { DeviceProfile } from '../../core/hardware/device-profile.ts';
 
 /** Where a listed profile comes from: bundled with the app, saved in the app, or imported from a file. */
 export const DEVICE_PROFILE_SOURCES = ['builtin', 'user', 'imported'] as const;
@@ -59,7 +59,7 @@ export const deviceProfileId = z.string().trim().min(1).max(200);
 export const deviceIdRequest = z.object({ id: deviceProfileId });
 
 export const saveDeviceProfileRequest = z.object({
-  /** The profile as parsed JSON: validated by the backend (validateProfile), which names the wrong field. */
+  /** The profile as parsed JSON: validated by the backend (validateDeviceProfile), which names the wrong field. */
   profile: z.unknown().refine((v) => v !== undefined, { message: 'a device profile is required' }),
   /** 'imported' when it came from a file (the CLI's `devices import`); default 'user'. */
   source: z.enum(['user', 'imported']).optional(),

@@ -1,29 +1,20 @@
-// Error codes that cross the API boundary. Results are `{ok: true, value} | {ok: false, error}`, never thrown.
-export const ERROR_CODES = [
-  'VALIDATION', // the request did not match the channel's schema
-  'UNKNOWN_CHANNEL',
-  'NOT_FOUND',
-  'CSV_INVALID', // an import refused: the message says what and where (line number)
-  'TOO_LARGE',
-  'CONFLICT',
-  'CANCELLED',
-  'INTERNAL',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+// Errors as they cross the API boundary. Results are `{ok: true, value} | {ok: false, error}`, never thrown.
+// The codes and the error class are core's (core/errors.ts): one model from core to the renderer.
+import type { ErrorCode } from '../../core/errors.ts';
+
+export { ERROR_CODES, LabError, type ErrorCode, type ErrorFields } from '../../core/errors.ts';
 
 export interface ApiError {
   code: ErrorCode;
   message: string;
-  /** Optional structured detail, e.g. `{line: 12}` for a CSV error or zod issues for VALIDATION. */
+  /** The request field at fault (dotted path), when there is one: the renderer marks it. */
+  field?: string;
+  /** The value given for `field`. */
+  value?: unknown;
+  /** What `field` allows, in words. */
+  allowed?: string;
+  /** Other structured detail, e.g. `{line: 12}` for a CSV error or `{issues}` for a schema failure. */
   details?: unknown;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
-
-/** Thrown inside the backend; the dispatcher turns it into `{ok: false, error}`. */
-export class AppError extends Error {
-  constructor(readonly code: ErrorCode, message: string, readonly details?: unknown) {
-    super(message);
-    this.name = 'AppError';
-  }
-}

@@ -3,7 +3,6 @@
 import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { join } from 'node:path';
 import { openBackend, type Backend } from '../backend/backend.ts';
-import { dispatch } from '../backend/rpc.ts';
 import { DATABASE_FILE } from '../backend/paths.ts';
 import { IPC_EVENT, IPC_RPC } from '../preload/ipc.ts';
 
@@ -74,7 +73,7 @@ app.whenReady().then(() => {
   }
   const opened = backend;
   lockDownSession();
-  ipcMain.handle(IPC_RPC, (_event, channel: unknown, request: unknown) => dispatch(opened.handlers, String(channel), request));
+  ipcMain.handle(IPC_RPC, (_event, channel: unknown, request: unknown) => opened.dispatch(String(channel), request));
   opened.events.subscribe((event, payload) => {
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_EVENT, event, payload);
   });

@@ -40,7 +40,7 @@ try {
   process.exit(1);
 }
 const server = createWebHost({
-  handlers: backend.handlers,
+  dispatch: backend.dispatch,
   events: backend.events,
   rendererDir: values.renderer ?? join(root, 'out', 'renderer'),
   maxBodyBytes: bodyLimitFor(backend.datasets.maxImportBytes),

@@ -20,7 +20,7 @@ beforeAll(async () => {
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(dir, 'secret.txt'), 'secret');
   backend = openBackend({ databasePath: join(dir, 'lab.db'), transport: 'http', version: '0.0.0-test' });
-  server = createWebHost({ handlers: backend.handlers, events: backend.events, rendererDir, maxBodyBytes: 4096 });
+  server = createWebHost({ dispatch: backend.dispatch, events: backend.events, rendererDir, maxBodyBytes: 4096 });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -72,9 +72,9 @@ describe('web host API', () => {
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     const reader = res.body!.getReader();
     await reader.read(); // the ": connected" comment
-    backend.events.emit('job.progress', { jobId: 'j1', fraction: 0.5, message: 'half way' });
+    backend.events.emit('devices.changed', { reason: 'save', id: 'my-aria' });
     const { value } = await reader.read();
-    expect(new TextDecoder().decode(value)).toBe('event: job.progress\ndata: {"jobId":"j1","fraction":0.5,"message":"half way"}\n\n');
+    expect(new TextDecoder().decode(value)).toBe('event: devices.changed\ndata: {"reason":"save","id":"my-aria"}\n\n');
     controller.abort();
   });
 

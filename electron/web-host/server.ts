@@ -3,10 +3,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import type { Handlers } from '../contract/channels.ts';
 import { MAX_IMPORT_BYTES } from '../contract/datasets.ts';
 import type { Result } from '../contract/errors.ts';
-import { dispatch } from '../backend/rpc.ts';
+import type { Backend } from '../backend/backend.ts';
 import type { EventBus } from '../backend/events.ts';
 
 /** A request body may carry a whole CSV file as JSON text (escaping can grow it), plus the other fields. */
@@ -35,7 +34,8 @@ const SECURITY_HEADERS = {
 };
 
 export interface WebHostOptions {
-  handlers: Handlers;
+  /** The backend's dispatcher: every API call goes through it. */
+  dispatch: Backend['dispatch'];
   events: EventBus;
   rendererDir: string;
   /** Default: room for a CSV of the contract's MAX_IMPORT_BYTES. */
@@ -91,7 +91,7 @@ async function handleRpc(req: IncomingMessage, res: ServerResponse, channel: str
       return sendJson(res, 400, { ok: false, error: { code: 'VALIDATION', message: 'The request body is not valid JSON.' } } satisfies Result<never>);
     }
   }
-  sendJson(res, 200, await dispatch(options.handlers, decodeURIComponent(channel), request));
+  sendJson(res, 200, await options.dispatch(decodeURIComponent(channel), request));
 }
 
 function handleEvents(req: IncomingMessage, res: ServerResponse, events: EventBus): void {

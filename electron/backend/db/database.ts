@@ -1,14 +1,15 @@
 // The experiment database: one SQLite file (better-sqlite3), WAL, foreign keys on, a busy timeout, and migrations
 // keyed on `PRAGMA user_version` applied at open. A file from a newer QNN Lab is refused without being changed.
 import BetterSqlite3 from 'better-sqlite3';
+import { LabError, type ErrorCode } from '../../../core/errors.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 
 export type Database = BetterSqlite3.Database;
 
 /** Opening the database failed: start-up must stop and show this message. */
-export class DatabaseOpenError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+export class DatabaseOpenError extends LabError {
+  constructor(message: string, options?: { cause?: unknown; code?: ErrorCode }) {
+    super(options?.code ?? 'DATABASE', message, {}, options);
     this.name = 'DatabaseOpenError';
   }
 }

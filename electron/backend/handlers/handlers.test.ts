@@ -6,7 +6,7 @@ import { CHANNEL_NAMES, type Handlers } from '../../contract/channels.ts';
 import { MAX_IMPORT_BYTES, type DatasetDetail, type DatasetSummary, type ExportedCsv } from '../../contract/datasets.ts';
 import type { Result } from '../../contract/errors.ts';
 import type { DeviceProfileDetail, DeviceProfileSummary, SavedDeviceProfile } from '../../contract/devices.ts';
-import { builtinProfile } from '../../../core/hardware/profile.ts';
+import { builtinDeviceProfile } from '../../../core/hardware/device-profile.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { EventBus } from '../events.ts';
 import { dispatch } from '../rpc.ts';
@@ -145,7 +145,7 @@ describe('handlers', () => {
   });
 
   describe('devices', () => {
-    const aria = builtinProfile('ionq-aria')!;
+    const aria = builtinDeviceProfile('ionq-aria')!;
     const rows = () => (db.prepare('SELECT COUNT(*) AS n FROM device_profiles').get() as { n: number }).n;
 
     it('list, save, get, shadow, delete (restoring the built-in), with change events', async () => {
@@ -187,7 +187,7 @@ describe('handlers', () => {
       }
       const bad = await fail('devices.save', { profile: { ...aria, id: 'mine', shotRateHz: { ...aria.shotRateHz, value: 0 } } });
       expect(bad.message).toMatch(/^device profile field "shotRateHz(\.value)?"/);
-      expect((bad.details as { field: string }).field).toMatch(/^shotRateHz(\.value)?$/);
+      expect(bad.field).toMatch(/^shotRateHz(\.value)?$/);
       expect(rows()).toBe(0);
       expect(events).toEqual([]);
     });

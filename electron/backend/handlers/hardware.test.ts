@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { estimateTraining } from '../../../core/hardware/estimate.ts';
-import { builtinProfile } from '../../../core/hardware/profile.ts';
+import { builtinDeviceProfile } from '../../../core/hardware/device-profile.ts';
 import type { Handlers } from '../../contract/channels.ts';
 import type { Result } from '../../contract/errors.ts';
 import type { HardwareEstimate } from '../../contract/hardware.ts';
@@ -73,7 +73,7 @@ describe('hardware.estimate', () => {
   });
 
   it('uses a user copy of a profile instead of the built-in', async () => {
-    const aria = builtinProfile('ionq-aria')!;
+    const aria = builtinDeviceProfile('ionq-aria')!;
     const pricing = aria.pricing;
     if (pricing.model !== 'per-gate-shot') throw new Error('expected per-gate-shot pricing');
     const copy = { ...structuredClone(aria), pricing: { ...pricing, twoQubitGateShotUSD: { ...pricing.twoQubitGateShotUSD, value: 2 * pricing.twoQubitGateShotUSD.value } } };

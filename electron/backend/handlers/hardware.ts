@@ -1,10 +1,8 @@
 // hardware.* channels: the cost and time of a planned layer-wise training on a backend. Device profiles resolve as
 // everywhere else: a user copy shadows the built-in of the same id. Core's InvalidInputError becomes VALIDATION.
 import { estimateTraining } from '../../../core/hardware/estimate.ts';
-import { InvalidInputError } from '../../../core/errors.ts';
-import { BUILTIN_PROFILES, type DeviceProfile } from '../../../core/hardware/profile.ts';
+import { BUILTIN_DEVICE_PROFILES, type DeviceProfile } from '../../../core/hardware/device-profile.ts';
 import type { Handlers } from '../../contract/channels.ts';
-import { AppError } from '../../contract/errors.ts';
 import type { HardwareEstimate } from '../../contract/hardware.ts';
 import type { DeviceProfileService } from '../services/devices.ts';
 
@@ -14,7 +12,7 @@ type HardwareChannels = 'hardware.estimate';
 export function effectiveProfiles(devices: DeviceProfileService, backend?: string): DeviceProfile[] {
   const copies = new Map(devices.userProfiles(backend).map((p) => [p.id, p]));
   const out: DeviceProfile[] = [];
-  for (const b of BUILTIN_PROFILES) {
+  for (const b of BUILTIN_DEVICE_PROFILES) {
     out.push(copies.get(b.id) ?? b);
     copies.delete(b.id);
   }
@@ -25,22 +23,13 @@ export function hardwareHandlers(devices: DeviceProfileService) {
   return {
     'hardware.estimate': (request): HardwareEstimate => {
       const { budgetUSD, ...plan } = request;
-      try {
-        const estimate = estimateTraining(plan, effectiveProfiles(devices, plan.backend));
-        return {
-          ...estimate,
-          qubits: plan.qubits,
-          budgetUSD: budgetUSD ?? null,
-          withinBudget: budgetUSD === undefined ? null : estimate.costUSD <= budgetUSD,
-        };
-      } catch (e) {
-        if (e instanceof InvalidInputError) throw new AppError('VALIDATION', capitalise(e.message));
-        throw e;
-      }
+      const estimate = estimateTraining(plan, effectiveProfiles(devices, plan.backend));
+      return {
+        ...estimate,
+        qubits: plan.qubits,
+        budgetUSD: budgetUSD ?? null,
+        withinBudget: budgetUSD === undefined ? null : estimate.costUSD <= budgetUSD,
+      };
     },
   } satisfies Pick<Handlers, HardwareChannels>;
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -1,5 +1,5 @@
 // Every channel's handler, merged from one small file per domain. `satisfies Handlers`: a missing channel fails to compile.
-import type { Handlers } from '../../contract/channels.ts';
+import type { Handlers, Transport } from '../../contract/channels.ts';
 import type { Database } from '../db/database.ts';
 import type { DatasetService } from '../services/datasets.ts';
 import type { DeviceProfileService } from '../services/devices.ts';
@@ -12,7 +12,7 @@ import { hardwareHandlers } from './hardware.ts';
 export interface HandlerContext {
   db: Database;
   databasePath: string;
-  transport: 'electron' | 'http';
+  transport: Transport;
   version: string;
   datasets: DatasetService;
   devices: DeviceProfileService;

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCsv } from '../../../core/data/index.ts';
-import { AppError } from '../../contract/errors.ts';
+import { LabError } from '../../../core/errors.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { DatasetService, ensureBundledSamples } from './datasets.ts';
 import { getSetting } from './settings.ts';
@@ -24,14 +24,14 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function appError(fn: () => unknown): AppError {
+function appError(fn: () => unknown): LabError {
   try {
     fn();
   } catch (e) {
-    if (e instanceof AppError) return e;
+    if (e instanceof LabError) return e;
     throw e;
   }
-  throw new Error('expected an AppError');
+  throw new Error('expected an LabError');
 }
 
 describe('DatasetService', () => {

@@ -8,7 +8,7 @@ import { DataImportError, parseCsv, profileDataset, toCsv } from '../../../core/
 import type { DataColumn, Dataset, DatasetProfile } from '../../../core/data/index.ts';
 import { MAX_IMPORT_BYTES } from '../../contract/datasets.ts';
 import type { ColumnType, DatasetDetail, DatasetSummary, ExportedCsv, ImportDatasetRequest } from '../../contract/datasets.ts';
-import { AppError } from '../../contract/errors.ts';
+import { LabError } from '../../../core/errors.ts';
 import type { Database } from '../db/database.ts';
 import { getSetting, setSetting } from './settings.ts';
 
@@ -83,9 +83,9 @@ export class DatasetService {
       dataset = parseCsv(request.content, { missingTokens: request.missingTokens, outcome: request.outcome, maxBytes: this.maxImportBytes });
     } catch (e) {
       if (e instanceof DataImportError) {
-        throw new AppError(e.kind === 'too-large' ? 'TOO_LARGE' : 'CSV_INVALID', `Cannot import "${request.fileName}": ${e.message}`, {
-          fileName: request.fileName,
-          ...(e.line !== undefined ? { line: e.line } : {}),
+        throw new LabError(e.code, `Cannot import "${request.fileName}": ${e.message}`, {
+          ...(e.field !== undefined ? { field: e.field } : {}),
+          details: { fileName: request.fileName, ...(e.line !== undefined ? { line: e.line } : {}) },
         });
       }
       throw e;
@@ -159,7 +159,7 @@ export class DatasetService {
     this.db.transaction(() => {
       this.summary(id);
       const other = this.db.prepare('SELECT id FROM datasets WHERE name = ? AND id <> ?').get(wanted, id) as { id: number } | undefined;
-      if (other) throw new AppError('CONFLICT', `A dataset named "${wanted}" already exists (dataset ${other.id}).`);
+      if (other) throw new LabError('CONFLICT', `A dataset named "${wanted}" already exists (dataset ${other.id}).`);
       this.db.prepare('UPDATE datasets SET name = ? WHERE id = ?').run(wanted, id);
     })();
     return this.summary(id);
@@ -218,7 +218,7 @@ export function ensureBundledSamples(service: DatasetService, samplesDir: string
       imported.push(summary.name);
     } catch (e) {
       // A broken sample must not stop the app from starting; it is retried on the next start.
-      if (!(e instanceof AppError)) throw e;
+      if (!(e instanceof LabError)) throw e;
       console.warn(`[datasets] bundled sample ${sample.file} was not imported: ${e.message}`);
     }
   }
@@ -242,8 +242,8 @@ function cacheOf(p: DatasetProfile): ProfileCache {
   return { columnProfiles: p.columnProfiles, missingness: p.missingness, patterns: p.patterns };
 }
 
-function notFound(id: number): AppError {
-  return new AppError('NOT_FOUND', `Dataset ${id} does not exist.`);
+function notFound(id: number): LabError {
+  return new LabError('NOT_FOUND', `Dataset ${id} does not exist.`);
 }
 
 /** Copies a BLOB into an aligned Float64Array (a Buffer's offset need not be a multiple of 8). */

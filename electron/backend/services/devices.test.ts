@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILTIN_PROFILES, builtinProfile, profileNoise } from '../../../core/hardware/profile.ts';
-import { createBackend } from '../../../core/hardware/registry.ts';
-import { AppError } from '../../contract/errors.ts';
+import { BUILTIN_DEVICE_PROFILES, builtinDeviceProfile, deviceNoise } from '../../../core/hardware/device-profile.ts';
+import { createQuantumBackend } from '../../../core/hardware/registry.ts';
+import { LabError } from '../../../core/errors.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { DeviceProfileService } from './devices.ts';
 
@@ -27,7 +27,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const aria = builtinProfile('ionq-aria')!;
+const aria = builtinDeviceProfile('ionq-aria')!;
 const rowCount = () => (db.prepare('SELECT COUNT(*) AS n FROM device_profiles').get() as { n: number }).n;
 const sha = (p: string) => (existsSync(p) ? createHash('sha256').update(readFileSync(p)).digest('hex') : null);
 const files = () => [sha(path), sha(`${path}-wal`)];
@@ -38,14 +38,14 @@ function copyOf(base: object, edit: (p: Record<string, any>) => void): Record<st
   return p;
 }
 
-function thrown(f: () => unknown): AppError {
+function thrown(f: () => unknown): LabError {
   try {
     f();
   } catch (e) {
-    if (e instanceof AppError) return e;
+    if (e instanceof LabError) return e;
     throw e;
   }
-  throw new Error('expected an AppError');
+  throw new Error('expected an LabError');
 }
 
 describe('DeviceProfileService', () => {
@@ -65,8 +65,8 @@ describe('DeviceProfileService', () => {
       assumptions: 3,
     });
     const d = service.get('ionq-forte');
-    expect(d.profile).toEqual(BUILTIN_PROFILES[1]);
-    const { p1, p2, readout } = profileNoise(BUILTIN_PROFILES[1]);
+    expect(d.profile).toEqual(BUILTIN_DEVICE_PROFILES[1]);
+    const { p1, p2, readout } = deviceNoise(BUILTIN_DEVICE_PROFILES[1]);
     expect(d.noise).toEqual({ p1, p2, readout });
     expect(d.assumedFields).toHaveLength(d.assumptions);
     expect(JSON.parse(JSON.stringify(d))).toEqual(d);
@@ -92,7 +92,7 @@ describe('DeviceProfileService', () => {
       builtin: 0,
     });
     // A backend built from the stored copy uses its figures.
-    const backend = createBackend('my-aria', { profiles: service.userProfiles() });
+    const backend = createQuantumBackend('my-aria', { profiles: service.userProfiles() });
     expect(backend.maxQubits).toBe(25);
   });
 
@@ -114,7 +114,7 @@ describe('DeviceProfileService', () => {
       expect(e.code).toBe('VALIDATION');
       expect(e.message).toMatch(message);
       // The field is named (core may drop the `.value` of a sourced figure).
-      expect((e.details as { field: string }).field.replace(/\.value$/, '')).toBe(field);
+      expect(e.field!.replace(/\.value$/, '')).toBe(field);
     }
     expect(rowCount()).toBe(1);
     expect(db.prepare('SELECT * FROM device_profiles').get()).toEqual(row);
@@ -132,9 +132,9 @@ describe('DeviceProfileService', () => {
     expect(service.get('ionq-aria').profile.fidelity.twoQubit.value).toBe(0.97);
     expect(service.resolve('ionq-aria').notes).toBe('our calibration');
     // Backends resolve the copy, not the built-in.
-    expect(createBackend('ionq-aria', { profiles: service.userProfiles() }).maxQubits).toBe(20);
-    expect(createBackend('ionq-aria').maxQubits).toBe(25);
-    expect(profileNoise(service.resolve('ionq-aria')).p2).toBeCloseTo(1 - 0.97 ** 2, 12);
+    expect(createQuantumBackend('ionq-aria', { profiles: service.userProfiles() }).maxQubits).toBe(20);
+    expect(createQuantumBackend('ionq-aria').maxQubits).toBe(25);
+    expect(deviceNoise(service.resolve('ionq-aria')).p2).toBeCloseTo(1 - 0.97 ** 2, 12);
 
     expect(service.delete('ionq-aria')).toEqual({ id: 'ionq-aria', restoredBuiltin: true });
     expect(rowCount()).toBe(0);
@@ -162,7 +162,7 @@ describe('DeviceProfileService', () => {
     const at = '2026-01-01T00:00:00.000Z';
     const insert = db.prepare("INSERT INTO device_profiles (name, profile, source, created_at, updated_at) VALUES (?, ?, 'user', ?, ?)");
     insert.run('broken', '{"id": "broken"', at, at);
-    insert.run('ionq-forte', JSON.stringify(copyOf(BUILTIN_PROFILES[1], (p) => (p.qubits.value = 1))), at, at);
+    insert.run('ionq-forte', JSON.stringify(copyOf(BUILTIN_DEVICE_PROFILES[1], (p) => (p.qubits.value = 1))), at, at);
     service.save({ profile: copyOf(aria, (p) => (p.id = 'fine')) });
     const list = service.list();
     expect(list.map((s) => [s.id, s.problem !== undefined])).toEqual([

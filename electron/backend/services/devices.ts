@@ -1,17 +1,16 @@
-// Device profiles over the experiment database. The built-ins come from resources/devices (core/hardware/profile.ts)
+// Device profiles over the experiment database. The built-ins come from resources/devices (core/hardware/device-profile.ts)
 // and are never written to the database; the `device_profiles` table holds the user's copies, one row per profile
 // id (column `name`), `builtin` always 0. A copy whose id is a built-in's shadows the built-in; deleting the copy
-// brings the built-in back. Every save is validated first (validateProfile names the wrong field) and written in
+// brings the built-in back. Every save is validated first (validateDeviceProfile names the wrong field) and written in
 // one transaction; nothing is written when validation fails. Synchronous: better-sqlite3.
 import {
-  BUILTIN_PROFILES,
-  ProfileValidationError,
-  builtinProfile,
-  profileAssumptions,
-  profileNoise,
-  validateProfile,
+  BUILTIN_DEVICE_PROFILES,
+  builtinDeviceProfile,
+  deviceAssumptions,
+  deviceNoise,
+  validateDeviceProfile,
   type DeviceProfile,
-} from '../../../core/hardware/profile.ts';
+} from '../../../core/hardware/device-profile.ts';
 import type {
   DeletedDeviceProfile,
   DeviceProfileDetail,
@@ -20,7 +19,7 @@ import type {
   SavedDeviceProfile,
   SaveDeviceProfileRequest,
 } from '../../contract/devices.ts';
-import { AppError } from '../../contract/errors.ts';
+import { LabError } from '../../../core/errors.ts';
 import type { Database } from '../db/database.ts';
 
 interface ProfileRow {
@@ -43,7 +42,7 @@ export class DeviceProfileService {
   list(): DeviceProfileSummary[] {
     const copies = new Map(this.copies().map((c) => [c.row.name, c]));
     const out: DeviceProfileSummary[] = [];
-    for (const b of BUILTIN_PROFILES) {
+    for (const b of BUILTIN_DEVICE_PROFILES) {
       const copy = copies.get(b.id);
       out.push(copy ? copySummary(copy) : profileSummary(b, { source: 'builtin', updatedAt: null }));
       copies.delete(b.id);
@@ -58,7 +57,7 @@ export class DeviceProfileService {
       if (copy.problem !== undefined) throw storedInvalid(id, copy.problem);
       return profileDetail(copy.profile, { source: sourceOf(copy.row), updatedAt: copy.row.updated_at });
     }
-    const b = builtinProfile(id);
+    const b = builtinDeviceProfile(id);
     if (!b) throw this.notFound(id);
     return profileDetail(b, { source: 'builtin', updatedAt: null });
   }
@@ -87,13 +86,7 @@ export class DeviceProfileService {
 
   /** Validates, then inserts or replaces the user copy with the profile's id, in one transaction. */
   save(request: { profile: unknown; source?: SaveDeviceProfileRequest['source'] }): SavedDeviceProfile {
-    let profile: DeviceProfile;
-    try {
-      profile = validateProfile(request.profile);
-    } catch (e) {
-      if (e instanceof ProfileValidationError) throw new AppError('VALIDATION', e.message, { field: e.field, issues: e.issues });
-      throw e;
-    }
+    const profile = validateDeviceProfile(request.profile); // DeviceProfileValidationError names the field
     const source = request.source ?? 'user';
     const at = this.now().toISOString();
     const replaced = this.db
@@ -115,10 +108,10 @@ export class DeviceProfileService {
   /** Deletes a user copy. Built-ins cannot be deleted (CONFLICT); deleting a copy of one restores the built-in. */
   delete(id: string): DeletedDeviceProfile {
     const info = this.db.prepare('DELETE FROM device_profiles WHERE name = ?').run(id);
-    const restoredBuiltin = builtinProfile(id) !== undefined;
+    const restoredBuiltin = builtinDeviceProfile(id) !== undefined;
     if (info.changes === 0) {
       if (restoredBuiltin) {
-        throw new AppError(
+        throw new LabError(
           'CONFLICT',
           `"${id}" is a built-in profile: built-in profiles cannot be deleted; to change it, export it, edit the copy and import it (the copy then shadows the built-in).`,
         );
@@ -138,14 +131,14 @@ export class DeviceProfileService {
     return row && parseRow(row);
   }
 
-  private notFound(id: string): AppError {
-    return new AppError('NOT_FOUND', `Device profile "${id}" does not exist; known profiles: ${this.list().map((s) => s.id).join(', ')}.`);
+  private notFound(id: string): LabError {
+    return new LabError('NOT_FOUND', `Device profile "${id}" does not exist; known profiles: ${this.list().map((s) => s.id).join(', ')}.`);
   }
 }
 
 function parseRow(row: ProfileRow): StoredCopy {
   try {
-    return { row, profile: validateProfile(JSON.parse(row.profile)) };
+    return { row, profile: validateDeviceProfile(JSON.parse(row.profile)) };
   } catch (e) {
     return { row, problem: (e as Error).message };
   }
@@ -155,8 +148,8 @@ function sourceOf(row: ProfileRow): DeviceProfileSource {
   return row.source === 'imported' ? 'imported' : 'user';
 }
 
-function storedInvalid(id: string, problem: string): AppError {
-  return new AppError(
+function storedInvalid(id: string, problem: string): LabError {
+  return new LabError(
     'VALIDATION',
     `The stored device profile "${id}" no longer validates (${problem}); delete it or import a corrected copy.`,
   );
@@ -173,7 +166,7 @@ function copySummary(copy: StoredCopy): DeviceProfileSummary {
     connectivity: '',
     nativeGates: [],
     builtin: false,
-    shadowsBuiltin: builtinProfile(id) !== undefined,
+    shadowsBuiltin: builtinDeviceProfile(id) !== undefined,
     source: meta.source,
     updatedAt: meta.updatedAt,
     assumptions: 0,
@@ -191,15 +184,15 @@ export function profileSummary(p: DeviceProfile, meta: { source: DeviceProfileSo
     connectivity: p.connectivity.kind,
     nativeGates: [...p.nativeGates.oneQubit, p.nativeGates.twoQubit],
     builtin: isBuiltin,
-    shadowsBuiltin: !isBuiltin && builtinProfile(p.id) !== undefined,
+    shadowsBuiltin: !isBuiltin && builtinDeviceProfile(p.id) !== undefined,
     source: meta.source,
     updatedAt: meta.updatedAt,
-    assumptions: profileAssumptions(p).length,
+    assumptions: deviceAssumptions(p).length,
   };
 }
 
 /** The detail of a profile: summary, full profile, implied noise and assumed fields. Pure. */
 export function profileDetail(p: DeviceProfile, meta: { source: DeviceProfileSource; updatedAt: string | null }): DeviceProfileDetail {
-  const { p1, p2, readout } = profileNoise(p);
-  return { ...profileSummary(p, meta), profile: p, noise: { p1, p2, readout }, assumedFields: profileAssumptions(p) };
+  const { p1, p2, readout } = deviceNoise(p);
+  return { ...profileSummary(p, meta), profile: p, noise: { p1, p2, readout }, assumedFields: deviceAssumptions(p) };
 }

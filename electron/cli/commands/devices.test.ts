@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { runQnnlab } from '../test-io.ts';
-import { builtinProfile } from '../../../core/hardware/profile.ts';
+import { builtinDeviceProfile } from '../../../core/hardware/device-profile.ts';
 
 let dir: string;
 let db: string;
@@ -44,7 +44,7 @@ describe('qnnlab devices import / list / export / delete', () => {
     const exported = join(dir, 'aria.json');
     const e = await runQnnlab('devices', 'export', 'ionq-aria', '--out', exported);
     expect(e.code, e.stderr).toBe(0);
-    expect(JSON.parse(readFileSync(exported, 'utf8'))).toEqual(builtinProfile('ionq-aria'));
+    expect(JSON.parse(readFileSync(exported, 'utf8'))).toEqual(builtinDeviceProfile('ionq-aria'));
     expect(existsSync(process.env.QNNLAB_DB!)).toBe(false); // reading never creates the default database
 
     const edited = JSON.parse(readFileSync(exported, 'utf8'));
@@ -98,7 +98,7 @@ describe('qnnlab devices import / list / export / delete', () => {
   });
 
   it('a copy with a built-in id shadows it until deleted; built-ins cannot be deleted', async () => {
-    const edited = structuredClone(builtinProfile('ionq-aria')!) as Record<string, any>;
+    const edited = structuredClone(builtinDeviceProfile('ionq-aria')!) as Record<string, any>;
     edited.qubits.value = 12;
     const file = join(dir, 'aria.json');
     writeFileSync(file, JSON.stringify(edited));
@@ -125,7 +125,7 @@ describe('qnnlab devices import / list / export / delete', () => {
   });
 
   it('refuses a bad profile file naming the field, exit 2, nothing written', async () => {
-    const good = structuredClone(builtinProfile('ionq-forte')!) as Record<string, any>;
+    const good = structuredClone(builtinDeviceProfile('ionq-forte')!) as Record<string, any>;
     good.id = 'mine';
     const goodFile = join(dir, 'good.json');
     writeFileSync(goodFile, JSON.stringify(good));
@@ -162,7 +162,7 @@ describe('qnnlab devices import / list / export / delete', () => {
   });
 
   it('--profile FILE still works, and shadows the database copy of the same id', async () => {
-    const stored = structuredClone(builtinProfile('ionq-aria')!) as Record<string, any>;
+    const stored = structuredClone(builtinDeviceProfile('ionq-aria')!) as Record<string, any>;
     stored.id = 'mine';
     stored.qubits.value = 6;
     const file = join(dir, 'stored.json');
@@ -183,7 +183,7 @@ describe('qnnlab devices import / list / export / delete', () => {
 describe('qnnlab simulate --backend with a user profile', () => {
   it('uses the database copy: a worse two-qubit fidelity keeps fewer shots', async () => {
     const file = join(dir, 'worse.json');
-    const profile = structuredClone(builtinProfile('ionq-aria')!) as unknown as { id: string; name: string; fidelity: { twoQubit: { value: number } } };
+    const profile = structuredClone(builtinDeviceProfile('ionq-aria')!) as unknown as { id: string; name: string; fidelity: { twoQubit: { value: number } } };
     profile.id = 'worse-aria';
     profile.name = 'Aria with 90% two-qubit fidelity';
     profile.fidelity.twoQubit.value = 0.9;

@@ -4,10 +4,10 @@
 // the built-ins.
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseProfileJson, type DeviceProfile } from '../../../core/hardware/profile.ts';
+import { LabError } from '../../../core/errors.ts';
+import { parseDeviceProfileJson, type DeviceProfile } from '../../../core/hardware/device-profile.ts';
 import { backendNames } from '../../../core/hardware/registry.ts';
 import type { DeviceProfileDetail, DeviceProfileSummary } from '../../contract/devices.ts';
-import { AppError } from '../../contract/errors.ts';
 import type { Backend } from '../../backend/backend.ts';
 import { defaultDatabasePath } from '../../backend/paths.ts';
 import { profileDetail } from '../../backend/services/devices.ts';
@@ -37,7 +37,7 @@ export function fileProfiles(flags: Flags): DeviceProfile[] {
   if (!file) return [];
   const text = readProfileText(file, '--profile ');
   try {
-    return [parseProfileJson(text)];
+    return [parseDeviceProfileJson(text)];
   } catch (e) {
     throw new UserError(`${file}: ${(e as Error).message}`);
   }
@@ -64,19 +64,12 @@ async function withDevices<T>(flags: Flags, mode: 'read' | 'write', work: (backe
 }
 
 /**
- * The user profiles a `--backend NAME` command passes to createBackend / estimateTraining: --profile FILE first
+ * The user profiles a `--backend NAME` command passes to createQuantumBackend / estimateTraining: --profile FILE first
  * (it shadows everything), then the database's user copies (which shadow built-ins of the same id).
  */
 export async function backendProfiles(flags: Flags, backend?: string): Promise<DeviceProfile[]> {
   const fromFile = fileProfiles(flags);
-  const fromDb = await withDevices(flags, 'read', (b) => {
-    try {
-      return b.devices.userProfiles(backend);
-    } catch (e) {
-      if (e instanceof AppError) throw new UserError(e.message);
-      throw e;
-    }
-  });
+  const fromDb = await withDevices(flags, 'read', (b) => b.devices.userProfiles(backend));
   return [...fromFile, ...fromDb];
 }
 
@@ -143,7 +136,7 @@ const importCommand: Command = {
       try {
         return await call(b, 'devices.save', { profile: data, source: 'imported' });
       } catch (e) {
-        if (e instanceof UserError) throw new UserError(`${file}: ${e.message}; nothing was stored`);
+        if (e instanceof LabError) throw new LabError(e.code, `${file}: ${e.message}; nothing was stored`, { field: e.field, value: e.value });
         throw e;
       }
     });

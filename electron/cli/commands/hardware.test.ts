@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runQnnlab } from '../test-io.ts';
-import { BUILTIN_PROFILES } from '../../../core/hardware/profile.ts';
+import { BUILTIN_DEVICE_PROFILES } from '../../../core/hardware/device-profile.ts';
 
 describe('qnnlab devices / compile / estimate / simulate --backend', () => {
   // Keep the user's own database (and its profile copies) out of these tests: point the default at a missing file.
@@ -81,7 +81,7 @@ describe('qnnlab devices / compile / estimate / simulate --backend', () => {
     expect(p.stderr).toMatch(/readout must be a probability in \[0, 1\]; got 1.5/);
     const dir = mkdtempSync(join(tmpdir(), 'qnnlab-profile-'));
     try {
-      const bad = structuredClone(BUILTIN_PROFILES[0]) as Record<string, any>;
+      const bad = structuredClone(BUILTIN_DEVICE_PROFILES[0]) as Record<string, any>;
       bad.id = 'my-device';
       bad.duration.twoQubitSeconds.value = -1;
       const file = join(dir, 'bad.json');

@@ -3,10 +3,10 @@
 import type { Circuit } from '../../../core/quantum/circuit.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
 import type { LoaderKind } from '../../../core/quantum/loaders.ts';
-import { BUILTIN_PROFILES, type DeviceProfile } from '../../../core/hardware/profile.ts';
+import { BUILTIN_DEVICE_PROFILES, type DeviceProfile } from '../../../core/hardware/device-profile.ts';
 import { compileCircuit, toIonqJson } from '../../../core/hardware/compile.ts';
 import { checkBudget, estimateTraining, GRADIENT_METHODS } from '../../../core/hardware/estimate.ts';
-import { createBackend } from '../../../core/hardware/registry.ts';
+import { createQuantumBackend } from '../../../core/hardware/registry.ts';
 import { distributionObject, exactNoisyDistribution } from '../../../core/hardware/density-matrix.ts';
 import { choiceFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type Flags } from '../command.ts';
 import { createProgressBar } from '../progress.ts';
@@ -16,8 +16,8 @@ import { backendProfiles, deviceCommands, deviceProfileOptions } from './devices
 export { backendProfiles, deviceProfileOptions } from './devices.ts';
 
 function findProfile(name: string, extra: DeviceProfile[]): DeviceProfile {
-  const p = extra.find((x) => x.id === name) ?? BUILTIN_PROFILES.find((x) => x.id === name);
-  if (!p) throw new UserError(`unknown device "${name}"; known devices: ${[...extra, ...BUILTIN_PROFILES].map((x) => x.id).join(', ')}`);
+  const p = extra.find((x) => x.id === name) ?? BUILTIN_DEVICE_PROFILES.find((x) => x.id === name);
+  if (!p) throw new UserError(`unknown device "${name}"; known devices: ${[...extra, ...BUILTIN_DEVICE_PROFILES].map((x) => x.id).join(', ')}`);
   return p;
 }
 
@@ -40,7 +40,7 @@ export async function simulateOnBackend(
   circuit: Circuit,
   o: { backend: string; shots?: number; seed?: number; p1?: number; p2?: number; readout?: number; exact?: boolean; profiles?: DeviceProfile[]; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
 ): Promise<BackendSimulation> {
-  const backend = createBackend(o.backend, { p1: o.p1, p2: o.p2, readout: o.readout, profiles: o.profiles });
+  const backend = createQuantumBackend(o.backend, { p1: o.p1, p2: o.p2, readout: o.readout, profiles: o.profiles });
   if (o.exact) {
     if (o.backend !== 'noisy') throw new InvalidInputError('--exact applies to --backend noisy (the exact density-matrix simulation, n <= 10)');
     if (o.shots !== undefined) throw new InvalidInputError('--exact takes no --shots');
@@ -93,7 +93,7 @@ const estimateCommand: Command = {
     backend: { type: 'string' }, method: { type: 'string' }, loader: { type: 'string' }, budget: { type: 'string' }, ...deviceProfileOptions, json: { type: 'boolean' },
   },
   async run(flags, _p, io) {
-    const profiles = [...(await backendProfiles(flags, stringFlag(flags, 'backend'))), ...BUILTIN_PROFILES];
+    const profiles = [...(await backendProfiles(flags, stringFlag(flags, 'backend'))), ...BUILTIN_DEVICE_PROFILES];
     const method = choiceFlag(flags, 'method', GRADIENT_METHODS, 'parallel-shift');
     const budget = numberFlag(flags, 'budget', { min: 0 });
     const estimate = estimateTraining(

@@ -14,8 +14,8 @@ import { modelGradient } from '../../../core/gradients/gradient.ts';
 import { mseLoss } from '../../../core/train/losses.ts';
 import { OPTIMISERS } from '../../../core/train/optimisers.ts';
 import { resolveOptions, trainLayerwise, type LayerwiseOptions, type TrainCheckpoint, type TrainProgress } from '../../../core/train/layerwise.ts';
-import type { Backend } from '../../../core/hardware/backend.ts';
-import { createBackend } from '../../../core/hardware/registry.ts';
+import type { QuantumBackend } from '../../../core/hardware/quantum-backend.ts';
+import { createQuantumBackend } from '../../../core/hardware/registry.ts';
 import { checkBudget, estimateTraining, type TrainingEstimate } from '../../../core/hardware/estimate.ts';
 import { orthogonalMapTask } from '../../../core/train/tasks.ts';
 import { choiceFlag, numberArrayFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO } from '../command.ts';
@@ -179,9 +179,9 @@ const trainCommand: Command = {
     const noiseGiven = Object.values(noise).some((v) => v !== undefined);
     if (noiseGiven && backendName !== 'noisy') throw new UserError('--p1, --p2 and --readout set the noise of --backend noisy (a device backend takes its noise from its profile)');
     if (backendName === undefined && (budget !== undefined || latencyScale !== undefined)) throw new UserError('--budget and --latency-scale apply to a device backend: give --backend NAME');
-    let backend: Backend | undefined;
+    let backend: QuantumBackend | undefined;
     if (backendName !== undefined) {
-      backend = createBackend(backendName, { ...noise, latencyScale });
+      backend = createQuantumBackend(backendName, { ...noise, latencyScale });
       const needsShots = !backend.exact || (backend.exactMaxQubits !== undefined && n > backend.exactMaxQubits);
       if (shots === undefined && needsShots) {
         const why = backend.device
@@ -240,7 +240,7 @@ const trainCommand: Command = {
     try {
       result = await trainLayerwise(options);
     } catch (e) {
-      if (e instanceof AbortError) throw new UserError(`cancelled${backend?.device ? ' (the job in flight was cancelled)' : ''}${checkpointPath ? `; resume with --resume ${checkpointPath}` : ''}`, 130);
+      if (e instanceof AbortError) throw new UserError(`cancelled${backend?.device ? ' (the job in flight was cancelled)' : ''}${checkpointPath ? `; resume with --resume ${checkpointPath}` : ''}`, { code: 'CANCELLED' });
       throw e;
     } finally {
       bar.done();

@@ -1,9 +1,9 @@
 // Transports the renderer can talk to the host over. Both deliver Results, never throw.
-import type { ChannelName, EventName, Events } from '../../../electron/contract/channels.ts';
+import type { ChannelName, EventName, Events, Transport as TransportKind } from '../../../electron/contract/channels.ts';
 import type { Result } from '../../../electron/contract/errors.ts';
 
 export interface Transport {
-  kind: 'electron' | 'http';
+  kind: TransportKind;
   call(channel: ChannelName, request: unknown): Promise<Result<unknown>>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
 }

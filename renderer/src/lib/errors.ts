@@ -16,6 +16,11 @@ const TITLES: Record<ErrorCode, string> = {
   TOO_LARGE: 'The file is too large',
   CONFLICT: 'This conflicts with existing data',
   CANCELLED: 'Cancelled',
+  FORBIDDEN: 'Refused by the host',
+  DATABASE: 'The experiment database cannot be used',
+  READ_ONLY: 'The database cannot be written',
+  DISK_FULL: 'The disk is full',
+  BUSY: 'The database is busy',
   INTERNAL: 'Something went wrong in QNN Lab',
 };
 
@@ -27,6 +32,11 @@ const HINTS: Record<ErrorCode, string> = {
   TOO_LARGE: 'Split the file into smaller parts and import each. Nothing was imported.',
   CONFLICT: 'Choose another name, or refresh and try again.',
   CANCELLED: 'Start it again when you are ready.',
+  FORBIDDEN: 'Open QNN Lab from the address the host printed when it started (it carries the access key).',
+  DATABASE: 'Restore the database from a backup, or start QNN Lab on another database file.',
+  READ_ONLY: 'Make the database file and its folder writable, then try again. Nothing was changed.',
+  DISK_FULL: 'Free some disk space, then try again. Nothing was changed.',
+  BUSY: 'Another QNN Lab process is using the database; try again in a moment.',
   INTERNAL: 'Try again. If it keeps failing, restart QNN Lab and check the host log.',
 };
 
@@ -40,5 +50,10 @@ export function lineOf(details: unknown): number | null {
 
 export function describeError(error: ApiError): ErrorView {
   const code = (error.code in TITLES ? error.code : 'INTERNAL') as ErrorCode;
-  return { title: TITLES[code], message: error.message || 'No message was given.', hint: HINTS[code], line: lineOf(error.details) };
+  return { title: TITLES[code], message: sentence(error.message) || 'No message was given.', hint: HINTS[code], line: lineOf(error.details) };
+}
+
+/** The host's messages may read as clauses ("qubits must be ..."); shown as sentences. */
+export function sentence(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1);
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { builtinProfile, profileAssumptions } from '../../../core/hardware/profile.ts';
+import { builtinDeviceProfile, deviceAssumptions } from '../../../core/hardware/device-profile.ts';
 import { pricingSummary, profileFigures } from './profile-figures.ts';
 
 describe('profileFigures', () => {
-  const aria = builtinProfile('ionq-aria')!;
+  const aria = builtinDeviceProfile('ionq-aria')!;
   const rows = profileFigures(aria);
 
   it('lists every sourced figure with its value, source and date', () => {
@@ -19,7 +19,7 @@ describe('profileFigures', () => {
   });
 
   it('marks exactly the assumed figures', () => {
-    expect(rows.filter((r) => r.assumption).map((r) => r.path).sort()).toEqual(profileAssumptions(aria).sort());
+    expect(rows.filter((r) => r.assumption).map((r) => r.path).sort()).toEqual(deviceAssumptions(aria).sort());
     expect(rows.find((r) => r.path === 'shotRateHz')).toMatchObject({ assumption: true, value: '100 shots/s' });
   });
 

@@ -2,7 +2,7 @@
 // deterministic sample of at most `maxMatrixRows` rows) and the most frequent missingness patterns. Pure.
 import type { ColumnProfile, ColumnStats, DataColumn, Dataset, DatasetProfile, Histogram, MissingnessMatrix, MissingnessPattern } from './types.ts';
 
-export interface ProfileOptions {
+export interface DatasetProfileOptions {
   /** Rows shown in the missingness matrix; larger tables are sampled evenly. Default 400. */
   maxMatrixRows?: number;
   /** Most frequent missingness patterns kept. Default 20. */
@@ -13,10 +13,10 @@ export interface ProfileOptions {
   maxCategories?: number;
 }
 
-export const PROFILE_DEFAULTS: Required<ProfileOptions> = { maxMatrixRows: 400, maxPatterns: 20, bins: 20, maxCategories: 50 };
+export const DATASET_PROFILE_DEFAULTS: Required<DatasetProfileOptions> = { maxMatrixRows: 400, maxPatterns: 20, bins: 20, maxCategories: 50 };
 
-export function profileDataset(dataset: Dataset, options: ProfileOptions = {}): DatasetProfile {
-  const opts = { ...PROFILE_DEFAULTS, ...options };
+export function profileDataset(dataset: Dataset, options: DatasetProfileOptions = {}): DatasetProfile {
+  const opts = { ...DATASET_PROFILE_DEFAULTS, ...options };
   const columnProfiles = dataset.columns.map((c, j) => profileColumn(c, j, opts));
   const missingCells = columnProfiles.reduce((s, p) => s + p.missing, 0);
   return {
@@ -29,8 +29,8 @@ export function profileDataset(dataset: Dataset, options: ProfileOptions = {}): 
   };
 }
 
-export function profileColumn(column: DataColumn, index: number, options: ProfileOptions = {}): ColumnProfile {
-  const opts = { ...PROFILE_DEFAULTS, ...options };
+export function profileColumn(column: DataColumn, index: number, options: DatasetProfileOptions = {}): ColumnProfile {
+  const opts = { ...DATASET_PROFILE_DEFAULTS, ...options };
   const { values } = column;
   const observed = new Float64Array(values.length);
   let k = 0;
@@ -94,7 +94,7 @@ export function sampleRows(n: number, maxRows: number): number[] {
   return Array.from({ length: maxRows }, (_, i) => Math.floor((i * n) / maxRows));
 }
 
-export function missingnessMatrix(dataset: Dataset, maxRows = PROFILE_DEFAULTS.maxMatrixRows): MissingnessMatrix {
+export function missingnessMatrix(dataset: Dataset, maxRows = DATASET_PROFILE_DEFAULTS.maxMatrixRows): MissingnessMatrix {
   const rows = sampleRows(dataset.rows, maxRows);
   const missing = rows.map((r) => {
     const cols: number[] = [];
@@ -107,7 +107,7 @@ export function missingnessMatrix(dataset: Dataset, maxRows = PROFILE_DEFAULTS.m
 }
 
 /** The most frequent sets of missing columns (the empty set = complete rows), most frequent first. */
-export function missingnessPatterns(dataset: Dataset, max = PROFILE_DEFAULTS.maxPatterns): MissingnessPattern[] {
+export function missingnessPatterns(dataset: Dataset, max = DATASET_PROFILE_DEFAULTS.maxPatterns): MissingnessPattern[] {
   const n = dataset.rows;
   const ncol = dataset.columns.length;
   let entries: { columns: number[]; count: number }[];

@@ -2,7 +2,7 @@
 // The trainer and the simulator commands go through it for everything that is not the fast exact path.
 import type { Circuit } from '../quantum/circuit.ts';
 
-export interface BackendRunRequest {
+export interface QuantumRunRequest {
   circuits: Circuit[];
   /** Shots per circuit; null asks for exact probabilities (only backends with `exact: true` accept null). */
   shots: number | null;
@@ -28,7 +28,7 @@ export interface CircuitOutcome {
   counts?: Record<string, number>;
 }
 
-export interface Backend {
+export interface QuantumBackend {
   readonly name: string;
   readonly description: string;
   readonly maxQubits: number;
@@ -38,5 +38,5 @@ export interface Backend {
   readonly exactMaxQubits?: number;
   /** True for device backends (job lifecycle, emulated latency, time and cost). */
   readonly device?: boolean;
-  run(request: BackendRunRequest): Promise<CircuitOutcome[]>;
+  run(request: QuantumRunRequest): Promise<CircuitOutcome[]>;
 }

@@ -4,11 +4,11 @@
 import { AbortError } from '../errors.ts';
 import type { Rng } from '../random.ts';
 
-export type JobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type DeviceJobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 
-export interface JobEvent {
+export interface DeviceJobEvent {
   jobId: string;
-  status: JobStatus;
+  status: DeviceJobStatus;
   /** Milliseconds since submission (wall clock of the emulation). */
   atMs: number;
   /** Emulated device figures: queue wait and run time in device seconds (before scaling). */
@@ -18,12 +18,12 @@ export interface JobEvent {
 }
 
 /**
- * Waits `ms` wall milliseconds, rejecting with AbortError as soon as `signal` fires. Injectable (JobSpec.sleep,
- * BackendOptions.sleep) so that tests run the lifecycle deterministically, without real timers.
+ * Waits `ms` wall milliseconds, rejecting with AbortError as soon as `signal` fires. Injectable (DeviceJobSpec.sleep,
+ * QuantumBackendOptions.sleep) so that tests run the lifecycle deterministically, without real timers.
  */
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
-export interface JobSpec<T> {
+export interface DeviceJobSpec<T> {
   id: string;
   backend: string;
   circuits: number;
@@ -35,7 +35,7 @@ export interface JobSpec<T> {
   latencyScale?: number;
   maxDelayMs?: number;
   signal?: AbortSignal;
-  onStatus?: (event: JobEvent) => void;
+  onStatus?: (event: DeviceJobEvent) => void;
   /** Default: a setTimeout-based wait. */
   sleep?: Sleep;
   /** Wall clock for the events' atMs (default Date.now). */
@@ -47,11 +47,11 @@ export interface JobSpec<T> {
   execute: (signal: AbortSignal) => T | Promise<T>;
 }
 
-export interface Job<T> {
+export interface DeviceJob<T> {
   readonly id: string;
-  readonly status: JobStatus;
+  readonly status: DeviceJobStatus;
   /** Every status change, in order: queued, running (when it got that far), then one terminal status. */
-  readonly events: readonly JobEvent[];
+  readonly events: readonly DeviceJobEvent[];
   /** Resolves with the work's value on completion; rejects with AbortError when cancelled, with the work's error when failed. */
   readonly result: Promise<T>;
   /** Cancels a queued or running job; a no-op once the job has completed, failed or been cancelled. */
@@ -61,9 +61,9 @@ export interface Job<T> {
 export const DEFAULT_LATENCY_SCALE = 1e-4;
 export const DEFAULT_MAX_DELAY_MS = 1500;
 
-const TERMINAL: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+const TERMINAL: readonly DeviceJobStatus[] = ['completed', 'failed', 'cancelled'];
 
-export function isTerminal(status: JobStatus): boolean {
+export function isTerminal(status: DeviceJobStatus): boolean {
   return TERMINAL.includes(status);
 }
 
@@ -84,7 +84,7 @@ export const timerSleep: Sleep = (ms, signal) =>
   });
 
 /** Submits a job; its `result` settles when it completes (resolves) or fails / is cancelled (rejects). */
-export function submitJob<T>(spec: JobSpec<T>): Job<T> {
+export function submitDeviceJob<T>(spec: DeviceJobSpec<T>): DeviceJob<T> {
   const controller = new AbortController();
   const now = spec.now ?? Date.now;
   const sleep = spec.sleep ?? timerSleep;
@@ -92,11 +92,11 @@ export function submitJob<T>(spec: JobSpec<T>): Job<T> {
   const scale = spec.latencyScale ?? DEFAULT_LATENCY_SCALE;
   const maxMs = spec.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
   const wallMs = (deviceSeconds: number) => Math.min(maxMs, deviceSeconds * 1000 * scale);
-  const events: JobEvent[] = [];
-  let status: JobStatus = 'queued';
-  const emit = (s: JobStatus, message?: string) => {
+  const events: DeviceJobEvent[] = [];
+  let status: DeviceJobStatus = 'queued';
+  const emit = (s: DeviceJobStatus, message?: string) => {
     status = s;
-    const ev: JobEvent = { jobId: spec.id, status: s, atMs: now() - start, queueSeconds: spec.queueSeconds, runSeconds: spec.runSeconds };
+    const ev: DeviceJobEvent = { jobId: spec.id, status: s, atMs: now() - start, queueSeconds: spec.queueSeconds, runSeconds: spec.runSeconds };
     if (message) ev.message = message;
     events.push(ev);
     spec.onStatus?.(ev);
@@ -137,6 +137,16 @@ export function submitJob<T>(spec: JobSpec<T>): Job<T> {
       if (!isTerminal(status)) controller.abort();
     },
   };
+}
+
+/**
+ * A job id unique across processes (two workers never share one): the backend name and 96 random bits from the
+ * platform's cryptographic generator (Web Crypto, present in Node and browsers alike). Ids identify; they take no
+ * part in the science, so they need no seed.
+ */
+export function deviceJobId(backend: string): string {
+  const words = globalThis.crypto.getRandomValues(new Uint32Array(3));
+  return `${backend}-${Array.from(words, (w) => w.toString(16).padStart(8, '0')).join('')}`;
 }
 
 /** An emulated queue wait in device seconds for the profile's queue model. */

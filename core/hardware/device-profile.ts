@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../errors.ts';
 import type { NoiseModel } from './noise.ts';
+import { MAX_QUBITS } from '../limits.ts';
 import aria from '../../resources/devices/ionq-aria.json';
 import forte from '../../resources/devices/ionq-forte.json';
 import forteEnterprise from '../../resources/devices/ionq-forte-enterprise.json';
@@ -19,7 +20,7 @@ export const deviceProfileSchema = z.object({
   vendor: z.string().min(1),
   editable: z.boolean().optional(),
   notes: z.string().optional(),
-  qubits: figure(z.number().int().min(2).max(1024)),
+  qubits: figure(z.number().int().min(2).max(MAX_QUBITS)),
   connectivity: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('all-to-all'), ...sourced }),
     z.object({ kind: z.literal('linear'), ...sourced }),
@@ -51,15 +52,16 @@ export type DeviceProfile = z.infer<typeof deviceProfileSchema>;
  * be <= 1; got 1.3`: `field` is the dotted path of the first offending field, without the `.value` of a
  * {value, source, date} figure (`path` keeps it); `issues` lists every problem found.
  */
-export class ProfileValidationError extends InvalidInputError {
+export class DeviceProfileValidationError extends InvalidInputError {
   constructor(
-    readonly field: string,
+    override readonly field: string,
     detail: string,
     readonly issues: { field: string; path: string; message: string }[],
     readonly path: string = field,
+    value?: unknown,
   ) {
-    super(`device profile field "${field}" ${detail}`);
-    this.name = 'ProfileValidationError';
+    super(`device profile field "${field}" ${detail}`, { field, value, details: { issues } });
+    this.name = 'DeviceProfileValidationError';
   }
 }
 
@@ -115,20 +117,20 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
 }
 
 /** Validates unknown data (e.g. parsed JSON or a database row) as a device profile; names the wrong field. */
-export function validateProfile(data: unknown): DeviceProfile {
+export function validateDeviceProfile(data: unknown): DeviceProfile {
   const parsed = deviceProfileSchema.safeParse(data);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ field: fieldName(i.path), path: i.path.map(String).join('.') || '(root)', message: describeIssue(i, data) }));
     const first = issues[0];
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more: ${issues.slice(1, 4).map((i) => i.field).join(', ')})` : '';
-    throw new ProfileValidationError(first.field, first.message + more, issues, first.path);
+    throw new DeviceProfileValidationError(first.field, first.message + more, issues, first.path, valueAt(data, parsed.error.issues[0].path));
   }
   const p = parsed.data;
   if (p.connectivity.kind === 'edges') {
     for (const [a, b] of p.connectivity.edges) {
       if (a >= p.qubits.value || b >= p.qubits.value || a === b) {
         const message = `must join two different qubits below ${p.qubits.value}; got edge [${a}, ${b}]`;
-        throw new ProfileValidationError('connectivity.edges', message, [{ field: 'connectivity.edges', path: 'connectivity.edges', message }]);
+        throw new DeviceProfileValidationError('connectivity.edges', message, [{ field: 'connectivity.edges', path: 'connectivity.edges', message }]);
       }
     }
   }
@@ -136,28 +138,28 @@ export function validateProfile(data: unknown): DeviceProfile {
 }
 
 /** Parses and validates profile JSON text. */
-export function parseProfileJson(text: string): DeviceProfile {
+export function parseDeviceProfileJson(text: string): DeviceProfile {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
     throw new InvalidInputError(`device profile is not valid JSON: ${(e as Error).message}`);
   }
-  return validateProfile(data);
+  return validateDeviceProfile(data);
 }
 
 /** The bundled default profiles (resources/devices), validated at load. */
-export const BUILTIN_PROFILES: readonly DeviceProfile[] = [aria, forte, forteEnterprise].map((p) => validateProfile(p));
+export const BUILTIN_DEVICE_PROFILES: readonly DeviceProfile[] = [aria, forte, forteEnterprise].map((p) => validateDeviceProfile(p));
 
-export function builtinProfile(id: string): DeviceProfile | undefined {
-  return BUILTIN_PROFILES.find((p) => p.id === id);
+export function builtinDeviceProfile(id: string): DeviceProfile | undefined {
+  return BUILTIN_DEVICE_PROFILES.find((p) => p.id === id);
 }
 
 /**
  * The noise model a profile implies (METHOD.md section 7): p1 = 1 - F1 per X, p2 = 1 - F2^2 per RBS (two native
  * two-qubit gates), r = 1 - SPAM fidelity.
  */
-export function profileNoise(profile: DeviceProfile): NoiseModel {
+export function deviceNoise(profile: DeviceProfile): NoiseModel {
   const f2 = profile.fidelity.twoQubit.value;
   const k = profile.rbsCompilation.twoQubitGatesPerRbs;
   return {
@@ -176,7 +178,7 @@ export function connected(profile: DeviceProfile, a: number, b: number): boolean
 }
 
 /** Every figure of a profile whose source is an assumption, as dotted paths. */
-export function profileAssumptions(profile: DeviceProfile): string[] {
+export function deviceAssumptions(profile: DeviceProfile): string[] {
   const out: string[] = [];
   const walk = (v: unknown, path: string) => {
     if (!v || typeof v !== 'object') return;

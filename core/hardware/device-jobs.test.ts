@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AbortError } from '../errors.ts';
-import { submitJob, type JobEvent, type JobSpec, type Sleep } from './jobs.ts';
+import { submitDeviceJob, type DeviceJobEvent, type DeviceJobSpec, type Sleep } from './device-jobs.ts';
 
 /**
  * A fake clock and sleep: every sleep is recorded and settles only when the test calls `advance()`, so the
@@ -33,14 +33,14 @@ function fakeTime() {
   return { sleep, now: () => t, advance, waits, pending };
 }
 
-const spec = <T>(over: Partial<JobSpec<T>> & Pick<JobSpec<T>, 'execute'>): JobSpec<T> => ({
+const spec = <T>(over: Partial<DeviceJobSpec<T>> & Pick<DeviceJobSpec<T>, 'execute'>): DeviceJobSpec<T> => ({
   id: 'j', backend: 'x', circuits: 1, shots: 10, queueSeconds: 100, runSeconds: 10, latencyScale: 1, maxDelayMs: Infinity, ...over,
 });
 
 describe('job lifecycle', () => {
   it('goes queued -> running -> completed with scaled latency (real timers)', async () => {
     const t0 = Date.now();
-    const job = submitJob({ id: 'j1', backend: 'x', circuits: 1, shots: 10, queueSeconds: 3600, runSeconds: 100, latencyScale: 1e-5, execute: () => 42 });
+    const job = submitDeviceJob({ id: 'j1', backend: 'x', circuits: 1, shots: 10, queueSeconds: 3600, runSeconds: 100, latencyScale: 1e-5, execute: () => 42 });
     expect(job.status).toBe('queued');
     await expect(job.result).resolves.toBe(42);
     expect(job.events.map((e) => e.status)).toEqual(['queued', 'running', 'completed']);
@@ -49,9 +49,9 @@ describe('job lifecycle', () => {
 
   it('steps through queued -> running -> completed on an injected clock, events in order with their times', async () => {
     const time = fakeTime();
-    const seen: JobEvent[] = [];
+    const seen: DeviceJobEvent[] = [];
     let ran = 0;
-    const job = submitJob(spec({ sleep: time.sleep, now: time.now, onStatus: (e) => seen.push(e), execute: () => ++ran }));
+    const job = submitDeviceJob(spec({ sleep: time.sleep, now: time.now, onStatus: (e) => seen.push(e), execute: () => ++ran }));
     expect(job.status).toBe('queued');
     expect(time.waits).toEqual([100_000]); // 100 device s x 1000 ms x scale 1
     await time.advance(99_999);
@@ -70,13 +70,13 @@ describe('job lifecycle', () => {
 
   it('caps each emulated wait at maxDelayMs', async () => {
     const time = fakeTime();
-    submitJob(spec({ sleep: time.sleep, now: time.now, maxDelayMs: 1500, execute: () => 1 }));
+    submitDeviceJob(spec({ sleep: time.sleep, now: time.now, maxDelayMs: 1500, execute: () => 1 }));
     expect(time.waits).toEqual([1500]);
   });
 
   it('fails with the work\'s message when the work throws', async () => {
     const time = fakeTime();
-    const job = submitJob(spec({ sleep: time.sleep, now: time.now, execute: () => { throw new Error('device error'); } }));
+    const job = submitDeviceJob(spec({ sleep: time.sleep, now: time.now, execute: () => { throw new Error('device error'); } }));
     await time.advance(100_000);
     await expect(job.result).rejects.toThrow(/device error/);
     expect(job.status).toBe('failed');
@@ -87,7 +87,7 @@ describe('job lifecycle', () => {
   it('cancels while queued: the work never starts', async () => {
     const time = fakeTime();
     let ran = false;
-    const job = submitJob(spec({ sleep: time.sleep, now: time.now, execute: () => { ran = true; return 1; } }));
+    const job = submitDeviceJob(spec({ sleep: time.sleep, now: time.now, execute: () => { ran = true; return 1; } }));
     await time.advance(50_000);
     job.cancel();
     await expect(job.result).rejects.toBeInstanceOf(AbortError);
@@ -100,11 +100,11 @@ describe('job lifecycle', () => {
   it('cancels while queued through the outer signal, and refuses to start when it is already aborted', async () => {
     const time = fakeTime();
     const ctl = new AbortController();
-    const job = submitJob(spec({ sleep: time.sleep, now: time.now, signal: ctl.signal, execute: () => 1 }));
+    const job = submitDeviceJob(spec({ sleep: time.sleep, now: time.now, signal: ctl.signal, execute: () => 1 }));
     ctl.abort();
     await expect(job.result).rejects.toThrow(/cancelled/);
     expect(job.events.map((e) => e.status)).toEqual(['queued', 'cancelled']);
-    const late = submitJob(spec({ sleep: time.sleep, now: time.now, signal: ctl.signal, execute: () => 1 }));
+    const late = submitDeviceJob(spec({ sleep: time.sleep, now: time.now, signal: ctl.signal, execute: () => 1 }));
     await expect(late.result).rejects.toBeInstanceOf(AbortError);
     expect(late.status).toBe('cancelled');
   });
@@ -113,8 +113,8 @@ describe('job lifecycle', () => {
     const time = fakeTime();
     let chunks = 0;
     let sawAbort = false;
-    let job!: ReturnType<typeof submitJob<number>>;
-    job = submitJob(
+    let job!: ReturnType<typeof submitDeviceJob<number>>;
+    job = submitDeviceJob(
       spec({
         sleep: time.sleep, now: time.now,
         execute: async (signal) => {
@@ -142,7 +142,7 @@ describe('job lifecycle', () => {
 
   it('cancels during the emulated run time after the work returned', async () => {
     const time = fakeTime();
-    const job = submitJob(spec({ sleep: time.sleep, now: time.now, execute: () => 7 }));
+    const job = submitDeviceJob(spec({ sleep: time.sleep, now: time.now, execute: () => 7 }));
     await time.advance(100_000);
     expect(job.status).toBe('running');
     job.cancel();
@@ -153,7 +153,7 @@ describe('job lifecycle', () => {
   it('treats cancel after completion (or after failure) as a no-op', async () => {
     const time = fakeTime();
     const seen: string[] = [];
-    const job = submitJob(spec({ sleep: time.sleep, now: time.now, onStatus: (e) => seen.push(e.status), execute: () => 3 }));
+    const job = submitDeviceJob(spec({ sleep: time.sleep, now: time.now, onStatus: (e) => seen.push(e.status), execute: () => 3 }));
     await time.advance(100_000);
     await time.advance(10_000);
     await expect(job.result).resolves.toBe(3);
@@ -162,7 +162,7 @@ describe('job lifecycle', () => {
     await time.advance(1);
     expect(job.status).toBe('completed');
     expect(seen).toEqual(['queued', 'running', 'completed']);
-    const failed = submitJob(spec({ sleep: time.sleep, now: time.now, queueSeconds: 0, execute: () => Promise.reject(new Error('boom')) }));
+    const failed = submitDeviceJob(spec({ sleep: time.sleep, now: time.now, queueSeconds: 0, execute: () => Promise.reject(new Error('boom')) }));
     await time.advance(0);
     await expect(failed.result).rejects.toThrow('boom');
     failed.cancel();
@@ -171,7 +171,7 @@ describe('job lifecycle', () => {
   });
 
   it('cancels while queued with real timers', async () => {
-    const job = submitJob({ id: 'j3', backend: 'x', circuits: 1, shots: 10, queueSeconds: 1000, runSeconds: 0, latencyScale: 1, execute: () => 1 });
+    const job = submitDeviceJob({ id: 'j3', backend: 'x', circuits: 1, shots: 10, queueSeconds: 1000, runSeconds: 0, latencyScale: 1, execute: () => 1 });
     setTimeout(() => job.cancel(), 10);
     await expect(job.result).rejects.toThrow(/cancelled/);
     expect(job.status).toBe('cancelled');
