@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { DatabaseOpenError, MIGRATIONS, SCHEMA_VERSION, openDatabase, type Migration } from './index.ts';
+import { DatabaseOpenError, MIGRATIONS, SCHEMA_VERSION, openDatabase, writeTransaction, type Migration } from './index.ts';
+import { mountTmpfs } from './test-mounts.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -19,23 +20,24 @@ function tables(db: BetterSqlite3.Database): string[] {
 }
 
 describe('openDatabase', () => {
-  it('creates a fresh database at schema v1 with WAL and foreign keys', () => {
+  it('creates a fresh database at the latest schema with WAL and foreign keys', () => {
     const db = openDatabase(join(dir, 'lab.db'));
     try {
-      expect(SCHEMA_VERSION).toBe(1);
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(SCHEMA_VERSION).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
       expect(tables(db)).toEqual([
         'checkpoints', 'comparison_runs', 'comparisons', 'dataset_columns', 'datasets', 'device_profiles', 'reports', 'run_metrics', 'runs', 'settings',
+        'sqlite_sequence',
       ]);
     } finally {
       db.close();
     }
     // Re-opening is a no-op.
     const again = openDatabase(join(dir, 'lab.db'));
-    expect(again.pragma('user_version', { simple: true })).toBe(1);
+    expect(again.pragma('user_version', { simple: true })).toBe(2);
     again.close();
   });
 
@@ -79,7 +81,7 @@ describe('openDatabase', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(DatabaseOpenError);
-    expect((error as Error).message).toMatch(/newer version of QNN Lab \(schema version 99; this version knows up to 1\)\. Update QNN Lab/);
+    expect((error as Error).message).toMatch(/newer version of QNN Lab \(schema version 99; this version knows up to 2\)\. Update QNN Lab/);
     expect(sha(path)).toBe(before);
     expect(existsSync(`${path}-wal`)).toBe(false);
     const check = new BetterSqlite3(path, { readonly: true });
@@ -94,7 +96,7 @@ describe('openDatabase', () => {
     const broken: Migration[] = [
       ...MIGRATIONS,
       {
-        version: 2,
+        version: 3,
         name: 'add things',
         up: (db) => {
           db.exec('CREATE TABLE things (id INTEGER PRIMARY KEY)');
@@ -103,10 +105,10 @@ describe('openDatabase', () => {
       },
     ];
     expect(() => openDatabase(path, { migrations: broken })).toThrow(
-      /failed in migration 2 \("add things"\): no such table: no_such_table\. The database was left at schema version 1/,
+      /failed in migration 3 \("add things"\): no such table: no_such_table\. The database was left at schema version 2/,
     );
     const db = openDatabase(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
     expect(tables(db)).not.toContain('things');
     db.close();
     // A fresh file with a broken first migration stays at version 0 with no tables.
@@ -124,5 +126,174 @@ describe('openDatabase', () => {
     const path = join(dir, 'notes.db');
     writeFileSync(path, 'this is not sqlite, just text that is long enough to have a header '.repeat(10));
     expect(() => openDatabase(path)).toThrow(/is not a QNN Lab database/);
+  });
+});
+
+const V1_ONLY = MIGRATIONS.filter((m) => m.version === 1);
+const now = '2026-01-02T03:04:05.000Z';
+
+/** Every row of every table, in rowid order (BLOBs as hex), to compare a database before and after a migration. */
+function snapshot(db: BetterSqlite3.Database): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const t of tables(db).filter((n) => n !== 'sqlite_sequence')) {
+    out[t] = (db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all() as Record<string, unknown>[]).map((row) =>
+      Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString('hex') : v])),
+    );
+  }
+  return out;
+}
+
+function addDataset(db: BetterSqlite3.Database, name: string): number {
+  return Number(
+    db.prepare("INSERT INTO datasets (name, source, created_at, row_count, column_count, missing_cells) VALUES (?, 'x', ?, 1, 1, 0)").run(name, now).lastInsertRowid,
+  );
+}
+
+describe('ids are never reused (migration 2)', () => {
+  it('gives a new id after the newest dataset, run, comparison and report are deleted', () => {
+    const db = openDatabase(join(dir, 'lab.db'));
+    try {
+      const inserts: Record<string, () => number> = {
+        datasets: () => addDataset(db, `d${Math.random()}`),
+        runs: () => Number(db.prepare("INSERT INTO runs (kind, created_at, app_version, core_version) VALUES ('train', ?, '0', '0')").run(now).lastInsertRowid),
+        comparisons: () => Number(db.prepare("INSERT INTO comparisons (name, created_at, updated_at) VALUES ('c', ?, ?)").run(now, now).lastInsertRowid),
+        reports: () => Number(db.prepare("INSERT INTO reports (title, created_at) VALUES ('r', ?)").run(now).lastInsertRowid),
+      };
+      for (const [table, insert] of Object.entries(inserts)) {
+        insert();
+        const newest = insert();
+        db.prepare(`DELETE FROM ${table} WHERE id = ?`).run(newest);
+        expect(insert(), table).toBe(newest + 1);
+      }
+    } finally {
+      db.close();
+    }
+  });
+
+  it('migrates a v1 database with data: every row and relation intact, ids continue after the largest', () => {
+    const path = join(dir, 'v1.db');
+    const v1 = openDatabase(path, { migrations: V1_ONLY });
+    expect(v1.pragma('user_version', { simple: true })).toBe(1);
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => addDataset(v1, n));
+    v1.prepare("INSERT INTO dataset_columns (dataset_id, idx, name, type, role, categories, cells) VALUES (?, 0, 'x', 'categorical', 'feature', '[\"f\",\"m\"]', x'000000000000f03f')").run(a);
+    v1.prepare("INSERT INTO dataset_columns (dataset_id, idx, name, type, role, cells) VALUES (?, 0, 'y', 'numeric', 'outcome', x'0000000000000040')").run(b);
+    v1.prepare('DELETE FROM datasets WHERE id = ?').run(c);
+    const run = (ds: number | null) =>
+      Number(v1.prepare("INSERT INTO runs (kind, dataset_id, dataset_name, created_at, app_version, core_version) VALUES ('impute', ?, 'a', ?, '0.1.0', '0.1.0')").run(ds, now).lastInsertRowid);
+    const r1 = run(a);
+    const r2 = run(b);
+    const r3 = run(null);
+    v1.prepare("INSERT INTO run_metrics (run_id, step, name, value, at) VALUES (?, 1, 'loss', 0.5, 7), (?, 2, 'loss', 0.25, 8)").run(r1, r1);
+    v1.prepare("INSERT INTO checkpoints (run_id, step, payload, created_at) VALUES (?, 1, x'0102', ?)").run(r2, now);
+    const cmp = Number(v1.prepare("INSERT INTO comparisons (name, config, created_at, updated_at) VALUES ('c', '{}', ?, ?)").run(now, now).lastInsertRowid);
+    v1.prepare('INSERT INTO comparison_runs (comparison_id, run_id, position) VALUES (?, ?, 0), (?, ?, 1)').run(cmp, r1, cmp, r2);
+    v1.prepare("INSERT INTO reports (title, comparison_id, run_id, content, created_at) VALUES ('rep', ?, ?, x'3c68746d6c3e', ?)").run(cmp, r3, now);
+    v1.prepare("INSERT INTO settings (key, value) VALUES ('samples.imported', '[\"pbc\"]')").run();
+    const before = snapshot(v1);
+    v1.close();
+
+    const db = openDatabase(path);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(snapshot(db)).toEqual(before);
+      expect(db.pragma('foreign_key_check')).toEqual([]);
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'runs_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+      expect(indexes).toEqual(['runs_dataset', 'runs_status']);
+      const seq = Object.fromEntries((db.prepare('SELECT name, seq FROM sqlite_sequence').all() as { name: string; seq: number }[]).map((r) => [r.name, r.seq]));
+      expect(seq).toEqual({ datasets: b, runs: r3, comparisons: cmp, reports: 1 });
+      // The relations still act: deleting a dataset cascades to its columns and unlinks its runs; a run takes its
+      // metrics and comparison entries with it; the report keeps its snapshot.
+      db.prepare('DELETE FROM datasets WHERE id = ?').run(a);
+      expect(db.prepare('SELECT COUNT(*) AS n FROM dataset_columns WHERE dataset_id = ?').get(a)).toEqual({ n: 0 });
+      expect(db.prepare('SELECT dataset_id FROM runs WHERE id = ?').get(r1)).toEqual({ dataset_id: null });
+      db.prepare('DELETE FROM runs WHERE id = ?').run(r1);
+      expect(db.prepare('SELECT COUNT(*) AS n FROM run_metrics').get()).toEqual({ n: 0 });
+      expect(db.prepare('SELECT run_id FROM comparison_runs').all()).toEqual([{ run_id: r2 }]);
+      db.prepare('DELETE FROM comparisons WHERE id = ?').run(cmp);
+      expect(db.prepare('SELECT comparison_id, run_id FROM reports').get()).toEqual({ comparison_id: null, run_id: r3 });
+      expect(() => db.prepare("INSERT INTO dataset_columns (dataset_id, idx, name, type, role, cells) VALUES (999, 0, 'z', 'numeric', 'feature', x'00')").run()).toThrow(
+        /FOREIGN KEY/,
+      );
+      // The next dataset comes after the largest id that existed at migration time (3 was lost before v2 kept count).
+      expect(addDataset(db, 'next')).toBe(b + 1);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('rolls a table rebuild back when it would break a foreign key', () => {
+    const path = join(dir, 'lab.db');
+    openDatabase(path).close();
+    const db0 = openDatabase(path);
+    addDataset(db0, 'a');
+    db0.close();
+    const dropping: Migration = { version: 3, name: 'drop datasets', foreignKeysOff: true, up: (db) => db.exec('DELETE FROM datasets') };
+    const withColumn = openDatabase(path);
+    withColumn.prepare("INSERT INTO dataset_columns (dataset_id, idx, name, type, role, cells) VALUES (1, 0, 'x', 'numeric', 'feature', x'00')").run();
+    withColumn.close();
+    expect(() => openDatabase(path, { migrations: [...MIGRATIONS, dropping] })).toThrow(/migration 3.*1 row\(s\) break a foreign key.*dataset_columns -> datasets.*left at schema version 2/);
+    const db = openDatabase(path);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM datasets').get()).toEqual({ n: 1 });
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
+});
+
+describe('writeTransaction', () => {
+  it('takes the write lock at BEGIN, so a second writer waits instead of failing', () => {
+    const path = join(dir, 'lab.db');
+    const one = openDatabase(path);
+    const two = openDatabase(path, { busyTimeoutMs: 0 });
+    try {
+      // While `one` holds an immediate transaction, `two` cannot even begin one (with a deferred BEGIN it would start
+      // as a reader and only fail at its first write, after it had read a snapshot that is about to change).
+      writeTransaction(one, () => {
+        addDataset(one, 'first');
+        expect(() => writeTransaction(two, () => two.prepare('SELECT COUNT(*) FROM datasets').get())).toThrow(/database is locked/);
+        expect(two.transaction(() => two.prepare('SELECT COUNT(*) AS n FROM datasets').get())()).toEqual({ n: 0 });
+      });
+      expect(writeTransaction(two, () => addDataset(two, 'second'))).toBe(2);
+    } finally {
+      one.close();
+      two.close();
+    }
+  });
+});
+
+describe('a database in a read-only folder', () => {
+  it('is reported as read-only, never as "not a QNN Lab database", and left intact', (ctx) => {
+    const fs = mountTmpfs(join(dir, 'ro'), 4 * 2 ** 20);
+    if (typeof fs === 'string') return ctx.skip(fs);
+    try {
+      const path = join(fs.dir, 'lab.db');
+      const db = openDatabase(path);
+      addDataset(db, 'kept');
+      db.close();
+      const before = sha(path);
+      fs.readOnly();
+      let error: unknown;
+      try {
+        openDatabase(path);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(DatabaseOpenError);
+      const e = error as DatabaseOpenError;
+      expect(e.code).toBe('READ_ONLY');
+      expect(e.message).not.toMatch(/not a QNN Lab database/);
+      expect(e.message).toContain(path);
+      expect(e.message).toMatch(/folder .* is read-only.*not damaged: do not delete it.*copy the database to a writable folder/);
+      // A new database cannot be created there either: READ_ONLY naming the folder.
+      expect(() => openDatabase(join(fs.dir, 'new.db'))).toThrow(/Cannot create the experiment database at .*new\.db: the folder .* cannot be written/);
+      fs.writable();
+      expect(sha(path)).toBe(before);
+      const again = openDatabase(path);
+      expect(again.prepare('SELECT name FROM datasets').all()).toEqual([{ name: 'kept' }]);
+      again.close();
+    } finally {
+      fs.unmount();
+    }
   });
 });

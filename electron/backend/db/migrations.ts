@@ -5,6 +5,8 @@ import type { Database } from './database.ts';
 export interface Migration {
   version: number;
   name: string;
+  /** Rebuilds tables that others reference: run with foreign keys off, checked with foreign_key_check before commit. */
+  foreignKeysOff?: boolean;
   up(db: Database): void;
 }
 
@@ -128,7 +130,87 @@ CREATE TABLE settings (
 );
 `;
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', up: (db) => db.exec(V1) }];
+// v2: ids of datasets, runs, comparisons and reports are never reused (AUTOINCREMENT), so an old link or script
+// never opens another record. SQLite cannot add AUTOINCREMENT in place: each table is rebuilt following SQLite's
+// 12-step ALTER TABLE procedure (foreign keys off, new table, copy, drop, rename, indexes, foreign_key_check), the
+// columns exactly as in v1. Copying the rows with their ids sets sqlite_sequence to the largest id of each table.
+const V2_TABLES: { name: string; columns: string; indexes?: string }[] = [
+  {
+    name: 'datasets',
+    columns: `
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  name           TEXT    NOT NULL UNIQUE,
+  source         TEXT    NOT NULL,
+  created_at     TEXT    NOT NULL,
+  row_count      INTEGER NOT NULL,
+  column_count   INTEGER NOT NULL,
+  missing_cells  INTEGER NOT NULL,
+  delimiter      TEXT    NOT NULL DEFAULT ',',
+  missing_tokens TEXT    NOT NULL DEFAULT '[]',
+  warnings       TEXT    NOT NULL DEFAULT '[]',
+  profile        TEXT`,
+  },
+  {
+    name: 'runs',
+    columns: `
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind          TEXT    NOT NULL,
+  name          TEXT,
+  dataset_id    INTEGER REFERENCES datasets(id) ON DELETE SET NULL,
+  dataset_name  TEXT,
+  config        TEXT    NOT NULL DEFAULT '{}',
+  status        TEXT    NOT NULL DEFAULT 'queued',
+  seeds         TEXT    NOT NULL DEFAULT '[]',
+  progress      REAL,
+  result        TEXT,
+  error         TEXT,
+  created_at    TEXT    NOT NULL,
+  started_at    TEXT,
+  finished_at   TEXT,
+  duration_ms   REAL,
+  app_version   TEXT    NOT NULL,
+  core_version  TEXT    NOT NULL`,
+    indexes: 'CREATE INDEX runs_dataset ON runs(dataset_id); CREATE INDEX runs_status ON runs(status);',
+  },
+  {
+    name: 'comparisons',
+    columns: `
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  name        TEXT    NOT NULL,
+  config      TEXT    NOT NULL DEFAULT '{}',
+  notes       TEXT,
+  created_at  TEXT    NOT NULL,
+  updated_at  TEXT    NOT NULL`,
+  },
+  {
+    name: 'reports',
+    columns: `
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  title          TEXT    NOT NULL,
+  format         TEXT    NOT NULL DEFAULT 'html',
+  comparison_id  INTEGER REFERENCES comparisons(id) ON DELETE SET NULL,
+  run_id         INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  config         TEXT    NOT NULL DEFAULT '{}',
+  content        BLOB,
+  created_at     TEXT    NOT NULL`,
+  },
+];
+
+function neverReuseIds(db: Database): void {
+  for (const t of V2_TABLES) {
+    db.exec(`CREATE TABLE new_${t.name} (${t.columns}\n);`);
+    const columns = (db.pragma(`table_info(${t.name})`) as { name: string }[]).map((c) => c.name).join(', ');
+    db.exec(`INSERT INTO new_${t.name} (${columns}) SELECT ${columns} FROM ${t.name};`);
+    db.exec(`DROP TABLE ${t.name};`);
+    db.exec(`ALTER TABLE new_${t.name} RENAME TO ${t.name};`);
+    if (t.indexes) db.exec(t.indexes);
+  }
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', up: (db) => db.exec(V1) },
+  { version: 2, name: 'ids are never reused', foreignKeysOff: true, up: neverReuseIds },
+];
 
 /** The schema version this build of QNN Lab writes. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

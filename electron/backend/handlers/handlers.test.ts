@@ -8,6 +8,7 @@ import type { Result } from '../../contract/errors.ts';
 import type { DeviceProfileDetail, DeviceProfileSummary, SavedDeviceProfile } from '../../contract/devices.ts';
 import { builtinDeviceProfile } from '../../../core/hardware/device-profile.ts';
 import { openDatabase, type Database } from '../db/database.ts';
+import { SCHEMA_VERSION } from '../db/migrations.ts';
 import { EventBus } from '../events.ts';
 import { dispatch } from '../rpc.ts';
 import { createHandlers } from './index.ts';
@@ -51,7 +52,7 @@ describe('handlers', () => {
   });
 
   it('app.info', async () => {
-    expect(await ok('app.info', {})).toEqual({ version: '0.1.0-test', schemaVersion: 1, databasePath: join(dir, 'lab.db'), transport: 'http', maxImportBytes: MAX_IMPORT_BYTES });
+    expect(await ok('app.info', {})).toEqual({ version: '0.1.0-test', schemaVersion: SCHEMA_VERSION, databasePath: join(dir, 'lab.db'), transport: 'http', maxImportBytes: MAX_IMPORT_BYTES });
   });
 
   it('import, list, get, rename, export, delete', async () => {
