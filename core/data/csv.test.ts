@@ -220,3 +220,49 @@ describe('export', () => {
     expect(cells(back, 'x')).toEqual([1, 2, null]);
   });
 });
+
+describe('missing-value tokens that would blank an outcome or a large part of a column', () => {
+  function conflict(text: string, options: object) {
+    try {
+      parseCsv(text, options);
+    } catch (e) {
+      return e as import('../errors.ts').LabError;
+    }
+    throw new Error('expected the import to be refused');
+  }
+
+  it('refuses "0" on pbc: it would turn the outcome death into a constant; names the token, column and count', () => {
+    const zeros = pbcText
+      .trim()
+      .split('\n')
+      .slice(1)
+      .filter((l) => l.split(',')[19] === '0').length;
+    expect(zeros).toBe(257);
+    for (const options of [{ missingTokens: ['0'] }, { missingTokens: ['0'], outcome: 'death' }]) {
+      const e = conflict(pbcText, options);
+      expect(e.code).toBe('CONFLICT');
+      expect(e.field).toBe('missingTokens');
+      expect(e.value).toEqual(['0']);
+      expect(e.message).toContain(`"0" would blank 257 of 418 cells of the outcome column "death" (61%)`);
+      expect(e.message).toMatch(/Nothing was imported\..*import anyway/);
+    }
+    // Confirmed, it imports as asked (and the outcome is then constant, which the user chose).
+    const d = parseCsv(pbcText, { missingTokens: ['0'], outcome: 'death', confirmMissingTokens: true });
+    expect(col(d, 'death').role).toBe('outcome');
+    expect(cells(d, 'death').filter((v) => v === null)).toHaveLength(257);
+  });
+
+  it('refuses a token that blanks more than a third of any column, not one that blanks fewer cells', () => {
+    const rows = ['a,b', '-99,1', '-99,2', '-99,-99', '6,3', '7,4', '8,5', '9,6'];
+    const e = conflict(rows.join('\n'), { missingTokens: ['-99'] });
+    expect(e.message).toBe(
+      'The missing-value token "-99" would blank 3 of 7 cells of column "a" (43%). Nothing was imported. Check the tokens; if those cells really are missing, import anyway.',
+    );
+    expect(e.details).toEqual({ blanked: [{ token: '-99', column: 'a', cells: 3, outcome: false }], rows: 7 });
+    // Exactly a third (2 of 6) is not more than a third: no question asked.
+    const ok = parseCsv(['a,b', '-99,1', '-99,2', '5,-99', '6,3', '7,4', '8,5'].join('\n'), { missingTokens: ['-99'] });
+    expect(cells(ok, 'a')[0]).toBeNull();
+    // The default tokens are never questioned.
+    expect(parseCsv('a,b\nNA,1\nNA,2\n3,4\n', { missingTokens: ['NA'] }).rows).toBe(3);
+  });
+});

@@ -2,6 +2,7 @@
 // Steps: size and binary checks, delimiter and header detection, parsing, shape checks (ragged rows, duplicate
 // names, no data), then per column: missing tokens -> NaN, numbers or category codes, type and role inference.
 import Papa from 'papaparse';
+import { LabError } from '../errors.ts';
 import { DataImportError } from './errors.ts';
 import { DEFAULT_MAX_IMPORT_BYTES, type ColumnRole, type ColumnType, type DataColumn, type Dataset } from './types.ts';
 
@@ -22,7 +23,15 @@ export interface CsvImportOptions {
   hasHeader?: boolean;
   /** Refuse larger texts (UTF-8 bytes). Default DEFAULT_MAX_IMPORT_BYTES. */
   maxBytes?: number;
+  /**
+   * Import even when an extra missing-value token would blank cells of the outcome column or more than a third of a
+   * column (BLANKING_SHARE). Without it such an import is refused with CONFLICT, `field: 'missingTokens'`.
+   */
+  confirmMissingTokens?: boolean;
 }
+
+/** An extra missing-value token that blanks more than this share of a column's cells needs confirmation. */
+export const BLANKING_SHARE = 1 / 3;
 
 /** Parses CSV text into a typed dataset, or throws DataImportError saying what is wrong and on which line. */
 export function parseCsv(input: string, options: CsvImportOptions = {}): Dataset {
@@ -110,6 +119,7 @@ export function parseCsv(input: string, options: CsvImportOptions = {}): Dataset
   }
 
   const extra = (options.missingTokens ?? []).map((s) => s.trim()).filter((s) => s !== '');
+  if (!options.confirmMissingTokens) checkBlankingTokens(rows, kept, n, names, extra, options.outcome);
   const missingTokens = [...new Set([...DEFAULT_MISSING_TOKENS, ...extra])];
   const missingSet = new Set(missingTokens);
   const columns = readColumns(rows, kept, n, names, missingSet);
@@ -328,6 +338,57 @@ function assignOutcome(columns: DataColumn[], outcome: string | undefined): void
   }
   const guess = columns.find((c) => c.type === 'binary' && c.role === 'feature' && OUTCOME_NAME.test(c.name));
   if (guess) guess.role = 'outcome';
+}
+
+/** The column the outcome option names (exactly, else ignoring case), as assignOutcome finds it; else the guessed ones by name. */
+function isOutcomeName(name: string, names: string[], outcome: string | undefined): boolean {
+  const wanted = outcome?.trim();
+  if (!wanted) return OUTCOME_NAME.test(name);
+  const exact = names.includes(wanted);
+  return exact ? name === wanted : name.toLowerCase() === wanted.toLowerCase();
+}
+
+/**
+ * Refuses (CONFLICT, field missingTokens) an extra missing-value token that would blank cells of the outcome column
+ * (named, or guessed by its name) or more than BLANKING_SHARE of any column: e.g. "0" turns a 0/1 outcome into a
+ * constant. The defaults (NA, NaN, ?) are never questioned. The message names each token, column and count.
+ */
+function checkBlankingTokens(rows: string[][], kept: Int32Array, n: number, names: string[], extra: string[], outcome: string | undefined): void {
+  const tokens = extra.filter((t) => !DEFAULT_MISSING_TOKENS.includes(t));
+  if (tokens.length === 0) return;
+  const index = new Map(tokens.map((t, k) => [t, k]));
+  const counts = names.map(() => new Int32Array(tokens.length));
+  for (let i = 0; i < n; i++) {
+    const row = rows[kept[i]];
+    for (let j = 0; j < names.length; j++) {
+      const k = index.get(row[j].trim());
+      if (k !== undefined) counts[j][k]++;
+    }
+  }
+  const found: { token: string; column: string; cells: number; outcome: boolean }[] = [];
+  names.forEach((column, j) => {
+    const outcomeColumn = isOutcomeName(column, names, outcome);
+    tokens.forEach((token, k) => {
+      const cells = counts[j][k];
+      if (cells > 0 && (outcomeColumn || cells > BLANKING_SHARE * n)) found.push({ token, column, cells, outcome: outcomeColumn });
+    });
+  });
+  if (found.length === 0) return;
+  const perToken = tokens.flatMap((token) => {
+    const parts = found
+      .filter((f) => f.token === token)
+      .sort((a, b) => Number(b.outcome) - Number(a.outcome) || b.cells - a.cells)
+      .map((f) => `${f.cells} of ${n} cells of ${f.outcome ? 'the outcome column' : 'column'} "${f.column}" (${Math.round((100 * f.cells) / n)}%)`);
+    if (parts.length === 0) return [];
+    const shown = parts.length > 4 ? [...parts.slice(0, 3), `${parts.length - 3} more columns`] : parts;
+    const list = shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+    return [`"${token}" would blank ${list}`];
+  });
+  throw new LabError(
+    'CONFLICT',
+    `The missing-value token ${perToken.join('; the token ')}. Nothing was imported. Check the tokens; if those cells really are missing, import anyway.`,
+    { field: 'missingTokens', value: tokens, details: { blanked: found, rows: n } },
+  );
 }
 
 function checkNotBinary(text: string): void {

@@ -79,6 +79,7 @@ describe('profiling pbc.csv', () => {
     expect(p.patterns.length).toBe(Math.min(20, counts.size));
     for (const pat of p.patterns) expect(pat.count).toBe(counts.get(pat.columns.join(',')));
     expect(p.patterns.map((x) => x.count)).toEqual(expected.slice(0, p.patterns.length).map((e) => e[1]));
+    expect(p.patternCount).toBe(counts.size);
   });
 
   it("samples the matrix to 400 of its 418 rows, each row's missing columns exact", () => {
@@ -126,6 +127,26 @@ describe('profiling large tables', () => {
     for (const p of wp) expect(p.count).toBe(expected.get(p.columns.join(',')));
     expect(wp.some((p) => p.columns.includes(53))).toBe(true); // a column beyond 52 shows up
     expect(wp.map((p) => p.count)).toEqual([...expected.values()].sort((a, b) => b - a).slice(0, 20));
+  });
+
+  it('counts every distinct pattern, far more than the 20 it keeps (a table with thousands)', () => {
+    // 12 columns, row i missing the columns of the bits of (i * 2654435761) mod 4096: at most 4096 patterns, counted
+    // here independently of the profiler.
+    const n = 20_000;
+    const ncol = 12;
+    const mask = (i: number) => Number((BigInt(i) * 2654435761n) % 4096n);
+    const columns = Array.from({ length: ncol }, (_, j) => ({
+      name: `c${j}`,
+      type: 'numeric' as const,
+      role: 'feature' as const,
+      categories: null,
+      values: new Float64Array(n).map((_, i) => ((mask(i) >> j) & 1 ? NaN : i)),
+    }));
+    const distinct = new Set(Array.from({ length: n }, (_, i) => mask(i))).size;
+    expect(distinct).toBeGreaterThan(1000);
+    const p = profileDataset({ rows: n, delimiter: ',', missingTokens: [], warnings: [], columns });
+    expect(p.patterns).toHaveLength(20);
+    expect(p.patternCount).toBe(distinct);
   });
 
   it('bins a histogram with the maximum in the last bin, a constant column in one bin', () => {

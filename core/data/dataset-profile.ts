@@ -19,13 +19,15 @@ export function profileDataset(dataset: Dataset, options: DatasetProfileOptions 
   const opts = { ...DATASET_PROFILE_DEFAULTS, ...options };
   const columnProfiles = dataset.columns.map((c, j) => profileColumn(c, j, opts));
   const missingCells = columnProfiles.reduce((s, p) => s + p.missing, 0);
+  const patterns = allMissingnessPatterns(dataset);
   return {
     rows: dataset.rows,
     columns: dataset.columns.length,
     missingCells,
     columnProfiles,
     missingness: missingnessMatrix(dataset, opts.maxMatrixRows),
-    patterns: missingnessPatterns(dataset, opts.maxPatterns),
+    patterns: patterns.slice(0, opts.maxPatterns),
+    patternCount: patterns.length,
   };
 }
 
@@ -108,6 +110,11 @@ export function missingnessMatrix(dataset: Dataset, maxRows = DATASET_PROFILE_DE
 
 /** The most frequent sets of missing columns (the empty set = complete rows), most frequent first. */
 export function missingnessPatterns(dataset: Dataset, max = DATASET_PROFILE_DEFAULTS.maxPatterns): MissingnessPattern[] {
+  return allMissingnessPatterns(dataset).slice(0, max);
+}
+
+/** Every distinct set of missing columns with its row count, most frequent first. */
+function allMissingnessPatterns(dataset: Dataset): MissingnessPattern[] {
   const n = dataset.rows;
   const ncol = dataset.columns.length;
   let entries: { columns: number[]; count: number }[];
@@ -137,9 +144,7 @@ export function missingnessPatterns(dataset: Dataset, max = DATASET_PROFILE_DEFA
     for (let i = 0; i < n; i++) counts.set(keys[i], (counts.get(keys[i]) ?? 0) + 1);
     entries = [...counts.entries()].map(([key, count]) => ({ columns: key === '' ? [] : key.slice(0, -1).split(',').map(Number), count }));
   }
-  return entries
-    .sort((a, b) => b.count - a.count || a.columns.length - b.columns.length || compareLists(a.columns, b.columns))
-    .slice(0, max);
+  return entries.sort((a, b) => b.count - a.count || a.columns.length - b.columns.length || compareLists(a.columns, b.columns));
 }
 
 function compareLists(a: number[], b: number[]): number {

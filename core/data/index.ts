@@ -4,3 +4,4 @@ export * from './errors.ts';
 export * from './csv.ts';
 export * from './dataset-profile.ts';
 export * from './export.ts';
+export * from './decode.ts';

@@ -74,5 +74,8 @@ export interface DatasetProfile {
   missingCells: number;
   columnProfiles: ColumnProfile[];
   missingness: MissingnessMatrix;
+  /** The most frequent missingness patterns (at most DATASET_PROFILE_DEFAULTS.maxPatterns). */
   patterns: MissingnessPattern[];
+  /** How many distinct patterns the table has in all (patterns holds the most frequent of them). */
+  patternCount: number;
 }

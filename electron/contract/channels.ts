@@ -2,7 +2,7 @@
 // the web host's HTTP routes and the renderer's client are all derived from `channels`.
 import { z } from 'zod';
 import type { DatasetDetail, DatasetSummary, ExportedCsv } from './datasets.ts';
-import { datasetIdRequest, importDatasetRequest, renameDatasetRequest } from './datasets.ts';
+import { datasetIdRequest, exportCsvRequest, importDatasetRequest, renameDatasetRequest } from './datasets.ts';
 import type { DeletedDeviceProfile, DeviceProfileDetail, DeviceProfileSummary, SavedDeviceProfile } from './devices.ts';
 import { deviceIdRequest, saveDeviceProfileRequest } from './devices.ts';
 import type { HardwareEstimate } from './hardware.ts';
@@ -33,7 +33,7 @@ export const channels = {
   'datasets.import': channel<typeof importDatasetRequest, DatasetSummary>(importDatasetRequest),
   'datasets.rename': channel<typeof renameDatasetRequest, DatasetSummary>(renameDatasetRequest),
   'datasets.delete': channel<typeof datasetIdRequest, { id: number }>(datasetIdRequest),
-  'datasets.exportCsv': channel<typeof datasetIdRequest, ExportedCsv>(datasetIdRequest),
+  'datasets.exportCsv': channel<typeof exportCsvRequest, ExportedCsv>(exportCsvRequest),
   'devices.list': channel<z.ZodObject<{}>, DeviceProfileSummary[]>(z.object({})),
   'devices.get': channel<typeof deviceIdRequest, DeviceProfileDetail>(deviceIdRequest),
   'devices.save': channel<typeof saveDeviceProfileRequest, SavedDeviceProfile>(saveDeviceProfileRequest),

@@ -25,7 +25,10 @@ export interface DatasetSummary {
 export interface DatasetDetail extends DatasetSummary {
   columnProfiles: ColumnProfile[];
   missingness: MissingnessMatrix;
+  /** The most frequent missingness patterns. */
   patterns: MissingnessPattern[];
+  /** How many distinct missingness patterns the dataset has in all. */
+  patternCount: number;
   /** The dataset's missing-value tokens (besides the empty cell). */
   missingTokens: string[];
   /** Delimiter detected at import. */
@@ -37,8 +40,21 @@ export const datasetId = z.number().int().positive();
 export const importDatasetRequest = z.object({
   /** File name as the user chose it; used for the default dataset name and as `source`. */
   fileName: z.string().min(1).max(512),
-  /** The whole file as text. */
+  /**
+   * The whole file as text, decoded by the sender with core/data/decode.ts (the renderer and the CLI share that rule).
+   * Text rather than base64 bytes: the request stays about the size of the file for the HTTP body limit, and the
+   * host never decodes twice; `encoding` says what the text was decoded from, so the import can warn about it.
+   */
   content: z.string(),
+  /** The encoding the file was decoded from (a WHATWG label, e.g. 'windows-1252'); unknown labels are VALIDATION. */
+  encoding: z.string().max(64).optional(),
+  /** True when `encoding` was detected rather than chosen: the dataset then carries a warning naming it. */
+  encodingDetected: z.boolean().optional(),
+  /**
+   * Import even though an extra missing-value token would blank cells of the outcome column or more than a third of
+   * a column; without it such an import is refused with CONFLICT, field 'missingTokens', and nothing is written.
+   */
+  confirmMissingTokens: z.boolean().optional(),
   /** Dataset name; defaults to the file name without extension. */
   name: z.string().trim().min(1).max(200).optional(),
   /** Extra missing-value tokens, besides the defaults (empty, NA, NaN, ?). */
@@ -50,6 +66,12 @@ export type ImportDatasetRequest = z.infer<typeof importDatasetRequest>;
 
 export const renameDatasetRequest = z.object({ id: datasetId, name: z.string().trim().min(1).max(200) });
 export const datasetIdRequest = z.object({ id: datasetId });
+export const exportCsvRequest = z.object({
+  id: datasetId,
+  /** Write text cells exactly as stored; by default cells starting with = + - @ tab or CR are neutralised (OWASP). */
+  raw: z.boolean().optional(),
+});
+export type ExportCsvRequest = z.infer<typeof exportCsvRequest>;
 
 export interface ExportedCsv {
   fileName: string;

@@ -24,6 +24,6 @@ export function datasetHandlers(service: DatasetService, events?: Pick<EventBus,
       events?.emit('datasets.changed', { reason: 'delete' });
       return result;
     },
-    'datasets.exportCsv': ({ id }) => service.exportCsv(id),
+    'datasets.exportCsv': ({ id, raw }) => service.exportCsv(id, { raw }),
   } satisfies Pick<Handlers, DatasetChannels>;
 }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Papa from 'papaparse';
 import { parseCsv } from '../../../core/data/index.ts';
 import { LabError } from '../../../core/errors.ts';
 import { openDatabase, type Database } from '../db/database.ts';
@@ -45,6 +46,9 @@ describe('DatasetService', () => {
     expect(detail.delimiter).toBe(',');
     expect(detail.missingTokens).toEqual(['NA', 'NaN', '?']);
     expect(detail.patterns[0]).toEqual({ columns: [], count: 276 });
+    // The true number of distinct missingness patterns, counted from the file itself.
+    const raw = Papa.parse<string[]>(pbc.trim()).data.slice(1);
+    expect(detail.patternCount).toBe(new Set(raw.map((r) => r.map((c, j) => (c === '' || c === 'NA' ? j : '')).join(','))).size);
     // The typed cells come back bit for bit.
     const direct = parseCsv(pbc);
     const loaded = service.load(s.id);
@@ -57,6 +61,25 @@ describe('DatasetService', () => {
     const before = service.get(s.id);
     db.prepare('UPDATE datasets SET profile = NULL').run();
     expect(service.get(s.id)).toEqual(before);
+  });
+
+  it('loads a profile cached before patternCount existed: recomputed, and cached again', () => {
+    const s = service.importCsv({ fileName: 'pbc.csv', content: pbc });
+    const before = service.get(s.id);
+    const old = JSON.parse((db.prepare('SELECT profile FROM datasets WHERE id = ?').get(s.id) as { profile: string }).profile);
+    delete old.patternCount;
+    db.prepare('UPDATE datasets SET profile = ? WHERE id = ?').run(JSON.stringify(old), s.id);
+    expect(service.get(s.id)).toEqual(before);
+    const cached = JSON.parse((db.prepare('SELECT profile FROM datasets WHERE id = ?').get(s.id) as { profile: string }).profile);
+    expect(cached.patternCount).toBe(before.patternCount);
+  });
+
+  it('gives a new id after the newest dataset is deleted (ids are never reused)', () => {
+    service.importCsv({ fileName: 'a.csv', content: 'x,y\n1,2\n' });
+    const newest = service.importCsv({ fileName: 'b.csv', content: 'x,y\n1,2\n' });
+    service.delete(newest.id);
+    const again = service.importCsv({ fileName: 'b.csv', content: 'x,y\n1,2\n' });
+    expect(again.id).toBe(newest.id + 1);
   });
 
   it('suffixes duplicate names on import, refuses a rename to a taken name', () => {
@@ -79,6 +102,56 @@ describe('DatasetService', () => {
     const [x, y] = [service.load(s.id), service.load(again.id)];
     x.columns.forEach((c, j) => expect(Array.from(y.columns[j].values)).toEqual(Array.from(c.values)));
     expect(y.columns[4].categories).toEqual(['f', 'm']);
+  });
+
+  it('exports formula-like text cells neutralised, and as they are with raw', () => {
+    const s = service.importCsv({ fileName: 'evil.csv', content: 'n,"=1+1"\n-3,"=cmd|\' /C calc\'!A0"\n4,@x\n5,ok\n' });
+    expect(service.exportCsv(s.id).content).toBe(`n,"'=1+1"\n-3,"'=cmd|' /C calc'!A0"\n4,"'@x"\n5,ok\n`);
+    expect(service.exportCsv(s.id, { raw: true }).content).toBe(`n,=1+1\n-3,=cmd|' /C calc'!A0\n4,@x\n5,ok\n`);
+  });
+
+  it('warns about a detected encoding, naming it; refuses an unknown encoding name', () => {
+    const text = 'name,x\nFrançois,1\nZoë,2\n';
+    const detected = service.importCsv({ fileName: 'latin.csv', content: text, encoding: 'windows-1252', encodingDetected: true });
+    expect(detected.warnings).toEqual([
+      'The file is not UTF-8 text; it was read as windows-1252 (detected). If names or categories look wrong, import it again choosing its encoding, or save it as UTF-8.',
+    ]);
+    expect(service.importCsv({ fileName: 'latin.csv', content: text, encoding: 'latin1' }).warnings).toEqual([]);
+    const before = service.list();
+    const e = appError(() => service.importCsv({ fileName: 'latin.csv', content: text, encoding: 'latin-9000' }));
+    expect(e.code).toBe('VALIDATION');
+    expect(e.field).toBe('encoding');
+    expect(e.message).toMatch(/^Cannot import "latin\.csv": Unknown encoding "latin-9000"/);
+    expect(service.list()).toEqual(before);
+  });
+
+  it('refuses a missing-value token that would blank the outcome, writing nothing, unless confirmed', () => {
+    const e = appError(() => service.importCsv({ fileName: 'pbc.csv', content: pbc, missingTokens: ['0'] }));
+    expect(e.code).toBe('CONFLICT');
+    expect(e.field).toBe('missingTokens');
+    expect(e.message).toMatch(/^Cannot import "pbc\.csv": The missing-value token "0" would blank 257 of 418 cells of the outcome column "death"/);
+    expect(e.details).toMatchObject({ fileName: 'pbc.csv', rows: 418 });
+    expect(service.list()).toEqual([]);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM dataset_columns').get()).toEqual({ n: 0 });
+    const s = service.importCsv({ fileName: 'pbc.csv', content: pbc, missingTokens: ['0'], confirmMissingTokens: true });
+    expect(service.get(s.id).columnProfiles.find((c) => c.name === 'death')!.missing).toBe(257);
+  });
+
+  it('stops a cancellable import between its phases and writes nothing once aborted', async () => {
+    const controller = new AbortController();
+    const pending = service.importCsvCancellable({ fileName: 'pbc.csv', content: pbc }, { signal: controller.signal });
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
+    // Aborted after the parse (during the profile phase's turn of the event loop): still nothing written.
+    const late = new AbortController();
+    const parse = service.importCsvCancellable({ fileName: 'pbc.csv', content: pbc }, { signal: late.signal });
+    setImmediate(() => setImmediate(() => late.abort()));
+    await expect(parse).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(service.list()).toEqual([]);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM dataset_columns').get()).toEqual({ n: 0 });
+    // Not aborted: the same import as importCsv.
+    const s = await service.importCsvCancellable({ fileName: 'pbc.csv', content: pbc }, { signal: new AbortController().signal });
+    expect(s).toMatchObject({ name: 'pbc', rows: 418, columns: 20, missingCells: 1033 });
   });
 
   it('reports unknown ids as NOT_FOUND', () => {

@@ -1,18 +1,20 @@
 // Datasets over the experiment database: import (CSV text -> typed, profiled dataset, written in one transaction),
-// list, get, rename, delete, export, and the typed cells for later computations (load). Synchronous: better-sqlite3.
+// list, get, rename, delete, export, and the typed cells for later computations (load). Synchronous: better-sqlite3;
+// importCsvCancellable yields between its phases so that a cancellation (Ctrl+C) can stop it before anything is written.
 // Names are unique: an import whose name is taken gets a suffix (" (2)", " (3)", ...); a rename to a taken name
 // is refused with CONFLICT.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataImportError, parseCsv, profileDataset, toCsv } from '../../../core/data/index.ts';
+import { decodeBytes, encodingWarning, normalizeEncoding, parseCsv, profileDataset, toCsv } from '../../../core/data/index.ts';
 import type { DataColumn, Dataset, DatasetProfile } from '../../../core/data/index.ts';
 import { MAX_IMPORT_BYTES } from '../../contract/datasets.ts';
-import type { ColumnType, DatasetDetail, DatasetSummary, ExportedCsv, ImportDatasetRequest } from '../../contract/datasets.ts';
-import { LabError } from '../../../core/errors.ts';
-import type { Database } from '../db/database.ts';
+import type { ColumnType, DatasetDetail, DatasetSummary, ExportCsvRequest, ExportedCsv, ImportDatasetRequest } from '../../contract/datasets.ts';
+import { LabError, throwIfAborted } from '../../../core/errors.ts';
+import { writeTransaction, type Database } from '../db/database.ts';
 import { getSetting, setSetting } from './settings.ts';
 
-type ProfileCache = Pick<DatasetProfile, 'columnProfiles' | 'missingness' | 'patterns'>;
+/** The profile as cached in datasets.profile. Caches written before patternCount existed lack it: they are recomputed. */
+type ProfileCache = Pick<DatasetProfile, 'columnProfiles' | 'missingness' | 'patterns' | 'patternCount'>;
 
 interface DatasetRow {
   id: number;
@@ -60,17 +62,14 @@ export class DatasetService {
       .prepare(`SELECT ${SUMMARY_COLUMNS}, delimiter, missing_tokens, profile FROM datasets WHERE id = ?`)
       .get(id) as (DatasetRow & { delimiter: string; missing_tokens: string; profile: string | null }) | undefined;
     if (!row) throw notFound(id);
-    let profile: ProfileCache;
-    if (row.profile !== null) profile = JSON.parse(row.profile) as ProfileCache;
-    else {
-      profile = cacheOf(profileDataset(this.load(id)));
-      this.db.prepare('UPDATE datasets SET profile = ? WHERE id = ?').run(JSON.stringify(profile), id);
-    }
+    const cached = row.profile === null ? null : (JSON.parse(row.profile) as Partial<ProfileCache>);
+    const profile = cached?.patternCount !== undefined ? (cached as ProfileCache) : this.recomputeProfile(id);
     return {
       ...toSummary(row),
       columnProfiles: profile.columnProfiles,
       missingness: profile.missingness,
       patterns: profile.patterns,
+      patternCount: profile.patternCount,
       missingTokens: JSON.parse(row.missing_tokens) as string[],
       delimiter: row.delimiter,
     };
@@ -78,25 +77,57 @@ export class DatasetService {
 
   /** Parses, types and profiles the CSV text, then stores it in one transaction (nothing is written on failure). */
   importCsv(request: ImportDatasetRequest, options: { source?: string } = {}): DatasetSummary {
-    let dataset: Dataset;
+    const dataset = this.parseImport(request);
+    return this.insertDataset(dataset, this.importMeta(request, options.source));
+  }
+
+  /**
+   * importCsv in phases (parse, profile, write) with a turn of the event loop before each, so that `signal` (the
+   * CLI's Ctrl+C) is seen: once aborted, nothing is written (CANCELLED). Nothing is checked after the write began.
+   */
+  async importCsvCancellable(request: ImportDatasetRequest, options: { source?: string; signal?: AbortSignal } = {}): Promise<DatasetSummary> {
+    const phase = async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      throwIfAborted(options.signal);
+    };
+    await phase();
+    const dataset = this.parseImport(request);
+    await phase();
+    const profile = profileDataset(dataset);
+    await phase();
+    return this.insertDataset(dataset, this.importMeta(request, options.source), profile);
+  }
+
+  /** The typed dataset of an import request; every refusal names the file (CSV_INVALID, TOO_LARGE, CONFLICT, VALIDATION). */
+  private parseImport(request: ImportDatasetRequest): Dataset {
     try {
-      dataset = parseCsv(request.content, { missingTokens: request.missingTokens, outcome: request.outcome, maxBytes: this.maxImportBytes });
+      const encoding = request.encoding === undefined ? undefined : normalizeEncoding(request.encoding);
+      const dataset = parseCsv(request.content, {
+        missingTokens: request.missingTokens,
+        outcome: request.outcome,
+        maxBytes: this.maxImportBytes,
+        confirmMissingTokens: request.confirmMissingTokens,
+      });
+      const warning = encoding === undefined ? null : encodingWarning({ encoding, detected: request.encodingDetected === true });
+      if (warning) dataset.warnings.unshift(warning);
+      return dataset;
     } catch (e) {
-      if (e instanceof DataImportError) {
-        throw new LabError(e.code, `Cannot import "${request.fileName}": ${e.message}`, {
-          ...(e.field !== undefined ? { field: e.field } : {}),
-          details: { fileName: request.fileName, ...(e.line !== undefined ? { line: e.line } : {}) },
-        });
-      }
-      throw e;
+      if (!(e instanceof LabError)) throw e;
+      throw new LabError(e.code, `Cannot import "${request.fileName}": ${e.message}`, {
+        ...(e.field !== undefined ? { field: e.field } : {}),
+        ...(e.value !== undefined ? { value: e.value } : {}),
+        ...(e.allowed !== undefined ? { allowed: e.allowed } : {}),
+        details: { fileName: request.fileName, ...e.details },
+      });
     }
-    const name = request.name?.trim() || defaultName(request.fileName);
-    return this.insertDataset(dataset, { name, source: options.source ?? request.fileName });
+  }
+
+  private importMeta(request: ImportDatasetRequest, source: string | undefined): InsertDatasetMeta {
+    return { name: request.name?.trim() || defaultName(request.fileName), source: source ?? request.fileName };
   }
 
   /** Stores a typed dataset (imported or generated) with its profile, in one transaction. */
-  insertDataset(dataset: Dataset, meta: InsertDatasetMeta): DatasetSummary {
-    const profile = profileDataset(dataset);
+  insertDataset(dataset: Dataset, meta: InsertDatasetMeta, profile: DatasetProfile = profileDataset(dataset)): DatasetSummary {
     const insertDataset = this.db.prepare(
       `INSERT INTO datasets (name, source, created_at, row_count, column_count, missing_cells, delimiter, missing_tokens, warnings, profile)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -105,7 +136,7 @@ export class DatasetService {
       'INSERT INTO dataset_columns (dataset_id, idx, name, type, role, categories, cells) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     const createdAt = this.now().toISOString();
-    const id = this.db.transaction(() => {
+    const id = writeTransaction(this.db, () => {
       const name = this.uniqueName(meta.name);
       const info = insertDataset.run(
         name,
@@ -126,7 +157,7 @@ export class DatasetService {
         insertColumn.run(datasetId, j, c.name, c.type, c.role, c.categories ? JSON.stringify(c.categories) : null, cells);
       });
       return datasetId;
-    })();
+    });
     return this.summary(id);
   }
 
@@ -156,12 +187,12 @@ export class DatasetService {
 
   rename(id: number, name: string): DatasetSummary {
     const wanted = name.trim();
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       this.summary(id);
       const other = this.db.prepare('SELECT id FROM datasets WHERE name = ? AND id <> ?').get(wanted, id) as { id: number } | undefined;
       if (other) throw new LabError('CONFLICT', `A dataset named "${wanted}" already exists (dataset ${other.id}).`);
       this.db.prepare('UPDATE datasets SET name = ? WHERE id = ?').run(wanted, id);
-    })();
+    });
     return this.summary(id);
   }
 
@@ -171,15 +202,28 @@ export class DatasetService {
     return { id };
   }
 
-  exportCsv(id: number): ExportedCsv {
+  /** CSV text; cells a spreadsheet would run as formulas are neutralised unless `raw` (core/data/export.ts). */
+  exportCsv(id: number, options: Pick<ExportCsvRequest, 'raw'> = {}): ExportedCsv {
     const { name } = this.summary(id);
-    return { fileName: `${safeFileName(name)}.csv`, content: toCsv(this.load(id)) };
+    return { fileName: `${safeFileName(name)}.csv`, content: toCsv(this.load(id), { raw: options.raw === true }) };
   }
 
   summary(id: number): DatasetSummary {
     const row = this.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM datasets WHERE id = ?`).get(id) as DatasetRow | undefined;
     if (!row) throw notFound(id);
     return toSummary(row);
+  }
+
+  /** Profiles the stored cells again and caches the result (skipped where it cannot be written: it is only a cache). */
+  private recomputeProfile(id: number): ProfileCache {
+    const profile = cacheOf(profileDataset(this.load(id)));
+    try {
+      this.db.prepare('UPDATE datasets SET profile = ? WHERE id = ?').run(JSON.stringify(profile), id);
+    } catch (e) {
+      const code = String((e as { code?: unknown }).code ?? '');
+      if (!code.startsWith('SQLITE_READONLY') && !code.startsWith('SQLITE_BUSY')) throw e;
+    }
+    return profile;
   }
 
   private uniqueName(base: string): string {
@@ -207,13 +251,13 @@ export function ensureBundledSamples(service: DatasetService, samplesDir: string
     const path = join(samplesDir, sample.file);
     if (!existsSync(path)) continue;
     try {
-      const content = readFileSync(path, 'utf8');
+      const { text: content } = decodeBytes(readFileSync(path));
       // The dataset and the setting that remembers it are written together.
-      const summary = service.db.transaction(() => {
+      const summary = writeTransaction(service.db, () => {
         const s = service.importCsv({ fileName: sample.file, content, name: sample.name, outcome: sample.outcome }, { source: 'bundled sample' });
         setSetting(service.db, SAMPLES_SETTING, [...done, sample.key].sort());
         return s;
-      })();
+      });
       done.add(sample.key);
       imported.push(summary.name);
     } catch (e) {
@@ -239,7 +283,7 @@ function toSummary(row: DatasetRow): DatasetSummary {
 }
 
 function cacheOf(p: DatasetProfile): ProfileCache {
-  return { columnProfiles: p.columnProfiles, missingness: p.missingness, patterns: p.patterns };
+  return { columnProfiles: p.columnProfiles, missingness: p.missingness, patterns: p.patterns, patternCount: p.patternCount };
 }
 
 function notFound(id: number): LabError {
