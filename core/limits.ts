@@ -36,6 +36,9 @@ export const TRAIN_DEFAULTS = {
   optimiser: 'adam',
   method: 'parallel-shift',
   fineTuneEpochs: 0,
+  /** The fine-tune's method: exact on the simulator, the per-parameter rule where circuits run (shots or a backend). */
+  fineTuneMethodExact: 'adjoint',
+  fineTuneMethodOnHardware: 'parameter-shift',
   seed: 0,
   /** A checkpoint at least every this many optimisation steps... */
   checkpointEverySteps: 50,

@@ -1,31 +1,6 @@
-// Circuit-evaluation accounting (METHOD.md sections 5 and 6): distinct circuits per sample for one gradient.
+// Circuit-evaluation accounting (METHOD.md sections 5 and 6), from the gradient-method registry's own counts.
 import { butterflyParameterCount, pyramidParameterCount, type Architecture } from '../quantum/butterfly.ts';
-import { InvalidInputError } from '../errors.ts';
-
-export type GradientMethod = 'parallel-shift' | 'parameter-shift' | 'adjoint';
-export type GradientScope = 'last-layer' | 'all';
-export const GRADIENT_METHODS: readonly GradientMethod[] = ['parallel-shift', 'parameter-shift', 'adjoint'];
-export const GRADIENT_SCOPES: readonly GradientScope[] = ['last-layer', 'all'];
-
-/** Circuits per sample for the gradient of `parametersInScope` parameters: 4 P, 4 or 0. */
-export function gradientCircuitsPerSample(method: GradientMethod, parametersInScope: number): number {
-  if (method === 'parameter-shift') return 4 * parametersInScope;
-  if (method === 'parallel-shift') return 4;
-  return 0;
-}
-
-/** Indices of the parameters a scope covers for an L-layer butterfly on n qubits. */
-export function scopeIndices(n: number, layers: number, scope: GradientScope): number[] {
-  const total = butterflyParameterCount(n, layers);
-  const from = scope === 'last-layer' ? total - n / 2 : 0;
-  return Array.from({ length: total - from }, (_, k) => from + k);
-}
-
-export function checkMethodScope(method: GradientMethod, scope: GradientScope): void {
-  if (method === 'parallel-shift' && scope !== 'last-layer') {
-    throw new InvalidInputError(`the parallel shift applies only to the last layer (scope last-layer); got scope ${scope}. Use parameter-shift or adjoint for all layers`);
-  }
-}
+import { gradientMethod, type GradientMethod, type GradientScope } from './registry.ts';
 
 export interface CircuitCountRow {
   qubits: number;
@@ -33,6 +8,12 @@ export interface CircuitCountRow {
   butterflyParallelShift: number;
   butterflyParameterShift: number;
   pyramidParameterShift: number;
+}
+
+/** Distinct gradient circuits per sample for an architecture and method over all its parameters (or the last layer). */
+export function circuitsPerSample(architecture: Architecture, n: number, layers: number, method: GradientMethod, scope: GradientScope): number {
+  const inScope = architecture === 'pyramid' ? pyramidParameterCount(n) : scope === 'last-layer' ? n / 2 : butterflyParameterCount(n, layers);
+  return gradientMethod(method).circuitsPerSample(inScope).gradient;
 }
 
 /**
@@ -46,15 +27,9 @@ export function circuitCountTable(qubits: number[] = [8, 16, 32, 64, 128, 256, 5
     return {
       qubits: n,
       layers,
-      butterflyParallelShift: gradientCircuitsPerSample('parallel-shift', n / 2),
-      butterflyParameterShift: gradientCircuitsPerSample('parameter-shift', butterflyParameterCount(n, layers)),
-      pyramidParameterShift: gradientCircuitsPerSample('parameter-shift', pyramidParameterCount(n)),
+      butterflyParallelShift: circuitsPerSample('butterfly', n, layers, 'parallel-shift', 'last-layer'),
+      butterflyParameterShift: circuitsPerSample('butterfly', n, layers, 'parameter-shift', 'all'),
+      pyramidParameterShift: circuitsPerSample('pyramid', n, layers, 'parameter-shift', 'all'),
     };
   });
-}
-
-/** Circuits per sample for a model architecture and method over all its parameters (or the last layer). */
-export function circuitsPerSample(architecture: Architecture, n: number, layers: number, method: GradientMethod, scope: GradientScope): number {
-  const inScope = architecture === 'pyramid' ? pyramidParameterCount(n) : scope === 'last-layer' ? n / 2 : butterflyParameterCount(n, layers);
-  return gradientCircuitsPerSample(method, inScope);
 }

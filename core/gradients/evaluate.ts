@@ -1,19 +1,11 @@
-// How shift-rule gradients get their distributions: an evaluator maps parameter sets to probability batches
-// (rows x n each), exactly or from seeded shots with Hamming-weight post-selection.
-import { forwardBatch } from '../quantum/unary-simulator.ts';
+// Shot estimates of exact distributions, as the shift rules consume them: seeded shots with Hamming-weight
+// post-selection (ideal shots never leave weight 1, so every shot is kept).
 import { sampleUnary } from '../quantum/shots.ts';
 import type { Rng } from '../random.ts';
-
-export type Evaluator = (paramSets: Float64Array[]) => Float64Array[];
 
 export interface ShotOptions {
   shots: number;
   rng: Rng;
-}
-
-/** Exact probabilities of the model (tree loader + L butterfly layers) on a batch of inputs. */
-export function exactEvaluator(inputs: Float64Array, n: number, layers: number): Evaluator {
-  return (sets) => sets.map((theta) => forwardBatch(inputs, n, layers, theta));
 }
 
 /** Replaces every row of an exact probability batch by a shot estimate, in place; returns the mean kept fraction. */
@@ -26,9 +18,4 @@ export function sampleBatchInPlace(probabilities: Float64Array, n: number, shots
     kept += est.keptFraction;
   }
   return rows > 0 ? kept / rows : 0;
-}
-
-/** Wraps an evaluator so that every distribution is a shot estimate. */
-export function withShots(evaluate: Evaluator, n: number, shots: ShotOptions): Evaluator {
-  return (sets) => evaluate(sets).map((p) => (sampleBatchInPlace(p, n, shots), p));
 }

@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../random.ts';
 import { butterflyParameterCount, modelCircuit, pyramidParameterCount } from '../quantum/butterfly.ts';
-import { forwardBatch } from '../quantum/unary-simulator.ts';
+import { forwardBatch, probabilitiesOf, runUnaryCircuit } from '../quantum/unary-simulator.ts';
 import { adjointGradientBatch, adjointGradientCircuit } from './adjoint.ts';
-import { circuitCountTable, gradientCircuitsPerSample, scopeIndices } from './circuits.ts';
-import { exactEvaluator } from './evaluate.ts';
+import { circuitCountTable, circuitsPerSample } from './circuits.ts';
 import { modelGradient } from './gradient.ts';
-import { exactParallelShiftGradient, parallelShiftGradient, unshiftedFromParallel, exactParallelShiftResults } from './parallel-shift.ts';
-import { parameterShiftGradient } from './parameter-shift.ts';
-import { runUnaryCircuit, probabilitiesOf } from '../quantum/unary-simulator.ts';
+import { exactParallelShiftResults, unshiftedFromParallel } from './parallel-shift.ts';
+import { shiftDerivative } from './parameter-shift.ts';
+import { GRADIENT_METHODS, GRADIENT_SCOPES, HARDWARE_GRADIENT_METHODS, gradientMethod, scopeIndices, shiftGradient, type Evaluator } from './registry.ts';
 
 const rng = createRng(11);
 const rand = (k: number, s = Math.PI) => Float64Array.from({ length: k }, () => rng.uniform(-s, s));
@@ -20,43 +19,117 @@ function lossOf(inputs: Float64Array, n: number, L: number, params: Float64Array
   return f;
 }
 
-describe('gradients on the butterfly', () => {
-  for (const [n, L] of [[2, 1], [4, 2], [8, 3], [16, 4], [16, 2], [32, 5]] as const) {
-    it(`three methods agree with central finite differences (n = ${n}, L = ${L})`, () => {
-      const rows = 3;
-      const P = butterflyParameterCount(n, L);
-      const params = rand(P);
-      const inputs = rand(rows * n, 2);
-      const weights = rand(rows * n, 1);
-      const h = 1e-5;
-      const fd = new Float64Array(P);
-      for (let q = 0; q < P; q++) {
-        const a = params.slice(); a[q] += h;
-        const b = params.slice(); b[q] -= h;
-        fd[q] = (lossOf(inputs, n, L, a, weights) - lossOf(inputs, n, L, b, weights)) / (2 * h);
-      }
-      const adj = adjointGradientBatch(inputs, n, L, params, weights).gradient;
-      const ps = parameterShiftGradient(params, scopeIndices(n, L, 'all'), weights, n, exactEvaluator(inputs, n, L));
-      expect(ps.circuitsPerSample).toBe(4 * P);
-      expect(ps.circuitEvaluations).toBe(4 * P * rows);
-      const par = parallelShiftGradient(params, weights, n, L, exactEvaluator(inputs, n, L));
-      expect(par.circuitsPerSample).toBe(4);
-      const last = scopeIndices(n, L, 'last-layer');
-      for (let q = 0; q < P; q++) {
-        expect(Math.abs(adj[q] - fd[q])).toBeLessThan(1e-7);
-        expect(Math.abs(ps.gradient[q] - adj[q])).toBeLessThan(1e-12);
-        if (last.includes(q)) expect(Math.abs(par.gradient[q] - ps.gradient[q])).toBeLessThan(1e-12);
-        else expect(par.gradient[q]).toBe(0);
-      }
-      // The fast exact parallel-shift path gives the same four distributions, and the unshifted one for free.
-      const fast = exactParallelShiftResults(inputs, n, L, params);
-      fast.forEach((p, s) => p.forEach((v, k) => expect(Math.abs(v - par.results[s][k])).toBeLessThan(1e-13)));
-      const closed = exactParallelShiftGradient(forwardBatch(inputs, n, L, params, { amplitudes: true }), weights, n, L);
-      closed.forEach((v, q) => expect(Math.abs(v - par.gradient[q])).toBeLessThan(1e-12));
-      const p0 = forwardBatch(inputs, n, L, params);
-      unshiftedFromParallel(fast, n, L).forEach((v, k) => expect(Math.abs(v - p0[k])).toBeLessThan(1e-13));
-    });
+/** Central finite differences of f = sum w p, for every parameter (an independent reference). */
+function finiteDifferences(inputs: Float64Array, n: number, L: number, params: Float64Array, weights: Float64Array): Float64Array {
+  const h = 1e-5;
+  const fd = new Float64Array(params.length);
+  for (let q = 0; q < params.length; q++) {
+    const a = params.slice();
+    a[q] += h;
+    const b = params.slice();
+    b[q] -= h;
+    fd[q] = (lossOf(inputs, n, L, a, weights) - lossOf(inputs, n, L, b, weights)) / (2 * h);
   }
+  return fd;
+}
+
+const exactEvaluator = (inputs: Float64Array, n: number, L: number): Evaluator => (sets) => sets.map((theta) => forwardBatch(inputs, n, L, theta));
+
+// One conformance suite over every registered gradient method (as the backends have): the exact path against finite
+// differences, the circuits recipe against the exact path, the counts against the plan, shots against the exact value.
+for (const name of GRADIENT_METHODS) {
+  const method = gradientMethod(name);
+  describe(`gradient method conformance: ${name}`, () => {
+    it('is registered under its name, with a summary and at least one scope', () => {
+      expect(method.name).toBe(name);
+      expect(method.summary.length).toBeGreaterThan(10);
+      expect(method.scopes.length).toBeGreaterThan(0);
+      for (const s of method.scopes) expect(GRADIENT_SCOPES).toContain(s);
+    });
+
+    for (const [n, L] of [[2, 1], [4, 2], [8, 3], [16, 4], [32, 5]] as const) {
+      for (const scope of method.scopes) {
+        it(`exact path equals central finite differences in scope and is zero outside it (n = ${n}, L = ${L}, ${scope})`, () => {
+          const rows = 3;
+          const params = rand(butterflyParameterCount(n, L));
+          const inputs = rand(rows * n, 2);
+          const weights = rand(rows * n, 1);
+          const setting = { n, layers: L, scope: scopeIndices(n, L, scope) };
+          const r = method.exact(inputs, params, setting, () => weights);
+          const fd = finiteDifferences(inputs, n, L, params, weights);
+          const inScope = new Set(setting.scope);
+          for (let q = 0; q < params.length; q++) {
+            if (inScope.has(q)) expect(Math.abs(r.gradient[q] - fd[q])).toBeLessThan(1e-7);
+            else expect(r.gradient[q]).toBe(0);
+          }
+          const p = forwardBatch(inputs, n, L, params);
+          r.probabilities.forEach((v, k) => expect(Math.abs(v - p[k])).toBeLessThan(1e-13));
+        });
+
+        if (method.shift) {
+          const recipe = method.shift;
+          it(`running the plan's circuits and combining them equals the exact path (n = ${n}, L = ${L}, ${scope})`, () => {
+            const rows = 2;
+            const params = rand(butterflyParameterCount(n, L));
+            const inputs = rand(rows * n, 2);
+            const weights = rand(rows * n, 1);
+            const setting = { n, layers: L, scope: scopeIndices(n, L, scope) };
+            const viaCircuits = shiftGradient(recipe, params, weights, setting, exactEvaluator(inputs, n, L));
+            const exact = method.exact(inputs, params, setting, () => weights);
+            viaCircuits.gradient.forEach((v, q) => expect(Math.abs(v - exact.gradient[q])).toBeLessThan(1e-12));
+            // The plan has as many circuits per sample as the method counts.
+            expect(recipe.plan(params, setting)).toHaveLength(method.circuitsPerSample(setting.scope.length).gradient);
+            if (recipe.exactResults) {
+              const fast = recipe.exactResults(inputs, params, setting);
+              fast.forEach((p, s) => p.forEach((v, k) => expect(Math.abs(v - viaCircuits.results[s][k])).toBeLessThan(1e-13)));
+            }
+            if (recipe.outputs) {
+              const p0 = forwardBatch(inputs, n, L, params);
+              recipe.outputs(viaCircuits.results, setting).forEach((v, k) => expect(Math.abs(v - p0[k])).toBeLessThan(1e-13));
+              expect(method.circuitsPerSample(setting.scope.length).forward).toBe(0);
+            } else {
+              expect(method.circuitsPerSample(setting.scope.length).forward).toBe(1);
+            }
+          });
+        }
+      }
+    }
+
+    if (method.shift) {
+      it('shot estimates converge to the exact gradient at the 1/sqrt(shots) rate', () => {
+        const n = 8;
+        const L = 3;
+        const params = rand(12);
+        const inputs = rand(n, 1);
+        const weights = rand(n, 1);
+        const exact = modelGradient({ qubits: n, layers: L, params, inputs, weights, method: name, scope: 'last-layer' }).gradient;
+        const err = (shots: number) => {
+          let e = 0;
+          for (let seed = 0; seed < 40; seed++) {
+            const g = modelGradient({ qubits: n, layers: L, params, inputs, weights, method: name, scope: 'last-layer', shots, seed }).gradient;
+            for (let q = 8; q < 12; q++) e += (g[q] - exact[q]) ** 2;
+          }
+          return Math.sqrt(e / 40);
+        };
+        const ratio = err(400) / err(6400);
+        expect(ratio).toBeGreaterThan(4 * 0.75);
+        expect(ratio).toBeLessThan(4 * 1.3);
+      });
+    } else {
+      it('refuses shots (exact and simulator-only)', () => {
+        expect(() => modelGradient({ qubits: 4, layers: 2, params: rand(4), inputs: rand(4), weights: rand(4), method: name, scope: 'all', shots: 100 })).toThrow(
+          /simulator-only/,
+        );
+      });
+    }
+  });
+}
+
+describe('gradient-method registry', () => {
+  it('knows the hardware methods and refuses unknown names', () => {
+    expect(HARDWARE_GRADIENT_METHODS).toEqual(['parallel-shift', 'parameter-shift']);
+    expect(() => gradientMethod('finite-difference')).toThrow(/method must be one of parallel-shift, parameter-shift, adjoint; got "finite-difference"/);
+  });
 
   it('modelGradient: methods, scopes and counts', () => {
     const n = 8, L = 3, P = 12;
@@ -74,30 +147,28 @@ describe('gradients on the butterfly', () => {
       expect(Math.abs(psLast.gradient[q] - par.gradient[q])).toBeLessThan(1e-12);
       expect(Math.abs(adjLast.gradient[q] - par.gradient[q])).toBeLessThan(1e-12);
     }
-    expect(() => modelGradient({ qubits: n, layers: L, params, inputs, weights, method: 'parallel-shift', scope: 'all' })).toThrow(/last layer/);
+    expect(() => modelGradient({ qubits: n, layers: L, params, inputs, weights, method: 'parallel-shift', scope: 'all' })).toThrow(/only to the last layer/);
     expect(() => modelGradient({ qubits: n, layers: L, params, inputs, weights: rand(3), method: 'adjoint', scope: 'all' })).toThrow(/weights must have 8 entries; got 3/);
     expect(() => modelGradient({ qubits: n, layers: L, params: rand(5), inputs, weights, method: 'adjoint', scope: 'all' })).toThrow(/exactly 12 entries.*got 5/);
   });
 
-  it('shot-estimated gradients converge to the exact one at the 1/sqrt(shots) rate', () => {
-    const n = 8, L = 3;
-    const params = rand(12);
-    const inputs = rand(n, 1);
-    const weights = rand(n, 1);
-    const exact = modelGradient({ qubits: n, layers: L, params, inputs, weights, method: 'adjoint', scope: 'last-layer' }).gradient;
-    const err = (method: 'parallel-shift' | 'parameter-shift', shots: number) => {
-      let e = 0;
-      for (let seed = 0; seed < 40; seed++) {
-        const g = modelGradient({ qubits: n, layers: L, params, inputs, weights, method, scope: 'last-layer', shots, seed }).gradient;
-        for (let q = 8; q < 12; q++) e += (g[q] - exact[q]) ** 2;
-      }
-      return Math.sqrt(e / 40);
-    };
-    for (const method of ['parallel-shift', 'parameter-shift'] as const) {
-      const ratio = err(method, 400) / err(method, 6400);
-      expect(ratio).toBeGreaterThan(4 * 0.75);
-      expect(ratio).toBeLessThan(4 * 1.3);
+  it('the per-parameter rule is the exact derivative of sin^2 (a hand calculation)', () => {
+    // p(theta) = sin^2(theta) has dp/dtheta = sin(2 theta); the four-term rule must give it exactly.
+    for (const t of [0.3, -1.1, 2.5]) {
+      const p = (x: number) => Math.sin(x) ** 2;
+      expect(shiftDerivative(p(t + Math.PI / 4), p(t - Math.PI / 4), p(t + Math.PI / 2), p(t - Math.PI / 2))).toBeCloseTo(Math.sin(2 * t), 14);
     }
+  });
+
+  it('the fast parallel-shift distributions and the unshifted read-off agree with the circuits', () => {
+    const n = 16, L = 4;
+    const params = rand(butterflyParameterCount(n, L));
+    const inputs = rand(3 * n, 2);
+    const fast = exactParallelShiftResults(inputs, n, L, params);
+    const p0 = forwardBatch(inputs, n, L, params);
+    unshiftedFromParallel(fast, n, L).forEach((v, k) => expect(Math.abs(v - p0[k])).toBeLessThan(1e-13));
+    const adj = adjointGradientBatch(inputs, n, L, params, rand(3 * n, 1)).gradient;
+    expect(adj).toHaveLength(butterflyParameterCount(n, L));
   });
 });
 
@@ -110,7 +181,11 @@ describe('adjoint on any circuit (pyramid)', () => {
     const adj = adjointGradientCircuit(modelCircuit(spec, pp, xs), ws, pp.length);
     const f = (theta: Float64Array) => probabilitiesOf(runUnaryCircuit(modelCircuit(spec, theta, xs))).reduce((s, v, k) => s + v * ws[k], 0);
     for (let q = 0; q < pp.length; q++) {
-      const sh = (s: number) => { const t = pp.slice(); t[q] += s; return f(t); };
+      const sh = (s: number) => {
+        const t = pp.slice();
+        t[q] += s;
+        return f(t);
+      };
       const d = sh(Math.PI / 4) - sh(-Math.PI / 4) - ((Math.SQRT2 - 1) / 2) * (sh(Math.PI / 2) - sh(-Math.PI / 2));
       expect(Math.abs(d - adj[q])).toBeLessThan(1e-12);
     }
@@ -119,9 +194,10 @@ describe('adjoint on any circuit (pyramid)', () => {
 
 describe('circuit counts', () => {
   it('match the formulas', () => {
-    expect(gradientCircuitsPerSample('parameter-shift', 10)).toBe(40);
-    expect(gradientCircuitsPerSample('parallel-shift', 10)).toBe(4);
-    expect(gradientCircuitsPerSample('adjoint', 10)).toBe(0);
+    expect(circuitsPerSample('butterfly', 16, 4, 'parameter-shift', 'last-layer')).toBe(4 * 8);
+    expect(circuitsPerSample('butterfly', 16, 4, 'parameter-shift', 'all')).toBe(4 * 32);
+    expect(circuitsPerSample('butterfly', 16, 4, 'parallel-shift', 'last-layer')).toBe(4);
+    expect(circuitsPerSample('butterfly', 16, 4, 'adjoint', 'all')).toBe(0);
     const table = circuitCountTable();
     expect(table.map((r) => r.qubits)).toEqual([8, 16, 32, 64, 128, 256, 512, 1024]);
     for (const r of table) {

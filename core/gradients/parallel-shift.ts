@@ -4,8 +4,7 @@
 import { butterflyLayerPairs, butterflyParameterCount } from '../quantum/butterfly.ts';
 import { forwardBatch, normaliseRows } from '../quantum/unary-simulator.ts';
 import { InvalidInputError } from '../errors.ts';
-import { HALF_PI_COEFF, SHIFTS, type ShiftGradient } from './parameter-shift.ts';
-import type { Evaluator } from './evaluate.ts';
+import { HALF_PI_COEFF, SHIFTS } from './parameter-shift.ts';
 
 /** The four parameter sets: all last-layer angles shifted together, in SHIFTS order. */
 export function parallelShiftPlan(params: ArrayLike<number>, n: number, layers: number): Float64Array[] {
@@ -60,11 +59,6 @@ export function unshiftedFromParallel(results: Float64Array[], n: number, layers
     }
   }
   return p;
-}
-
-export function parallelShiftGradient(params: ArrayLike<number>, weights: Float64Array, n: number, layers: number, evaluate: Evaluator): ShiftGradient & { results: Float64Array[] } {
-  const results = evaluate(parallelShiftPlan(params, n, layers));
-  return { gradient: parallelShiftCombine(results, weights, n, layers), circuitsPerSample: 4, circuitEvaluations: 4 * (weights.length / n), results };
 }
 
 /**

@@ -1,7 +1,6 @@
 // The per-parameter shift rule for RBS (generator eigenvalues {-1, 0, 0, 1}; METHOD.md section 5):
 //   dp/dtheta = [p(theta + pi/4) - p(theta - pi/4)] - ((sqrt2 - 1) / 2) [p(theta + pi/2) - p(theta - pi/2)].
 // Four circuits per parameter in scope, per sample.
-import type { Evaluator } from './evaluate.ts';
 
 export const SHIFTS = [Math.PI / 4, -Math.PI / 4, Math.PI / 2, -Math.PI / 2] as const;
 export const HALF_PI_COEFF = (Math.SQRT2 - 1) / 2;
@@ -37,19 +36,4 @@ export function parameterShiftCombine(results: Float64Array[], weights: Float64A
     gradient[q] = g;
   });
   return gradient;
-}
-
-export interface ShiftGradient {
-  gradient: Float64Array;
-  /** Distinct circuits per sample. */
-  circuitsPerSample: number;
-  /** Circuits run in total (per sample x rows). */
-  circuitEvaluations: number;
-}
-
-export function parameterShiftGradient(params: ArrayLike<number>, scope: readonly number[], weights: Float64Array, n: number, evaluate: Evaluator): ShiftGradient {
-  const sets = parameterShiftPlan(params, scope);
-  const gradient = parameterShiftCombine(evaluate(sets), weights, scope, params.length);
-  const rows = weights.length / n;
-  return { gradient, circuitsPerSample: sets.length, circuitEvaluations: sets.length * rows };
 }

@@ -156,6 +156,48 @@ export function builtinDeviceProfile(id: string): DeviceProfile | undefined {
 }
 
 /**
+ * The one place a device profile is looked up by id: the built-ins, each shadowed by a user copy of the same id (the
+ * database's copies, and on the command line a --profile FILE after them). Every path (app, CLI, estimate, training,
+ * workers) resolves through a catalog; core functions then take the resolved profile, never the name.
+ */
+export interface DeviceCatalog {
+  /** The profile used for `id`, or undefined. Throws (VALIDATION) for a stored copy that no longer validates. */
+  get(id: string): DeviceProfile | undefined;
+  /** Every usable profile: built-ins in bundled order (each replaced by its copy), then the other copies by id. */
+  list(): DeviceProfile[];
+}
+
+/**
+ * A catalog of the built-ins shadowed by `copies` (a later copy of an id shadows an earlier one). `broken` maps the ids
+ * of stored copies that no longer validate to the reason: asking for one is refused rather than silently falling back
+ * to a built-in of the same id.
+ */
+export function deviceCatalog(copies: readonly DeviceProfile[] = [], broken: ReadonlyMap<string, string> = new Map()): DeviceCatalog {
+  const byId = new Map<string, DeviceProfile>();
+  for (const p of copies) byId.set(p.id, p);
+  const ordered = [
+    ...BUILTIN_DEVICE_PROFILES.map((b) => byId.get(b.id) ?? b),
+    ...[...byId.values()].filter((p) => !builtinDeviceProfile(p.id)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+  ];
+  return {
+    get(id) {
+      const problem = broken.get(id);
+      if (problem !== undefined && !byId.has(id)) {
+        throw new InvalidInputError(`the stored device profile "${id}" no longer validates (${problem}); delete it or import a corrected copy`, {
+          field: 'backend',
+          value: id,
+        });
+      }
+      return byId.get(id) ?? builtinDeviceProfile(id);
+    },
+    list: () => ordered.slice(),
+  };
+}
+
+/** The built-in profiles alone (tests, benchmarks, and hosts without a database). */
+export const BUILTIN_CATALOG: DeviceCatalog = deviceCatalog();
+
+/**
  * The noise model a profile implies (METHOD.md section 7): p1 = 1 - F1 per X, p2 = 1 - F2^2 per RBS (two native
  * two-qubit gates), r = 1 - SPAM fidelity.
  */

@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { checkBudget, estimateTraining, type TrainingPlan } from './estimate.ts';
-import { BUILTIN_DEVICE_PROFILES, parseDeviceProfileJson, DeviceProfileValidationError, deviceAssumptions, deviceNoise, validateDeviceProfile } from './device-profile.ts';
+import { BUILTIN_DEVICE_PROFILES, parseDeviceProfileJson, DeviceProfileValidationError, deviceAssumptions, deviceNoise, validateDeviceProfile, type DeviceProfile } from './device-profile.ts';
+import { resolveBackend } from './registry.ts';
 
-const plan: TrainingPlan = { qubits: 16, layers: 4, samples: 10, epochs: 2, shots: 100, method: 'parallel-shift', backend: 'ionq-aria' };
+const plan: TrainingPlan = { qubits: 16, layers: 4, samples: 10, epochs: 2, shots: 100, method: 'parallel-shift', backend: resolveBackend('ionq-aria') };
+const onDevice = (profile: DeviceProfile) => ({ name: profile.id, profile });
 
 describe('training estimate', () => {
   it('has a gradient-circuit ratio of exactly n/2 between the per-parameter rule and the parallel shift', () => {
     for (const n of [4, 8, 16, 32]) {
-      const a = estimateTraining({ ...plan, qubits: n, layers: 2, backend: 'ideal' });
-      const b = estimateTraining({ ...plan, qubits: n, layers: 2, backend: 'ideal', method: 'parameter-shift' });
+      const a = estimateTraining({ ...plan, qubits: n, layers: 2, backend: resolveBackend('ideal') });
+      const b = estimateTraining({ ...plan, qubits: n, layers: 2, backend: resolveBackend('ideal'), method: 'parameter-shift' });
       expect(b.gradientCircuits / a.gradientCircuits).toBe(n / 2);
       // Forward circuits: 1 per sample per epoch for the per-parameter rule, none for the parallel shift.
       expect(a.forwardCircuits).toBe(0);
@@ -22,13 +24,28 @@ describe('training estimate', () => {
     expect(e.circuits).toBe(e.gradientCircuits + e.forwardCircuits);
     expect(e.shots).toBe(e.circuits * 100);
     expect(e.deviceSeconds).toBeGreaterThan(0);
+    // Device time per circuit is K x (1 / shot rate + circuit duration): doubling the shot rate takes exactly
+    // circuits x K / (2 rate) off; doubling every gate duration adds exactly the circuits' native durations again.
+    const aria = plan.backend.profile!;
+    const rate = aria.shotRateHz.value;
+    const faster = structuredClone(aria);
+    faster.shotRateHz.value = 2 * rate;
+    const eFaster = estimateTraining({ ...plan, backend: onDevice(faster) });
+    expect(e.deviceSeconds - eFaster.deviceSeconds).toBeCloseTo((e.circuits * 100) / (2 * rate), 6);
+    const slower = structuredClone(aria);
+    slower.duration.oneQubitSeconds.value *= 2;
+    slower.duration.twoQubitSeconds.value *= 2;
+    const eSlower = estimateTraining({ ...plan, backend: onDevice(slower) });
+    const shotTime = (e.circuits * 100) / rate;
+    expect(eSlower.deviceSeconds - shotTime).toBeCloseTo(2 * (e.deviceSeconds - shotTime), 6);
+    expect(e.deviceSeconds - shotTime).toBeGreaterThan(0);
     expect(e.queueSeconds).toBe(8 * 3600);
     // Aria: every circuit costs max(1 USD, shots x gate-shot prices).
     expect(e.costUSD).toBeGreaterThanOrEqual(e.circuits * 1);
     const l1 = e.perLayer[0];
     const perCircuit = Math.max(1, 100 * (0.00022 * l1.gateCounts.oneQubit + 0.00098 * l1.gateCounts.twoQubit));
     expect(l1.costUSD).toBeCloseTo((l1.gradientCircuits + l1.forwardCircuits) * perCircuit, 8);
-    expect(estimateTraining({ ...plan, backend: 'noisy' }).costUSD).toBe(0);
+    expect(estimateTraining({ ...plan, backend: resolveBackend('noisy') }).costUSD).toBe(0);
     // The trainer's schedule with its default batch (32 > 10 samples): one step, so one job, per layer-epoch; the
     // parallel shift needs no forward circuit.
     expect(e.forwardCircuitsPerSampleEpoch).toBe(0);
@@ -63,7 +80,7 @@ describe('training estimate', () => {
       /^the estimated cost \d+\.\d\d USD exceeds the budget of 10\.00 USD; nothing was submitted\. Lower --shots or --epochs, use --method parallel-shift, or raise --budget\.$/,
     );
     expect(() => checkBudget(e, e.costUSD + 1)).not.toThrow();
-    expect(() => estimateTraining({ ...plan, backend: 'nope' })).toThrow(/unknown backend "nope"; known: ideal, ideal-shots, noisy, ionq-aria/);
+    expect(() => resolveBackend('nope')).toThrow(/unknown backend "nope"; known backends: ideal, ideal-shots, noisy, ionq-aria/);
     expect(() => estimateTraining({ ...plan, qubits: 32, layers: 2 })).toThrow(/needs 32 qubits; IonQ Aria has 25/);
   });
 });

@@ -30,11 +30,11 @@ import { loader as makeLoader, type LoaderKind } from '../quantum/loaders.ts';
 import { butterflyGates } from '../quantum/butterfly.ts';
 import { checkLayers, checkPositiveInteger, checkQubits } from '../quantum/validate.ts';
 import { compileCircuit, type GateCounts } from './compile.ts';
-import { BUILTIN_DEVICE_PROFILES, deviceAssumptions, type DeviceProfile } from './device-profile.ts';
-import { TRAIN_DEFAULTS } from '../limits.ts';
+import { deviceAssumptions } from './device-profile.ts';
+import type { BackendTarget } from './registry.ts';
+import { checkRunsOnHardware, gradientMethod, type GradientMethodSpec, type HardwareGradientMethod } from '../gradients/registry.ts';
+import { MAX_EPOCHS, MAX_SHOTS, TRAIN_DEFAULTS } from '../limits.ts';
 
-export type GradientMethod = 'parallel-shift' | 'parameter-shift';
-export const GRADIENT_METHODS: readonly GradientMethod[] = ['parallel-shift', 'parameter-shift'];
 
 export interface TrainingPlan {
   qubits: number;
@@ -42,12 +42,11 @@ export interface TrainingPlan {
   samples: number;
   epochs: number;
   shots: number;
-  method: GradientMethod;
-  /** Backend name: a device profile id, or ideal / ideal-shots / noisy (no device time, no cost). */
-  backend: string;
+  /** A method that runs on hardware (HARDWARE_GRADIENT_METHODS). */
+  method: HardwareGradientMethod;
+  /** The backend, resolved (registry.ts resolveBackend): a simulator (no device time, no cost) or a device profile. */
+  backend: BackendTarget;
   loader?: LoaderKind;
-  /** A profile to use instead of looking `backend` up (e.g. a user copy from the database). */
-  profile?: DeviceProfile;
   /** The trainer's mini-batch size (default TRAIN_DEFAULTS.batchSize, as the trainer's); it sets the number of jobs. */
   batchSize?: number;
   /** Epochs of a final all-layer fine-tune by the per-parameter rule (default 0). */
@@ -101,8 +100,6 @@ export class BudgetExceededError extends InvalidInputError {
   }
 }
 
-const SIMULATORS = ['ideal', 'ideal-shots', 'noisy'];
-
 function representativeCircuit(n: number, layers: number, kind: LoaderKind): Circuit {
   // Generic angles (no gate degenerates to the identity); counts do not depend on them otherwise.
   const x = Array.from({ length: n }, (_, k) => 1 + k / n);
@@ -111,27 +108,27 @@ function representativeCircuit(n: number, layers: number, kind: LoaderKind): Cir
   return { qubits: n, gates: [...load.gates, ...butterflyGates(n, layers, params)] };
 }
 
-export function estimateTraining(plan: TrainingPlan, profiles: readonly DeviceProfile[] = BUILTIN_DEVICE_PROFILES): TrainingEstimate {
+export function estimateTraining(plan: TrainingPlan): TrainingEstimate {
   const n = plan.qubits;
   checkQubits(n);
   const L = checkLayers(plan.layers, n);
   const S = checkPositiveInteger(plan.samples, 'samples');
   const E = checkPositiveInteger(plan.epochs, 'epochs');
-  const K = checkPositiveInteger(plan.shots, 'shots');
-  if (!GRADIENT_METHODS.includes(plan.method)) throw new InvalidInputError(`method must be one of ${GRADIENT_METHODS.join(', ')}; got ${String(plan.method)}`, { field: 'method', value: plan.method });
-  const profile = plan.profile ?? profiles.find((p) => p.id === plan.backend);
-  if (!profile && !SIMULATORS.includes(plan.backend)) {
-    throw new InvalidInputError(`unknown backend "${plan.backend}"; known: ${[...SIMULATORS, ...profiles.map((p) => p.id)].join(', ')}`, { field: 'backend', value: plan.backend });
-  }
+  const K = checkPositiveInteger(plan.shots, 'shots', MAX_SHOTS);
+  const method = gradientMethod(plan.method);
+  checkRunsOnHardware(method);
+  const profile = plan.backend.profile;
   const B = Math.min(S, checkPositiveInteger(plan.batchSize ?? TRAIN_DEFAULTS.batchSize, 'batchSize'));
-  const F = plan.fineTuneEpochs === undefined ? 0 : checkPositiveInteger(plan.fineTuneEpochs, 'fineTuneEpochs', 100_000, 0);
-  const perStep = plan.method === 'parallel-shift' ? 4 : 4 * (n / 2);
-  const forwardPerEpoch = plan.method === 'parallel-shift' ? 0 : 1;
+  const F = plan.fineTuneEpochs === undefined ? 0 : checkPositiveInteger(plan.fineTuneEpochs, 'fineTuneEpochs', MAX_EPOCHS, 0);
   const stepsPerEpoch = Math.ceil(S / B);
-  const jobsPerLayerEpoch = stepsPerEpoch * (plan.method === 'parallel-shift' ? 1 : 2);
-  const phases: { phase: 'layer' | 'fine-tune'; layer: number; epochs: number; gradientPerStep: number; forwardPerEpoch: number; jobsPerEpoch: number }[] = [];
-  for (let l = 1; l <= L; l++) phases.push({ phase: 'layer', layer: l, epochs: E, gradientPerStep: perStep, forwardPerEpoch, jobsPerEpoch: jobsPerLayerEpoch });
-  if (F > 0) phases.push({ phase: 'fine-tune', layer: L, epochs: F, gradientPerStep: 4 * (n / 2) * L, forwardPerEpoch: 1, jobsPerEpoch: 2 * stepsPerEpoch });
+  // The trainer's schedule; every count comes from the gradient-method registry.
+  const phaseOf = (phase: 'layer' | 'fine-tune', layer: number, epochs: number, spec: GradientMethodSpec, inScope: number) => {
+    const c = spec.circuitsPerSample(inScope);
+    return { phase, layer, epochs, gradientPerStep: c.gradient, forwardPerEpoch: c.forward, jobsPerEpoch: stepsPerEpoch * spec.roundsPerStep };
+  };
+  const phases = Array.from({ length: L }, (_, l) => phaseOf('layer', l + 1, E, method, n / 2));
+  if (F > 0) phases.push(phaseOf('fine-tune', L, F, gradientMethod(TRAIN_DEFAULTS.fineTuneMethodOnHardware), (n / 2) * L));
+  const { gradientPerStep: perStep, forwardPerEpoch, jobsPerEpoch: jobsPerLayerEpoch } = phases[0];
   const perLayer: LayerEstimate[] = [];
   let deviceSeconds = 0;
   let cost = 0;
@@ -165,7 +162,7 @@ export function estimateTraining(plan: TrainingPlan, profiles: readonly DevicePr
   const queueSeconds = profile ? jobs * profile.queue.meanWaitSeconds.value : 0;
   const overheadSeconds = profile ? jobs * profile.jobOverheadSeconds.value : 0;
   return {
-    backend: plan.backend,
+    backend: plan.backend.name,
     device: !!profile,
     circuits,
     gradientCircuits,

@@ -4,7 +4,7 @@ import type { Circuit } from '../quantum/circuit.ts';
 import { treeLoader } from '../quantum/loaders.ts';
 import { butterflyGates } from '../quantum/butterfly.ts';
 import { runUnaryCircuit } from '../quantum/unary-simulator.ts';
-import { backendNames, createQuantumBackend } from './registry.ts';
+import { backendNames, createQuantumBackend, resolveBackend } from './registry.ts';
 import type { DeviceJobEvent } from './device-jobs.ts';
 
 function circuit(n: number, layers: number): Circuit {
@@ -18,23 +18,23 @@ describe('backend registry', () => {
     expect(backendNames()).toEqual(expect.arrayContaining(['ideal', 'ideal-shots', 'noisy', 'ionq-aria', 'ionq-forte', 'ionq-forte-enterprise']));
   });
   it('refuses unknown names, listing the known ones', () => {
-    expect(() => createQuantumBackend('ionq-harmony')).toThrow(/unknown backend "ionq-harmony"; known backends: ideal, ideal-shots, noisy, ionq-aria/);
+    expect(() => resolveBackend('ionq-harmony')).toThrow(/unknown backend "ionq-harmony"; known backends: ideal, ideal-shots, noisy, ionq-aria/);
   });
   it('refuses probabilities outside [0, 1]', () => {
-    expect(() => createQuantumBackend('noisy', { p1: 0.1, p2: 1.2, readout: 0 })).toThrow(/p2 must be a probability in \[0, 1\]; got 1.2/);
-    expect(() => createQuantumBackend('noisy', { readout: -0.01 })).toThrow(/readout/);
+    expect(() => createQuantumBackend(resolveBackend('noisy'), { p1: 0.1, p2: 1.2, readout: 0 })).toThrow(/p2 must be a probability in \[0, 1\]; got 1.2/);
+    expect(() => createQuantumBackend(resolveBackend('noisy'), { readout: -0.01 })).toThrow(/readout/);
   });
   it('refuses a circuit too large for the device', async () => {
-    await expect(createQuantumBackend('ionq-aria', { latencyScale: 0 }).run({ circuits: [circuit(32, 1)], shots: 10, seed: 1 })).rejects.toThrow(/32 qubits/);
+    await expect(createQuantumBackend(resolveBackend('ionq-aria'), { latencyScale: 0 }).run({ circuits: [circuit(32, 1)], shots: 10, seed: 1 })).rejects.toThrow(/32 qubits/);
   });
   it('runs device jobs through queued, running, completed, and can cancel them', async () => {
     const events: DeviceJobEvent[] = [];
-    const backend = createQuantumBackend('ionq-forte-enterprise', { latencyScale: 1e-5, onDeviceJobStatus: (e) => events.push(e) });
+    const backend = createQuantumBackend(resolveBackend('ionq-forte-enterprise'), { latencyScale: 1e-5, onDeviceJobStatus: (e) => events.push(e) });
     await backend.run({ circuits: [circuit(4, 2)], shots: 100, seed: 2 });
     expect(events.map((e) => e.status)).toEqual(['queued', 'running', 'completed']);
     const ctl = new AbortController();
     const events2: DeviceJobEvent[] = [];
-    const slow = createQuantumBackend('ionq-aria', { latencyScale: 1, onDeviceJobStatus: (e) => events2.push(e) });
+    const slow = createQuantumBackend(resolveBackend('ionq-aria'), { latencyScale: 1, onDeviceJobStatus: (e) => events2.push(e) });
     const p = slow.run({ circuits: [circuit(4, 2)], shots: 100, seed: 2, signal: ctl.signal });
     setTimeout(() => ctl.abort(), 20);
     await expect(p).rejects.toThrow(/cancelled/);
@@ -45,7 +45,7 @@ describe('backend registry', () => {
 for (const name of backendNames()) {
   describe(`backend conformance: ${name}`, () => {
     const options = { p1: 0.01, p2: 0.02, readout: 0.01, latencyScale: 0 };
-    const backend = createQuantumBackend(name, options);
+    const backend = createQuantumBackend(resolveBackend(name), options);
     const c = circuit(8, 3);
     const ideal = runUnaryCircuit(c).map((a) => a * a);
 

@@ -11,7 +11,7 @@ import { MAX_DENSITY_QUBITS, MAX_QUBITS } from '../limits.ts';
 import { checkShots } from '../quantum/shots.ts';
 import { resolveNoise, type NoiseModel } from './noise.ts';
 import { TrajectorySampler } from './trajectory.ts';
-import { BUILTIN_DEVICE_PROFILES, deviceNoise, type DeviceProfile } from './device-profile.ts';
+import { BUILTIN_CATALOG, deviceNoise, type DeviceCatalog, type DeviceProfile } from './device-profile.ts';
 import { checkFits, compileCircuit, targetOf } from './compile.ts';
 import { deviceJobId, sampleQueueSeconds, submitDeviceJob, type DeviceJobEvent, type Sleep } from './device-jobs.ts';
 
@@ -20,8 +20,6 @@ export interface QuantumBackendOptions {
   p1?: number;
   p2?: number;
   readout?: number;
-  /** Extra (user) device profiles, e.g. from the database; they shadow built-ins of the same id. */
-  profiles?: readonly DeviceProfile[];
   /** Device backends: wall ms per device ms of emulated latency (default 1e-4); 0 for none. */
   latencyScale?: number;
   /** Device backends: receives every job status change. */
@@ -38,15 +36,29 @@ export interface QuantumBackendEntry {
   create(options: QuantumBackendOptions): QuantumBackend;
 }
 
+/**
+ * A backend resolved from its name, once, by resolveBackend: a simulator of the registry (profile null), or a device
+ * with the profile the catalog gave (a user copy shadows the built-in). Everything after resolution (creating the
+ * backend, estimating, training, a worker) takes this object and never looks the name up again.
+ */
+export interface BackendTarget {
+  name: string;
+  profile: DeviceProfile | null;
+}
+
+/** The simulator backends (no device time, no cost); every other backend name is a device profile id. */
+export const SIMULATOR_BACKENDS = ['ideal', 'ideal-shots', 'noisy'] as const;
+
 const registry = new Map<string, QuantumBackendEntry>();
 
 export function registerQuantumBackend(entry: QuantumBackendEntry): void {
   registry.set(entry.name, entry);
 }
 
-export function backendNames(profiles: readonly DeviceProfile[] = []): string[] {
+/** The simulator backends (no device time, no cost), then every device profile of the catalog. */
+export function backendNames(catalog: DeviceCatalog = BUILTIN_CATALOG): string[] {
   const names = [...registry.keys()];
-  for (const p of profiles) if (!names.includes(p.id)) names.push(p.id);
+  for (const p of catalog.list()) if (!names.includes(p.id)) names.push(p.id);
   return names;
 }
 
@@ -54,11 +66,19 @@ export function describeQuantumBackends(): { name: string; description: string }
   return [...registry.values()].map((e) => ({ name: e.name, description: e.description }));
 }
 
-export function createQuantumBackend(name: string, options: QuantumBackendOptions = {}): QuantumBackend {
-  const user = options.profiles?.find((p) => p.id === name);
-  if (user) return deviceBackend(user, options);
-  const entry = registry.get(name);
-  if (!entry) throw new InvalidInputError(`unknown backend "${name}"; known backends: ${backendNames(options.profiles ?? []).join(', ')}`);
+/** The one resolver of backend names: a registered simulator, else a device profile of the catalog. */
+export function resolveBackend(name: string, catalog: DeviceCatalog = BUILTIN_CATALOG): BackendTarget {
+  if (registry.has(name)) return { name, profile: null };
+  const profile = catalog.get(name);
+  if (profile) return { name, profile };
+  const known = backendNames(catalog).join(', ');
+  throw new InvalidInputError(`unknown backend "${name}"; known backends: ${known}`, { field: 'backend', value: name, allowed: known });
+}
+
+export function createQuantumBackend(target: BackendTarget, options: QuantumBackendOptions = {}): QuantumBackend {
+  if (target.profile) return deviceBackend(target.profile, options);
+  const entry = registry.get(target.name);
+  if (!entry) throw new InvalidInputError(`unknown backend "${target.name}"; known backends: ${backendNames().join(', ')}`, { field: 'backend', value: target.name });
   return entry.create(options);
 }
 
@@ -242,12 +262,4 @@ export function deviceBackend(profile: DeviceProfile, options: QuantumBackendOpt
     },
   };
   return backend;
-}
-
-for (const profile of BUILTIN_DEVICE_PROFILES) {
-  registerQuantumBackend({
-    name: profile.id,
-    description: `${profile.name} (device profile: noise, connectivity, time and cost)`,
-    create: (options) => deviceBackend(profile, options),
-  });
 }

@@ -2,7 +2,7 @@
 // (through the job lifecycle), and cancellation of a device run.
 import { describe, expect, it } from 'vitest';
 import { AbortError } from '../errors.ts';
-import { createQuantumBackend } from '../hardware/registry.ts';
+import { createQuantumBackend, resolveBackend } from '../hardware/registry.ts';
 import type { DeviceJobEvent } from '../hardware/device-jobs.ts';
 import { isTerminal } from '../hardware/device-jobs.ts';
 import { forwardBatch } from '../quantum/unary-simulator.ts';
@@ -25,7 +25,7 @@ describe('trainer on every backend', () => {
     const task8 = orthogonalMapTask(8, 3, 32, 1);
     const o: LayerwiseOptions = { qubits: 8, layers: 3, inputs: task8.inputs, loss: mseLoss(task8.targets, 8), epochsPerLayer: 2, batchSize: 16, seed: 3 };
     const fast = await trainLayerwise(o);
-    const viaIdeal = await trainLayerwise({ ...o, backend: createQuantumBackend('ideal') });
+    const viaIdeal = await trainLayerwise({ ...o, backend: createQuantumBackend(resolveBackend('ideal')) });
     for (let q = 0; q < 12; q++) expect(Math.abs(fast.params[q] - viaIdeal.params[q])).toBeLessThan(1e-9);
     expect(Math.abs(fast.finalLoss - viaIdeal.finalLoss)).toBeLessThan(1e-9);
     expect(viaIdeal.circuits).toBe(fast.circuits);
@@ -34,7 +34,7 @@ describe('trainer on every backend', () => {
   });
 
   it('ideal-shots: learns, counts 4 circuits per sample per step, keeps every shot', async () => {
-    const o = { ...base(), backend: createQuantumBackend('ideal-shots'), shots: 2000 };
+    const o = { ...base(), backend: createQuantumBackend(resolveBackend('ideal-shots')), shots: 2000 };
     const progress: TrainProgress[] = [];
     const r = await trainLayerwise({ ...o, onProgress: (p) => progress.push(p) });
     expect(r.finalLoss).toBeLessThan(initialLoss * 0.7);
@@ -42,11 +42,11 @@ describe('trainer on every backend', () => {
     expect(r.circuitsPerSamplePerStep.layer).toBe(4);
     expect(r.keptFraction).toBe(1);
     expect(progress.every((p) => p.keptFraction === 1)).toBe(true);
-    await expect(trainLayerwise({ ...base(), backend: createQuantumBackend('ideal-shots') })).rejects.toThrow(/ideal-shots returns shots: give a number of shots/);
+    await expect(trainLayerwise({ ...base(), backend: createQuantumBackend(resolveBackend('ideal-shots')) })).rejects.toThrow(/ideal-shots returns shots: give a number of shots/);
   });
 
   it('noisy with shots: completes, learns on average, kept fraction below 1 in every progress report', async () => {
-    const o = { ...base(), backend: createQuantumBackend('noisy', { p1: 0.005, p2: 0.02, readout: 0.01 }), shots: 1000 };
+    const o = { ...base(), backend: createQuantumBackend(resolveBackend('noisy'), { p1: 0.005, p2: 0.02, readout: 0.01 }), shots: 1000 };
     const progress: TrainProgress[] = [];
     const r = await trainLayerwise({ ...o, onProgress: (p) => progress.push(p) });
     expect(r.circuits).toBe(expectedCircuits(o));
@@ -63,7 +63,7 @@ describe('trainer on every backend', () => {
   });
 
   it('noisy without shots (exact density matrix, n <= 10): kept fraction is the exact weight-1 mass', async () => {
-    const backend = createQuantumBackend('noisy', { p2: 0.02, readout: 0.01 });
+    const backend = createQuantumBackend(resolveBackend('noisy'), { p2: 0.02, readout: 0.01 });
     const r = await trainLayerwise({ ...base(), epochsPerLayer: 2, backend });
     expect(r.keptFraction).toBeGreaterThan(0.8);
     expect(r.keptFraction).toBeLessThan(1);
@@ -73,7 +73,7 @@ describe('trainer on every backend', () => {
 
   it('device (ionq-aria, no emulated latency): one job per step through the lifecycle, kept fraction reported', async () => {
     const events: DeviceJobEvent[] = [];
-    const backend = createQuantumBackend('ionq-aria', { latencyScale: 0, onDeviceJobStatus: (e) => events.push(e) });
+    const backend = createQuantumBackend(resolveBackend('ionq-aria'), { latencyScale: 0, onDeviceJobStatus: (e) => events.push(e) });
     const o = { ...base(), epochsPerLayer: 3, backend, shots: 500 };
     const progress: TrainProgress[] = [];
     const r = await trainLayerwise({ ...o, onProgress: (p) => progress.push(p) });
@@ -95,7 +95,7 @@ describe('trainer on every backend', () => {
     const events: DeviceJobEvent[] = [];
     const ctl = new AbortController();
     let running = 0;
-    const backend = createQuantumBackend('ionq-aria', {
+    const backend = createQuantumBackend(resolveBackend('ionq-aria'), {
       latencyScale: 0,
       onDeviceJobStatus: (e) => {
         events.push(e);
@@ -125,7 +125,7 @@ describe('trainer on every backend', () => {
     const events: DeviceJobEvent[] = [];
     const ctl = new AbortController();
     // A fake wait that never ends by itself: only the abort settles it.
-    const backend = createQuantumBackend('ionq-aria', {
+    const backend = createQuantumBackend(resolveBackend('ionq-aria'), {
       latencyScale: 1,
       sleep: (_ms, signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new AbortError()), { once: true })),
       onDeviceJobStatus: (e) => {

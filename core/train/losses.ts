@@ -1,6 +1,7 @@
 // Losses on the model's outputs p (rows x n). A loss may own classical parameters (`extra`, e.g. the linear head
 // of the hybrid regressor) that the trainer optimises jointly and checkpoints.
 import { InvalidInputError } from '../errors.ts';
+import { fingerprint } from '../hash.ts';
 
 export interface LossResult {
   /** Mean loss over the batch. */
@@ -13,6 +14,8 @@ export interface LossResult {
 
 export interface OutputLoss {
   readonly name: string;
+  /** Identifies the loss and its data (targets, hyper-parameters): a checkpoint resumes only with the same loss. */
+  readonly fingerprint: string;
   /**
    * Evaluates the batch: `probabilities` (rows x n) are the model outputs for dataset rows `rows`
    * (indices into the training set, to look up targets).
@@ -32,6 +35,7 @@ export function mseLoss(targets: Float64Array, n: number): OutputLoss {
   checkTargets(targets, n, 'mse');
   return {
     name: 'mse',
+    fingerprint: `mse:${fingerprint(targets)}`,
     evaluate(p, rows, width) {
       const B = rows.length;
       const grad = new Float64Array(p.length);
@@ -57,6 +61,7 @@ export function crossEntropyLoss(targets: Float64Array, n: number, eps = 1e-9): 
   checkTargets(targets, n, 'cross-entropy');
   return {
     name: 'cross-entropy',
+    fingerprint: `cross-entropy:${eps}:${fingerprint(targets)}`,
     evaluate(p, rows, width) {
       const B = rows.length;
       const grad = new Float64Array(p.length);

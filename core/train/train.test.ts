@@ -50,7 +50,7 @@ describe('layer-wise trainer', () => {
 
   for (const shots of [undefined, 200]) {
     it(`resumes from a checkpoint to the same result as an uninterrupted run (shots ${shots ?? 'exact'})`, async () => {
-      const opts = { ...base(), shots, fineTuneEpochs: 2, fineTuneMethod: 'parameter-shift' as const };
+      const opts = { ...base(), shots, fineTuneEpochs: 2, fineTuneMethod: 'parameter-shift' as const, checkpointEveryMs: Infinity };
       const full = await trainLayerwise(opts);
       const checkpoints: TrainCheckpoint[] = [];
       const controller = new AbortController();
@@ -77,6 +77,44 @@ describe('layer-wise trainer', () => {
     });
   }
 
+  it('checkpoints within an epoch every N steps and resumes mid-epoch to the bit-identical result', async () => {
+    // 64 rows in batches of 4: 16 steps per epoch; a checkpoint every 5 steps, and at each epoch's end.
+    const opts = { ...base(), batchSize: 4, epochsPerLayer: 2, checkpointEverySteps: 5, checkpointEveryMs: Infinity, shots: 100 };
+    const full = await trainLayerwise(opts);
+    const checkpoints: TrainCheckpoint[] = [];
+    await trainLayerwise({ ...opts, onCheckpoint: (c) => checkpoints.push(JSON.parse(JSON.stringify(c))) });
+    // Per epoch: after steps 5, 10 and 15, then the epoch's end; 3 layers x 2 epochs.
+    expect(checkpoints).toHaveLength(3 * 2 * 4);
+    expect(checkpoints.slice(0, 4).map((c) => [c.epochsDone, c.stepInEpoch])).toEqual([[0, 5], [0, 10], [0, 15], [1, 0]]);
+    for (const c of [checkpoints[1], checkpoints[9], checkpoints[22]]) {
+      expect(c.stepInEpoch).toBeGreaterThan(0);
+      const resumed = await trainLayerwise({ ...opts, resumeFrom: c });
+      expect(resumed.params).toEqual(full.params);
+      expect(resumed.history).toEqual(full.history);
+      expect(resumed.circuits).toBe(full.circuits);
+    }
+  });
+
+  it('also checkpoints every few seconds of training (time-based, injectable clock)', async () => {
+    let clock = 0;
+    const checkpoints: TrainCheckpoint[] = [];
+    // Each step advances the clock by 1 s; a checkpoint is due every 3 s (and at each epoch's end).
+    await trainLayerwise({
+      ...base(), batchSize: 4, epochsPerLayer: 1, layers: 1, checkpointEverySteps: 1000, checkpointEveryMs: 3000,
+      now: () => clock, onProgress: () => (clock += 1000), onCheckpoint: (c) => checkpoints.push(c),
+    });
+    expect(checkpoints.map((c) => c.stepInEpoch)).toEqual([3, 6, 9, 12, 15, 0]);
+  });
+
+  it('refuses to resume on different data of the same shape, or a different loss, saying which', async () => {
+    const checkpoints: TrainCheckpoint[] = [];
+    await trainLayerwise({ ...base(), epochsPerLayer: 1, onCheckpoint: (c) => checkpoints.push(c) });
+    const other = orthogonalMapTask(8, 3, 64, 2);
+    await expect(trainLayerwise({ ...base(), inputs: other.inputs, resumeFrom: checkpoints[0] })).rejects.toThrow(/different training data/);
+    await expect(trainLayerwise({ ...base(), loss: mseLoss(other.targets, 8), resumeFrom: checkpoints[0] })).rejects.toThrow(/a different loss or different targets/);
+    await expect(trainLayerwise({ ...base(), resumeFrom: { ...checkpoints[0], version: 1 } as unknown as TrainCheckpoint })).rejects.toThrow(/not a QNN Lab training checkpoint/);
+  });
+
   it('runs through a backend with the same results as the exact path', async () => {
     let calls = 0;
     const backend: QuantumBackend = {
@@ -100,7 +138,54 @@ describe('layer-wise trainer', () => {
   });
 });
 
+describe('losses: gradients against central finite differences', () => {
+  const n = 4;
+  const rows = Int32Array.of(2, 0, 1);
+  const targets = Float64Array.from({ length: 3 * n }, (_, k) => ((k * 7) % 5) / 10 + 0.05);
+  const p = Float64Array.from({ length: 3 * n }, (_, k) => ((k * 3) % 7) / 10 + 0.1);
+  for (const loss of [mseLoss(targets, n), crossEntropyLoss(targets, n)]) {
+    it(`${loss.name}: dL/dp matches (L(p + h e_k) - L(p - h e_k)) / 2h`, () => {
+      const g = loss.evaluate(p, rows, n, new Float64Array(0)).gradProbabilities;
+      const h = 1e-6;
+      for (let k = 0; k < p.length; k++) {
+        const a = p.slice();
+        a[k] += h;
+        const b = p.slice();
+        b[k] -= h;
+        const fd = (loss.evaluate(a, rows, n, new Float64Array(0)).value - loss.evaluate(b, rows, n, new Float64Array(0)).value) / (2 * h);
+        expect(Math.abs(g[k] - fd)).toBeLessThan(1e-6);
+      }
+    });
+  }
+});
+
 describe('optimisers', () => {
+  it('SGD with momentum follows v = mu v + g, x -= lr v (two steps by hand)', () => {
+    const x = Float64Array.of(1, -2);
+    const st = createOptimiserState('sgd', 2);
+    optimiserStep({ kind: 'sgd', learningRate: 0.1, momentum: 0.9 }, st, x, [0.5, -1]);
+    // v1 = g1 = (0.5, -1); x1 = (1 - 0.05, -2 + 0.1)
+    expect(Array.from(x)).toEqual([1 - 0.1 * 0.5, -2 + 0.1 * 1]);
+    optimiserStep({ kind: 'sgd', learningRate: 0.1, momentum: 0.9 }, st, x, [0.2, 0.4]);
+    // v2 = 0.9 v1 + g2 = (0.65, -0.5); x2 = x1 - 0.1 v2
+    expect(x[0]).toBeCloseTo(0.95 - 0.1 * 0.65, 15);
+    expect(x[1]).toBeCloseTo(-1.9 + 0.1 * 0.5, 15);
+  });
+
+  it('Adam follows Kingma and Ba with bias correction (two steps by hand)', () => {
+    const x = Float64Array.of(1);
+    const st = createOptimiserState('adam', 1);
+    optimiserStep({ kind: 'adam', learningRate: 0.1 }, st, x, [2]);
+    // m1 = 0.2, v1 = 0.004; m^ = 2, v^ = 4: step 0.1 * 2 / (2 + 1e-8)
+    expect(x[0]).toBeCloseTo(1 - 0.1 * (2 / (2 + 1e-8)), 14);
+    optimiserStep({ kind: 'adam', learningRate: 0.1 }, st, x, [-1]);
+    const m2 = 0.9 * 0.2 + 0.1 * -1;
+    const v2 = 0.999 * 0.004 + 0.001 * 1;
+    const mHat = m2 / (1 - 0.9 ** 2);
+    const vHat = v2 / (1 - 0.999 ** 2);
+    expect(x[0]).toBeCloseTo(1 - 0.1 * (2 / (2 + 1e-8)) - (0.1 * mHat) / (Math.sqrt(vHat) + 1e-8), 14);
+  });
+
   it('Adam and SGD minimise a quadratic', () => {
     for (const kind of ['adam', 'sgd'] as const) {
       const x = Float64Array.of(3, -2);

@@ -23,15 +23,39 @@ export interface CommandIO {
 
 export type Flags = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
+/** A flag: parseArgs' type, plus what `--help` says of it and whether the command cannot run without it. */
+export interface FlagSpec {
+  type: 'string' | 'boolean';
+  multiple?: boolean;
+  short?: string;
+  /** One line for `--help`: what the flag does, its range and its default. */
+  description?: string;
+  /** The value's placeholder in `--help`, e.g. 'N' or 'FILE' (default 'VALUE'). */
+  value?: string;
+  /** Checked before the command runs; every missing required flag is reported at once. */
+  required?: boolean;
+}
+
+export type FlagSpecs = Record<string, FlagSpec>;
+
 export interface Command {
   /** Words that select the command, e.g. ['dataset', 'import']. */
   path: string[];
   summary: string;
   usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
+  options: FlagSpecs;
   /** Number of positional arguments allowed (default 0). */
   positionals?: number;
+  /** Lines printed after the flags by `--help` (examples, notes). */
+  notes?: string[];
   run(flags: Flags, positionals: string[], io: CommandIO): Promise<void> | void;
+}
+
+/** The options parseArgs takes (our descriptions stripped). */
+export function parseArgsOptions(specs: FlagSpecs): NonNullable<ParseArgsConfig['options']> {
+  return Object.fromEntries(
+    Object.entries(specs).map(([name, s]) => [name, { type: s.type, ...(s.multiple ? { multiple: true } : {}), ...(s.short ? { short: s.short } : {}) }]),
+  );
 }
 
 export function printJson(io: CommandIO, value: unknown): void {

@@ -2,19 +2,29 @@
 // --architecture, --seed | --params, --input, validated with messages naming the flag and the allowed range.
 import { createRng } from '../../core/random.ts';
 import type { Circuit } from '../../core/quantum/circuit.ts';
-import { butterflyGates, butterflyParameterCount, modelCircuit, pyramidGates, pyramidParameterCount, type Architecture } from '../../core/quantum/butterfly.ts';
-import type { LoaderKind } from '../../core/quantum/loaders.ts';
+import { butterflyGates, butterflyParameterCount, modelCircuit, pyramidGates, pyramidParameterCount } from '../../core/quantum/butterfly.ts';
+import { ARCHITECTURES, LOADER_KINDS, MAX_QUBITS, type Architecture, type LoaderKind } from '../../core/limits.ts';
+import { jsonFlag } from './flags.ts';
 import { checkInput, checkLayers, checkQubits, checkVector } from '../../core/quantum/validate.ts';
-import { choiceFlag, numberArrayFlag, numberFlag, UserError, type Flags } from './command.ts';
+import { choiceFlag, numberArrayFlag, numberFlag, UserError, type Flags, type FlagSpecs } from './command.ts';
 
 export const modelOptions = {
-  qubits: { type: 'string' },
-  layers: { type: 'string' },
-  architecture: { type: 'string' },
-  seed: { type: 'string' },
-  params: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
+  qubits: { type: 'string', value: 'N', description: `qubits of the model: a power of two from 2 to ${MAX_QUBITS}`, required: true },
+  layers: { type: 'string', value: 'L', description: 'butterfly layers, 1 to log2 N (default log2 N)' },
+  architecture: { type: 'string', value: 'A', description: `${ARCHITECTURES.join(' or ')} (default butterfly; the pyramid has n(n-1)/2 gates)` },
+  seed: { type: 'string', value: 'S', description: 'draw the parameters uniformly in [-pi, pi) from seed S (and seed the shots)' },
+  params: { type: 'string', value: 'JSON', description: 'the parameters as a JSON array, (n/2) x L of them' },
+  ...jsonFlag,
+} as const satisfies FlagSpecs;
+
+/** --loader, with the loaders of core/limits.ts. */
+export const loaderFlag = {
+  loader: { type: 'string', value: 'KIND', description: `the data loader: ${LOADER_KINDS.join(', ')} (default tree)` },
+} as const satisfies FlagSpecs;
+
+export function loaderOf(flags: Flags): LoaderKind {
+  return choiceFlag(flags, 'loader', LOADER_KINDS, 'tree');
+}
 
 export interface Model {
   n: number;
@@ -33,7 +43,7 @@ export function parseModel(flags: Flags, defaults: { seed?: number } = {}): Mode
   } catch (e) {
     throw new UserError(`--qubits: ${(e as Error).message}`);
   }
-  const architecture = choiceFlag(flags, 'architecture', ['butterfly', 'pyramid'] as const, 'butterfly');
+  const architecture = choiceFlag(flags, 'architecture', ARCHITECTURES, 'butterfly');
   let layers: number;
   try {
     layers = checkLayers(numberFlag(flags, 'layers'), n);

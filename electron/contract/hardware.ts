@@ -2,21 +2,17 @@
 // JSON-safe. The request is checked here (shapes and ranges); the estimator checks what depends on several fields
 // (layers <= log2 qubits, the backend name) and its messages reach the caller as VALIDATION errors.
 import { z } from 'zod';
+import { showValue as show } from '../../core/errors.ts';
 import type { TrainingEstimate } from '../../core/hardware/estimate.ts';
+import { HARDWARE_GRADIENT_METHODS } from '../../core/gradients/registry.ts';
+import { MAX_LAYERS, MAX_PLAN_COUNT, MAX_QUBITS, MAX_SHOTS } from '../../core/limits.ts';
 
-export type { GradientMethod, LayerEstimate, TrainingEstimate } from '../../core/hardware/estimate.ts';
+export type { LayerEstimate, TrainingEstimate } from '../../core/hardware/estimate.ts';
+export type { HardwareGradientMethod } from '../../core/gradients/registry.ts';
+export { SIMULATOR_BACKENDS } from '../../core/hardware/registry.ts';
 
-export const ESTIMATE_METHODS = ['parallel-shift', 'parameter-shift'] as const;
-/** Backends without device time or cost; any other name is a device profile id. */
-export const SIMULATOR_BACKENDS = ['ideal', 'ideal-shots', 'noisy'] as const;
-export const MAX_ESTIMATE_QUBITS = 1024;
-
-function show(v: unknown): string {
-  if (typeof v === 'number') return String(v);
-  if (v === undefined) return 'nothing';
-  const text = JSON.stringify(v);
-  return text === undefined ? String(v) : text;
-}
+/** The gradient methods an estimate (a device run) may use: the registry's methods with a circuits recipe. */
+export const ESTIMATE_METHODS = HARDWARE_GRADIENT_METHODS;
 
 const number = () => z.number({ error: (issue) => `must be a number; got ${show(issue.input)}` });
 
@@ -30,8 +26,8 @@ function wholeNumber(min: number, max: number) {
 }
 
 const qubits = number().superRefine((v, ctx) => {
-  if (!Number.isInteger(v) || v < 2 || v > MAX_ESTIMATE_QUBITS || (v & (v - 1)) !== 0) {
-    ctx.addIssue({ code: 'custom', message: `must be a power of two between 2 and ${MAX_ESTIMATE_QUBITS} (2, 4, 8, 16, ...); got ${show(v)}` });
+  if (!Number.isInteger(v) || v < 2 || v > MAX_QUBITS || (v & (v - 1)) !== 0) {
+    ctx.addIssue({ code: 'custom', message: `must be a power of two between 2 and ${MAX_QUBITS} (2, 4, 8, 16, ...); got ${show(v)}` });
   }
 });
 
@@ -39,22 +35,20 @@ const budget = number().superRefine((v, ctx) => {
   if (v < 0) ctx.addIssue({ code: 'custom', message: `must be a non-negative number of USD; got ${show(v)}` });
 });
 
-const LIMIT = 1_000_000_000;
-
 export const estimateTrainingRequest = z.object({
   qubits,
   /** 1 <= layers <= log2(qubits): checked by the estimator. */
-  layers: wholeNumber(1, 10),
-  samples: wholeNumber(1, LIMIT),
+  layers: wholeNumber(1, MAX_LAYERS),
+  samples: wholeNumber(1, MAX_PLAN_COUNT),
   /** Epochs per layer. */
-  epochs: wholeNumber(1, LIMIT),
+  epochs: wholeNumber(1, MAX_PLAN_COUNT),
   /** Shots per circuit. */
-  shots: wholeNumber(1, LIMIT),
-  method: z.enum(ESTIMATE_METHODS, { error: `must be one of ${ESTIMATE_METHODS.join(', ')}` }),
+  shots: wholeNumber(1, MAX_SHOTS),
+  method: z.enum(HARDWARE_GRADIENT_METHODS, { error: `must be one of ${ESTIMATE_METHODS.join(', ')}` }),
   /** A device profile id (a user copy shadows the built-in of the same id), or ideal / ideal-shots / noisy. */
   backend: z.string({ error: 'must be a backend name' }).trim().min(1, 'must be a backend name').max(200),
   /** Mini-batch size (default the trainer's, 32): it sets the number of jobs, hence queue and overhead. */
-  batchSize: wholeNumber(1, LIMIT).optional(),
+  batchSize: wholeNumber(1, MAX_PLAN_COUNT).optional(),
   /** A cost cap in USD; the answer says whether the estimate is within it. */
   budgetUSD: budget.optional(),
 });

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { estimateTraining } from '../../../core/hardware/estimate.ts';
+import { resolveBackend } from '../../../core/hardware/registry.ts';
 import { builtinDeviceProfile } from '../../../core/hardware/device-profile.ts';
 import type { Handlers } from '../../contract/channels.ts';
 import type { Result } from '../../contract/errors.ts';
@@ -44,7 +45,7 @@ const plan = { qubits: 16, layers: 4, samples: 100, epochs: 5, shots: 1000, meth
 describe('hardware.estimate', () => {
   it("returns estimateTraining's figures, JSON-safe, with no budget verdict when no budget is given", async () => {
     const e = await ok(plan);
-    const expected = estimateTraining({ ...plan });
+    const expected = estimateTraining({ ...plan, backend: resolveBackend(plan.backend) });
     expect(e).toEqual({ ...expected, qubits: 16, budgetUSD: null, withinBudget: null });
     expect(JSON.parse(JSON.stringify(e))).toEqual(e);
     expect(e.circuits).toBe(4 * 100 * 5 * 4); // 4 per sample per step, S x E per layer, 4 layers
@@ -54,7 +55,7 @@ describe('hardware.estimate', () => {
 
   it('passes the batch size through and judges the budget', async () => {
     const withBatch = await ok({ ...plan, batchSize: 10 });
-    expect(withBatch).toMatchObject({ jobs: estimateTraining({ ...plan, batchSize: 10 }).jobs });
+    expect(withBatch).toMatchObject({ jobs: estimateTraining({ ...plan, batchSize: 10, backend: resolveBackend(plan.backend) }).jobs });
     const cost = withBatch.costUSD;
     expect(await ok({ ...plan, batchSize: 10, budgetUSD: cost * 2 })).toMatchObject({ budgetUSD: cost * 2, withinBudget: true });
     expect(await ok({ ...plan, batchSize: 10, budgetUSD: 1 })).toMatchObject({ budgetUSD: 1, withinBudget: false });
@@ -81,7 +82,7 @@ describe('hardware.estimate', () => {
     const saved = await dispatch(handlers, 'devices.save', { profile: copy });
     expect(saved.ok).toBe(true);
     const after = await ok(plan);
-    expect(after.costUSD).toBe(estimateTraining({ ...plan, profile: copy }).costUSD);
+    expect(after.costUSD).toBe(estimateTraining({ ...plan, backend: { name: 'ionq-aria', profile: copy } }).costUSD);
     expect(after.costUSD).not.toBe(before.costUSD);
     const mine = { ...structuredClone(aria), id: 'my-aria', name: 'My Aria' };
     expect((await dispatch(handlers, 'devices.save', { profile: mine })).ok).toBe(true);

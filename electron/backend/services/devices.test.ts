@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUILTIN_DEVICE_PROFILES, builtinDeviceProfile, deviceNoise } from '../../../core/hardware/device-profile.ts';
-import { createQuantumBackend } from '../../../core/hardware/registry.ts';
+import { createQuantumBackend, resolveBackend } from '../../../core/hardware/registry.ts';
 import { LabError } from '../../../core/errors.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { DeviceProfileService } from './devices.ts';
@@ -78,7 +78,7 @@ describe('DeviceProfileService', () => {
     expect(saved).toMatchObject({ id: 'my-aria', name: 'My Aria', builtin: false, shadowsBuiltin: false, source: 'imported', replaced: false, updatedAt: '2026-11-24T12:00:00.000Z' });
     expect(service.list().map((s) => s.id)).toEqual(['ionq-aria', 'ionq-forte', 'ionq-forte-enterprise', 'my-aria']);
     expect(service.get('my-aria').profile.fidelity.twoQubit.value).toBe(0.99);
-    expect(service.userProfiles().map((p) => p.id)).toEqual(['my-aria']);
+    expect(service.catalog().list().map((p) => p.id)).toEqual(['ionq-aria', 'ionq-forte', 'ionq-forte-enterprise', 'my-aria']);
     expect(rowCount()).toBe(1);
 
     clock += 60_000;
@@ -92,7 +92,7 @@ describe('DeviceProfileService', () => {
       builtin: 0,
     });
     // A backend built from the stored copy uses its figures.
-    const backend = createQuantumBackend('my-aria', { profiles: service.userProfiles() });
+    const backend = createQuantumBackend(resolveBackend('my-aria', service.catalog()));
     expect(backend.maxQubits).toBe(25);
   });
 
@@ -130,11 +130,11 @@ describe('DeviceProfileService', () => {
     expect(list[0]).toMatchObject({ builtin: false, shadowsBuiltin: true, updatedAt: '2026-11-24T12:00:00.000Z' });
     expect(list[1]).toMatchObject({ builtin: true, shadowsBuiltin: false });
     expect(service.get('ionq-aria').profile.fidelity.twoQubit.value).toBe(0.97);
-    expect(service.resolve('ionq-aria').notes).toBe('our calibration');
+    expect(service.catalog().get('ionq-aria')!.notes).toBe('our calibration');
     // Backends resolve the copy, not the built-in.
-    expect(createQuantumBackend('ionq-aria', { profiles: service.userProfiles() }).maxQubits).toBe(20);
-    expect(createQuantumBackend('ionq-aria').maxQubits).toBe(25);
-    expect(deviceNoise(service.resolve('ionq-aria')).p2).toBeCloseTo(1 - 0.97 ** 2, 12);
+    expect(createQuantumBackend(resolveBackend('ionq-aria', service.catalog())).maxQubits).toBe(20);
+    expect(createQuantumBackend(resolveBackend('ionq-aria')).maxQubits).toBe(25);
+    expect(deviceNoise(service.catalog().get('ionq-aria')!).p2).toBeCloseTo(1 - 0.97 ** 2, 12);
 
     expect(service.delete('ionq-aria')).toEqual({ id: 'ionq-aria', restoredBuiltin: true });
     expect(rowCount()).toBe(0);
@@ -175,9 +175,12 @@ describe('DeviceProfileService', () => {
     expect(list[1]).toMatchObject({ shadowsBuiltin: true, qubits: 0, problem: expect.stringMatching(/field "qubits(\.value)?"/) });
     expect(list[3].problem).toMatch(/JSON/);
     expect(thrown(() => service.get('broken')).message).toMatch(/The stored device profile "broken" no longer validates .*delete it or import a corrected copy/);
-    expect(service.userProfiles().map((p) => p.id)).toEqual(['fine']);
-    expect(service.userProfiles('fine').map((p) => p.id)).toEqual(['fine']);
-    expect(thrown(() => service.userProfiles('ionq-forte')).code).toBe('VALIDATION');
+    // The catalog uses the valid copies, and refuses a broken copy by name rather than fall back to the built-in.
+    const catalog = service.catalog();
+    expect(catalog.list().map((p) => p.id)).toEqual(['ionq-aria', 'ionq-forte', 'ionq-forte-enterprise', 'fine']);
+    expect(catalog.get('fine')?.id).toBe('fine');
+    expect(() => catalog.get('ionq-forte')).toThrow(/"ionq-forte" no longer validates/);
+    expect(() => resolveBackend('ionq-forte', catalog)).toThrow(/no longer validates/);
     expect(service.delete('broken')).toEqual({ id: 'broken', restoredBuiltin: false });
     expect(service.delete('ionq-forte')).toEqual({ id: 'ionq-forte', restoredBuiltin: true });
     expect(service.list().every((s) => s.problem === undefined)).toBe(true);

@@ -9,8 +9,11 @@ import {
   deviceAssumptions,
   deviceNoise,
   validateDeviceProfile,
+  deviceCatalog,
+  type DeviceCatalog,
   type DeviceProfile,
 } from '../../../core/hardware/device-profile.ts';
+import { SIMULATOR_BACKENDS } from '../../../core/hardware/registry.ts';
 import type {
   DeletedDeviceProfile,
   DeviceProfileDetail,
@@ -62,31 +65,27 @@ export class DeviceProfileService {
     return profileDetail(b, { source: 'builtin', updatedAt: null });
   }
 
-  /** The profile a backend of this id uses: the user copy if there is one, else the built-in. */
-  resolve(id: string): DeviceProfile {
-    return this.get(id).profile;
-  }
-
   /**
-   * The valid user copies, to pass to createBackend / estimateTraining as `profiles`. A stored copy that no longer
-   * validates is left out, except that asking for it by `backend` name is refused (rather than silently falling
-   * back to a built-in of the same id).
+   * The device catalog every path resolves backends through (core's deviceCatalog): the built-ins shadowed by the
+   * valid user copies; a stored copy that no longer validates is refused when asked for by id (never silently
+   * replaced by a built-in of the same id). `extra` profiles (the CLI's --profile FILE) shadow everything.
    */
-  userProfiles(backend?: string): DeviceProfile[] {
-    const out: DeviceProfile[] = [];
+  catalog(extra: readonly DeviceProfile[] = []): DeviceCatalog {
+    const valid: DeviceProfile[] = [];
+    const broken = new Map<string, string>();
     for (const c of this.copies()) {
-      if (c.problem !== undefined) {
-        if (c.row.name === backend) throw storedInvalid(c.row.name, c.problem);
-        continue;
-      }
-      out.push(c.profile);
+      if (c.problem !== undefined) broken.set(c.row.name, c.problem);
+      else valid.push(c.profile);
     }
-    return out;
+    return deviceCatalog([...valid, ...extra], broken);
   }
 
   /** Validates, then inserts or replaces the user copy with the profile's id, in one transaction. */
   save(request: { profile: unknown; source?: SaveDeviceProfileRequest['source'] }): SavedDeviceProfile {
     const profile = validateDeviceProfile(request.profile); // DeviceProfileValidationError names the field
+    if ((SIMULATOR_BACKENDS as readonly string[]).includes(profile.id)) {
+      throw new LabError('CONFLICT', `"${profile.id}" is the name of a simulator backend; give the device profile another id`, { field: 'id', value: profile.id });
+    }
     const source = request.source ?? 'user';
     const at = this.now().toISOString();
     const replaced = this.db

@@ -79,7 +79,7 @@ describe('qnnlab devices import / list / export / delete', () => {
     expect(JSON.parse(est.stdout).device).toBe(true);
     const unknown = await runQnnlab('compile', '--qubits', '8', '--layers', '1', '--backend', 'lab-aria');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown device "lab-aria"/);
+    expect(unknown.stderr).toMatch(/unknown backend "lab-aria"; known backends: ideal, ideal-shots, noisy, ionq-aria/);
 
     const back = join(dir, 'back.json');
     expect((await runQnnlab('devices', 'export', 'lab-aria', '--out', back, '--db', db)).code).toBe(0);

@@ -5,20 +5,19 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LabError } from '../../../core/errors.ts';
-import { parseDeviceProfileJson, type DeviceProfile } from '../../../core/hardware/device-profile.ts';
-import { backendNames } from '../../../core/hardware/registry.ts';
+import { deviceCatalog, parseDeviceProfileJson, type DeviceCatalog, type DeviceProfile } from '../../../core/hardware/device-profile.ts';
+import { backendNames, resolveBackend, type BackendTarget } from '../../../core/hardware/registry.ts';
 import type { DeviceProfileDetail, DeviceProfileSummary } from '../../contract/devices.ts';
 import type { Backend } from '../../backend/backend.ts';
 import { defaultDatabasePath } from '../../backend/paths.ts';
 import { profileDetail } from '../../backend/services/devices.ts';
 import { printJson, stringFlag, UserError, type Command, type Flags } from '../command.ts';
 import { call, openCliBackend } from '../backend-client.ts';
+import { dbFlag, deviceProfileFlags, jsonFlag, outFlag } from '../flags.ts';
 
 /** Largest profile file `devices import` / `--profile` reads. */
 export const MAX_PROFILE_BYTES = 1 << 20;
 
-/** Flags of every command that resolves a device profile by name. */
-export const deviceProfileOptions = { profile: { type: 'string' }, db: { type: 'string' } } as const;
 
 function readProfileText(file: string, flag = ''): string {
   let size: number;
@@ -64,13 +63,17 @@ async function withDevices<T>(flags: Flags, mode: 'read' | 'write', work: (backe
 }
 
 /**
- * The user profiles a `--backend NAME` command passes to createQuantumBackend / estimateTraining: --profile FILE first
- * (it shadows everything), then the database's user copies (which shadow built-ins of the same id).
+ * The device catalog every `--backend NAME` command resolves through: the built-ins, shadowed by the database's user
+ * copies, shadowed in turn by --profile FILE. The same resolver as the app's (DeviceProfileService.catalog).
  */
-export async function backendProfiles(flags: Flags, backend?: string): Promise<DeviceProfile[]> {
+export async function cliCatalog(flags: Flags): Promise<DeviceCatalog> {
   const fromFile = fileProfiles(flags);
-  const fromDb = await withDevices(flags, 'read', (b) => b.devices.userProfiles(backend));
-  return [...fromFile, ...fromDb];
+  return withDevices(flags, 'read', (b) => b.devices.catalog(fromFile));
+}
+
+/** Resolves `--backend NAME` once (a simulator, or a device with its resolved profile). */
+export async function resolveBackendFlag(flags: Flags, name: string): Promise<BackendTarget> {
+  return resolveBackend(name, await cliCatalog(flags));
 }
 
 type ListedDevice = (DeviceProfileSummary | DeviceProfileDetail) & { file?: string };
@@ -89,7 +92,7 @@ const listCommand: Command = {
   path: ['devices'],
   summary: "List the device profiles: built-ins and the database's user copies (qubits, gates, fidelities, noise, pricing; sources and dates)",
   usage: 'devices [--db PATH] [--profile FILE] [--json]',
-  options: { ...deviceProfileOptions, json: { type: 'boolean' } },
+  options: { ...deviceProfileFlags, ...jsonFlag },
   async run(flags, _p, io) {
     const file = stringFlag(flags, 'profile');
     const extra = fileProfiles(flags);
@@ -103,7 +106,7 @@ const listCommand: Command = {
       rows = at >= 0 ? rows.map((r, k) => (k === at ? row : r)) : [...rows, row];
     }
     const usable = rows.filter((r): r is DeviceProfileDetail => r.problem === undefined).map((r) => r.profile);
-    const backends = backendNames(usable);
+    const backends = backendNames(deviceCatalog(usable));
     if (flags.json) {
       const devices = rows.map((r) => {
         if (r.problem !== undefined) return r;
@@ -121,7 +124,7 @@ const importCommand: Command = {
   path: ['devices', 'import'],
   summary: 'Validate a device profile file and store it as a user copy (a copy with a built-in id shadows the built-in)',
   usage: 'devices import FILE [--db PATH] [--json]',
-  options: { db: { type: 'string' }, json: { type: 'boolean' } },
+  options: { ...dbFlag, ...jsonFlag },
   positionals: 1,
   async run(flags, [file], io) {
     if (!file) throw new UserError(`a device profile file (JSON) is required\nUsage: qnnlab ${this.usage}`);
@@ -150,7 +153,7 @@ const exportCommand: Command = {
   path: ['devices', 'export'],
   summary: 'Write a device profile (built-in or user copy) as JSON, to edit and import back',
   usage: 'devices export ID [--out FILE] [--db PATH]',
-  options: { db: { type: 'string' }, out: { type: 'string' } },
+  options: { ...dbFlag, out: { ...outFlag.out, description: 'write the profile to FILE (default: stdout)' } },
   positionals: 1,
   async run(flags, [id], io) {
     if (!id) throw new UserError(`a device profile id is required (see \`qnnlab devices\`)\nUsage: qnnlab ${this.usage}`);
@@ -171,7 +174,7 @@ const deleteCommand: Command = {
   path: ['devices', 'delete'],
   summary: 'Delete a user copy of a device profile (a shadowed built-in comes back; built-ins cannot be deleted)',
   usage: 'devices delete ID [--db PATH] [--json]',
-  options: { db: { type: 'string' }, json: { type: 'boolean' } },
+  options: { ...dbFlag, ...jsonFlag },
   positionals: 1,
   async run(flags, [id], io) {
     if (!id) throw new UserError(`a device profile id is required (see \`qnnlab devices\`)\nUsage: qnnlab ${this.usage}`);

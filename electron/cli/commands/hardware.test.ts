@@ -93,4 +93,34 @@ describe('qnnlab devices / compile / estimate / simulate --backend', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('estimate and train agree on a user copy of a profile, and train takes a user profile id (one resolver)', async () => {
+    const db = join(home, 'copies.db');
+    const aria = structuredClone(BUILTIN_DEVICE_PROFILES[0]) as Record<string, any>;
+    aria.pricing.twoQubitGateShotUSD.value *= 4; // our negotiated (worse) price
+    const file = join(home, 'aria.json');
+    writeFileSync(file, JSON.stringify(aria));
+    expect((await runQnnlab('devices', 'import', file, '--db', db)).code).toBe(0);
+    const mine = { ...structuredClone(aria), id: 'my-aria', name: 'My Aria' };
+    writeFileSync(file, JSON.stringify(mine));
+    expect((await runQnnlab('devices', 'import', file, '--db', db)).code).toBe(0);
+
+    const plan = ['--qubits', '4', '--layers', '2', '--samples', '16', '--epochs', '2', '--shots', '100'];
+    const builtin = JSON.parse((await runQnnlab('estimate', ...plan, '--backend', 'ionq-aria', '--json')).stdout);
+    const estimate = JSON.parse((await runQnnlab('estimate', ...plan, '--backend', 'ionq-aria', '--db', db, '--json')).stdout);
+    expect(estimate.costUSD).not.toBe(builtin.costUSD);
+    for (const backend of ['ionq-aria', 'my-aria']) {
+      const train = await runQnnlab('train', ...plan, '--backend', backend, '--db', db, '--latency-scale', '0', '--json');
+      expect(train.code, train.stderr).toBe(0);
+      const out = JSON.parse(train.stdout);
+      expect(out.estimate.costUSD).toBe(estimate.costUSD);
+      expect(out.emulated).toBe(true);
+      expect(train.stderr).toMatch(new RegExp(`cost ${estimate.costUSD.toFixed(2)} USD`));
+      expect(train.stderr).toMatch(/emulated on this machine .* nothing is charged/);
+    }
+    // The budget is checked against the same figure.
+    const over = await runQnnlab('train', ...plan, '--backend', 'ionq-aria', '--db', db, '--budget', String(Math.floor(estimate.costUSD - 1)));
+    expect(over.code).toBe(2);
+    expect(over.stderr).toMatch(new RegExp(`the estimated cost ${estimate.costUSD.toFixed(2)} USD exceeds`));
+  });
 });

@@ -1,28 +1,39 @@
-// `qnnlab compile | estimate` (and `devices`, from ./devices.ts), and the backend route of `qnnlab simulate --backend NAME`: the
-// hardware-backend model on the command line. Thin: parse flags, call core/hardware, print JSON.
+// `qnnlab compile | estimate` (and `devices`, from ./devices.ts), and the backend route of `qnnlab simulate --backend NAME`:
+// the hardware-backend model on the command line. Thin: parse flags, resolve the backend once, call core/hardware.
 import type { Circuit } from '../../../core/quantum/circuit.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
-import type { LoaderKind } from '../../../core/quantum/loaders.ts';
-import { BUILTIN_DEVICE_PROFILES, type DeviceProfile } from '../../../core/hardware/device-profile.ts';
+import { MAX_EPOCHS, MAX_PLAN_COUNT, MAX_SHOTS, TRAIN_DEFAULTS } from '../../../core/limits.ts';
+import { HARDWARE_GRADIENT_METHODS } from '../../../core/gradients/registry.ts';
 import { compileCircuit, toIonqJson } from '../../../core/hardware/compile.ts';
-import { checkBudget, estimateTraining, GRADIENT_METHODS } from '../../../core/hardware/estimate.ts';
-import { createQuantumBackend } from '../../../core/hardware/registry.ts';
+import { checkBudget, estimateTraining } from '../../../core/hardware/estimate.ts';
+import { createQuantumBackend, type BackendTarget } from '../../../core/hardware/registry.ts';
 import { distributionObject, exactNoisyDistribution } from '../../../core/hardware/density-matrix.ts';
-import { choiceFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type Flags } from '../command.ts';
+import { choiceFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type Flags, type FlagSpecs } from '../command.ts';
 import { createProgressBar } from '../progress.ts';
-import { buildCircuit, modelOptions, parseInput, parseModel } from '../model-flags.ts';
-import { backendProfiles, deviceCommands, deviceProfileOptions } from './devices.ts';
+import { deviceProfileFlags, jsonFlag } from '../flags.ts';
+import { buildCircuit, loaderFlag, loaderOf, modelOptions, parseInput, parseModel } from '../model-flags.ts';
+import { deviceCommands, resolveBackendFlag } from './devices.ts';
 
-export { backendProfiles, deviceProfileOptions } from './devices.ts';
+/** --backend NAME, described once for every command that takes it. */
+export const backendFlag = {
+  backend: {
+    type: 'string',
+    value: 'NAME',
+    description: 'ideal, ideal-shots, noisy, or a device profile id (ionq-aria, ionq-forte, ionq-forte-enterprise, or a user copy: see `qnnlab devices`)',
+  },
+} as const satisfies FlagSpecs;
 
-function findProfile(name: string, extra: DeviceProfile[]): DeviceProfile {
-  const p = extra.find((x) => x.id === name) ?? BUILTIN_DEVICE_PROFILES.find((x) => x.id === name);
-  if (!p) throw new UserError(`unknown device "${name}"; known devices: ${[...extra, ...BUILTIN_DEVICE_PROFILES].map((x) => x.id).join(', ')}`);
-  return p;
-}
+/** The noise of --backend noisy. */
+export const noiseOptions = {
+  p1: { type: 'string', value: 'P', description: 'noisy backend: depolarizing probability after each X, in [0, 1] (default 0)' },
+  p2: { type: 'string', value: 'P', description: 'noisy backend: two-qubit depolarizing probability after each RBS, in [0, 1] (default 0)' },
+  readout: { type: 'string', value: 'P', description: 'noisy backend: readout bit-flip probability per qubit, in [0, 1] (default 0)' },
+} as const satisfies FlagSpecs;
 
 export interface BackendSimulation {
   backend: string;
+  /** True when a device was emulated here (its noise, time and cost model): nothing was submitted or charged. */
+  emulated: boolean;
   probabilities: number[];
   keptFraction: number;
   shots: number | null;
@@ -33,23 +44,25 @@ export interface BackendSimulation {
 }
 
 /**
- * What `qnnlab simulate --backend NAME` runs: one circuit on a registered backend. `exact` with the noisy
- * backend returns the full outcome distribution (n <= 10).
+ * What `qnnlab simulate --backend NAME` runs: one circuit on a resolved backend. `exact` with the noisy backend returns
+ * the full outcome distribution (n <= 10).
  */
 export async function simulateOnBackend(
   circuit: Circuit,
-  o: { backend: string; shots?: number; seed?: number; p1?: number; p2?: number; readout?: number; exact?: boolean; profiles?: DeviceProfile[]; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  o: { target: BackendTarget; shots?: number; seed?: number; p1?: number; p2?: number; readout?: number; exact?: boolean; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
 ): Promise<BackendSimulation> {
-  const backend = createQuantumBackend(o.backend, { p1: o.p1, p2: o.p2, readout: o.readout, profiles: o.profiles });
+  const backend = createQuantumBackend(o.target, { p1: o.p1, p2: o.p2, readout: o.readout });
+  const name = o.target.name;
+  const emulated = o.target.profile !== null;
   if (o.exact) {
-    if (o.backend !== 'noisy') throw new InvalidInputError('--exact applies to --backend noisy (the exact density-matrix simulation, n <= 10)');
-    if (o.shots !== undefined) throw new InvalidInputError('--exact takes no --shots');
+    if (name !== 'noisy') throw new InvalidInputError('--exact applies to --backend noisy (the exact density-matrix simulation, n <= 10)', { field: 'exact' });
+    if (o.shots !== undefined) throw new InvalidInputError('--exact takes no --shots', { field: 'shots' });
     const r = exactNoisyDistribution(circuit, { p1: o.p1 ?? 0, p2: o.p2 ?? 0, readout: o.readout ?? 0 }, { signal: o.signal, onProgress: o.onProgress });
-    return { backend: o.backend, probabilities: Array.from(r.probabilities), keptFraction: r.keptFraction, shots: null, keptShots: null, distribution: distributionObject(r.outcomes, circuit.qubits) };
+    return { backend: name, emulated, probabilities: Array.from(r.probabilities), keptFraction: r.keptFraction, shots: null, keptShots: null, distribution: distributionObject(r.outcomes, circuit.qubits) };
   }
-  if (o.shots === undefined && !backend.exact) throw new InvalidInputError(`backend ${o.backend} returns shots: give --shots K`);
+  if (o.shots === undefined && !backend.exact) throw new InvalidInputError(`backend ${name} returns shots: give --shots K`, { field: 'shots' });
   const [out] = await backend.run({ circuits: [circuit], shots: o.shots ?? null, seed: o.seed ?? 0, signal: o.signal, onProgress: o.onProgress });
-  const result: BackendSimulation = { backend: o.backend, probabilities: Array.from(out.probabilities), keptFraction: out.keptFraction, shots: out.shots, keptShots: out.keptShots };
+  const result: BackendSimulation = { backend: name, emulated, probabilities: Array.from(out.probabilities), keptFraction: out.keptFraction, shots: out.shots, keptShots: out.keptShots };
   if (out.counts) result.counts = out.counts;
   return result;
 }
@@ -59,58 +72,83 @@ export function noiseFlags(flags: Flags): { p1?: number; p2?: number; readout?: 
   return { p1: numberFlag(flags, 'p1'), p2: numberFlag(flags, 'p2'), readout: numberFlag(flags, 'readout') };
 }
 
+/** What a device backend run here is: an emulation on this machine. Printed wherever a device's cost is shown. */
+export const EMULATION_NOTE = 'emulated on this machine with the profile\'s noise, time and cost model: nothing is submitted to a device and nothing is charged';
+
 const compileCommand: Command = {
   path: ['compile'],
   summary: "Compile a QNN circuit to a device's native gates: counts, two-qubit depth, duration; IonQ JSON export",
-  usage: 'compile --qubits N (--layers L | --architecture pyramid) --backend NAME [--format ionq-json|json] [--loader tree|diagonal|semi-diagonal] [--input JSON] [--params JSON | --seed S] [--profile FILE] [--db PATH]',
-  options: { ...modelOptions, backend: { type: 'string' }, format: { type: 'string' }, loader: { type: 'string' }, input: { type: 'string' }, ...deviceProfileOptions },
+  usage: 'compile --qubits N (--layers L | --architecture pyramid) --backend NAME [--format ionq-json|json] [--loader KIND] [--input JSON] [--params JSON | --seed S] [--profile FILE] [--db PATH]',
+  options: {
+    ...modelOptions,
+    ...backendFlag,
+    backend: { ...backendFlag.backend, description: 'the device profile to compile for (see `qnnlab devices`)', required: true },
+    format: { type: 'string', value: 'F', description: 'json (summary and gates) or ionq-json (IonQ native-gate circuit) (default json)' },
+    ...loaderFlag,
+    input: { type: 'string', value: 'JSON', description: 'the input vector to load (default all ones)' },
+    ...deviceProfileFlags,
+  },
   async run(flags, _p, io) {
     const format = choiceFlag(flags, 'format', ['json', 'ionq-json'] as const, 'json');
-    const loaderKind = choiceFlag(flags, 'loader', ['tree', 'diagonal', 'semi-diagonal'] as const, 'tree') as LoaderKind;
-    const backend = stringFlag(flags, 'backend', true)!;
-    const profile = findProfile(backend, await backendProfiles(flags, backend));
+    const loaderKind = loaderOf(flags);
+    const target = await resolveBackendFlag(flags, stringFlag(flags, 'backend', true)!);
+    if (!target.profile) throw new UserError(`--backend ${target.name} is a simulator; compile for a device profile (see \`qnnlab devices\`)`, { field: 'backend' });
     // The same model flags as `qnnlab circuit`; with neither --seed nor --params the angles come from seed 0.
     if (flags.architecture !== 'pyramid') numberFlag(flags, 'layers', { integer: true, required: true });
     const m = parseModel(flags, { seed: 0 });
     const x = parseInput(flags, m.n, false) ?? new Float64Array(m.n).fill(1);
-    const compiled = compileCircuit(buildCircuit(m, x, loaderKind), profile);
+    const compiled = compileCircuit(buildCircuit(m, x, loaderKind), target.profile);
     let out: unknown = toIonqJson(compiled);
     if (format === 'json') {
       const { gates, ...summary } = compiled;
-      out = { backend: profile.id, layers: m.architecture === 'butterfly' ? m.layers : null, architecture: m.architecture, loader: loaderKind, ...summary, gates };
+      out = { backend: target.name, layers: m.architecture === 'butterfly' ? m.layers : null, architecture: m.architecture, loader: loaderKind, ...summary, gates };
     }
     printJson(io, out);
   },
 };
 
+/** The plan flags of `estimate` (and `train --backend DEVICE`), checked here so each message names its flag. */
+export const planOptions = {
+  samples: { type: 'string', value: 'S', description: `training samples each epoch sees, 1 to ${MAX_PLAN_COUNT.toLocaleString('en-US')}`, required: true },
+  epochs: { type: 'string', value: 'E', description: `epochs per layer, 1 to ${MAX_EPOCHS.toLocaleString('en-US')}`, required: true },
+  shots: { type: 'string', value: 'K', description: `shots per circuit, 1 to ${MAX_SHOTS.toLocaleString('en-US')}`, required: true },
+  batch: { type: 'string', value: 'B', description: `samples per optimisation step (default ${TRAIN_DEFAULTS.batchSize}); it sets the number of jobs` },
+  'fine-tune-epochs': { type: 'string', value: 'F', description: 'epochs of a final all-layer fine-tune by the per-parameter rule (default 0)' },
+} as const satisfies FlagSpecs;
+
 const estimateCommand: Command = {
   path: ['estimate'],
   summary: 'Estimate a layer-wise training: circuits, shots, device time, queue, cost; refuse it over a budget',
-  usage: 'estimate --qubits N --layers L --samples S --epochs E --shots K --backend NAME --method parallel-shift|parameter-shift [--batch B] [--fine-tune-epochs F] [--loader tree|diagonal|semi-diagonal] [--budget USD] [--profile FILE] [--db PATH] [--json]',
+  usage: 'estimate --qubits N --layers L --samples S --epochs E --shots K --backend NAME [--method M] [--batch B] [--fine-tune-epochs F] [--loader KIND] [--budget USD] [--profile FILE] [--db PATH] [--json]',
   options: {
-    qubits: { type: 'string' }, layers: { type: 'string' }, samples: { type: 'string' }, epochs: { type: 'string' }, shots: { type: 'string' },
-    batch: { type: 'string' }, 'fine-tune-epochs': { type: 'string' },
-    backend: { type: 'string' }, method: { type: 'string' }, loader: { type: 'string' }, budget: { type: 'string' }, ...deviceProfileOptions, json: { type: 'boolean' },
+    qubits: modelOptions.qubits,
+    layers: { ...modelOptions.layers, required: true },
+    ...planOptions,
+    ...backendFlag,
+    backend: { ...backendFlag.backend, required: true },
+    method: { type: 'string', value: 'M', description: `${HARDWARE_GRADIENT_METHODS.join(' or ')} (default ${TRAIN_DEFAULTS.method})` },
+    ...loaderFlag,
+    budget: { type: 'string', value: 'USD', description: 'refuse (exit 2) when the estimated cost exceeds this many USD' },
+    ...deviceProfileFlags,
+    ...jsonFlag,
   },
+  notes: ["A device's time and cost come from its profile (every figure's source and date: `qnnlab devices`)."],
   async run(flags, _p, io) {
-    const profiles = [...(await backendProfiles(flags, stringFlag(flags, 'backend'))), ...BUILTIN_DEVICE_PROFILES];
-    const method = choiceFlag(flags, 'method', GRADIENT_METHODS, 'parallel-shift');
+    const method = choiceFlag(flags, 'method', HARDWARE_GRADIENT_METHODS, TRAIN_DEFAULTS.method);
     const budget = numberFlag(flags, 'budget', { min: 0 });
-    const estimate = estimateTraining(
-        {
-          qubits: numberFlag(flags, 'qubits', { required: true, integer: true })!,
-          layers: numberFlag(flags, 'layers', { required: true, integer: true })!,
-          samples: numberFlag(flags, 'samples', { required: true, integer: true })!,
-          epochs: numberFlag(flags, 'epochs', { required: true, integer: true })!,
-          shots: numberFlag(flags, 'shots', { required: true, integer: true })!,
-          backend: stringFlag(flags, 'backend', true)!,
-          method,
-          batchSize: numberFlag(flags, 'batch', { integer: true }),
-          fineTuneEpochs: numberFlag(flags, 'fine-tune-epochs', { integer: true }),
-          loader: choiceFlag(flags, 'loader', ['tree', 'diagonal', 'semi-diagonal'] as const, 'tree'),
-        },
-        profiles,
-    );
+    const target = await resolveBackendFlag(flags, stringFlag(flags, 'backend', true)!);
+    const estimate = estimateTraining({
+      qubits: numberFlag(flags, 'qubits', { required: true, integer: true })!,
+      layers: numberFlag(flags, 'layers', { required: true, integer: true })!,
+      samples: numberFlag(flags, 'samples', { required: true, integer: true, min: 1, max: MAX_PLAN_COUNT })!,
+      epochs: numberFlag(flags, 'epochs', { required: true, integer: true, min: 1, max: MAX_EPOCHS })!,
+      shots: numberFlag(flags, 'shots', { required: true, integer: true, min: 1, max: MAX_SHOTS })!,
+      backend: target,
+      method,
+      batchSize: numberFlag(flags, 'batch', { integer: true, min: 1 }),
+      fineTuneEpochs: numberFlag(flags, 'fine-tune-epochs', { integer: true, min: 0, max: MAX_EPOCHS }),
+      loader: loaderOf(flags),
+    });
     checkBudget(estimate, budget);
     if (flags.json) printJson(io, { ...estimate, budgetUSD: budget ?? null });
     else {

@@ -172,4 +172,58 @@ describe('qnnlab circuit / simulate / gradient / train', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/internal error/);
   });
+
+  it('says in plain words that a device run was emulated and nothing was charged', async () => {
+    const r = await runQnnlab('train', '--qubits', '4', '--layers', '1', '--samples', '8', '--epochs', '1', '--backend', 'ionq-aria', '--shots', '50', '--latency-scale', '0');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/ionq-aria: emulated on this machine with the profile's noise, time and cost model: nothing is submitted to a device and nothing is charged/);
+    expect(r.stdout).toMatch(/on ionq-aria \(emulated here; nothing was charged\)/);
+  });
+});
+
+describe('qnnlab help, version and flag parsing', () => {
+  it('prints the version and the command list', async () => {
+    const v = await runQnnlab('--version');
+    expect(v.code).toBe(0);
+    expect(v.stdout.trim()).toBe(JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version);
+    const help = await runQnnlab('help');
+    expect(help.stdout).toMatch(/qnnlab train +Train a butterfly QNN/);
+  });
+
+  it('lists a group of commands (qnnlab dataset, qnnlab dataset --help) and refuses an unknown subcommand', async () => {
+    for (const argv of [['dataset'], ['dataset', '--help']]) {
+      const r = await runQnnlab(...argv);
+      expect(r.code, r.stderr).toBe(0);
+      for (const sub of ['import', 'list', 'show', 'export']) expect(r.stdout).toMatch(new RegExp(`qnnlab dataset ${sub} +\\S`));
+    }
+    const bad = await runQnnlab('devices', 'lst');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown command "devices lst"/);
+  });
+
+  it('describes every flag on its own line', async () => {
+    const r = await runQnnlab('train', '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^  --qubits N +qubits of the model: a power of two from 2 to 1024 \(required\)$/m);
+    expect(r.stdout).toMatch(/^  --epochs E +epochs per layer, 1 to 100,000 \(default 10\)$/m);
+    expect(r.stdout).toMatch(/^  --budget USD +device backends: refuse/m);
+    expect(r.stdout).toMatch(/^  --help +this help$/m);
+  });
+
+  it('reports every missing required flag at once', async () => {
+    const r = await runQnnlab('estimate', '--qubits', '16', '--backend', 'ionq-aria');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^qnnlab: --layers, --samples, --epochs and --shots are required\n/);
+  });
+
+  it('names the flag the user typed, and reads negative numbers as values', async () => {
+    const epochs = await runQnnlab('train', '--qubits', '4', '--layers', '1', '--epochs', '0');
+    expect(epochs.code).toBe(2);
+    expect(epochs.stderr).toMatch(/--epochs must be at least 1, got 0/);
+    const budget = await runQnnlab('train', '--qubits', '4', '--layers', '1', '--backend', 'ionq-aria', '--shots', '10', '--budget', '-3');
+    expect(budget.code).toBe(2);
+    expect(budget.stderr).toMatch(/--budget must be at least 0, got -3/);
+    const input = await runQnnlab('simulate', '--qubits', '4', '--layers', '1', '--seed', '-7', '--input', '[1, -2]', '--json');
+    expect(input.code, input.stderr).toBe(0);
+  });
 });

@@ -9,37 +9,39 @@ import { forwardBatch, probabilitiesOf, runUnaryCircuit } from '../../../core/qu
 import { runStandardCircuit, unaryAmplitudes, unaryToStandard } from '../../../core/quantum/statevector.ts';
 import { checkShots, postSelectCounts, sampleStateVector, sampleUnary } from '../../../core/quantum/shots.ts';
 import { checkLayers, checkQubits, checkStatevectorQubits } from '../../../core/quantum/validate.ts';
-import { GRADIENT_METHODS, GRADIENT_SCOPES } from '../../../core/gradients/circuits.ts';
+import { GRADIENT_METHODS, GRADIENT_SCOPES } from '../../../core/gradients/registry.ts';
 import { modelGradient } from '../../../core/gradients/gradient.ts';
+import { MAX_BATCH_SIZE, MAX_EPOCHS, MAX_SHOTS, TRAIN_DEFAULTS } from '../../../core/limits.ts';
 import { mseLoss } from '../../../core/train/losses.ts';
 import { OPTIMISERS } from '../../../core/train/optimisers.ts';
 import { resolveOptions, trainLayerwise, type LayerwiseOptions, type TrainCheckpoint, type TrainProgress } from '../../../core/train/layerwise.ts';
 import type { QuantumBackend } from '../../../core/hardware/quantum-backend.ts';
 import { createQuantumBackend } from '../../../core/hardware/registry.ts';
+import type { HardwareGradientMethod } from '../../../core/gradients/registry.ts';
 import { checkBudget, estimateTraining, type TrainingEstimate } from '../../../core/hardware/estimate.ts';
 import { orthogonalMapTask } from '../../../core/train/tasks.ts';
-import { choiceFlag, numberArrayFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO } from '../command.ts';
-import { backendProfiles, deviceProfileOptions, noiseFlags, simulateOnBackend } from './hardware.ts';
+import { choiceFlag, numberArrayFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type FlagSpecs } from '../command.ts';
+import { backendFlag, EMULATION_NOTE, noiseFlags, noiseOptions, simulateOnBackend } from './hardware.ts';
+import { resolveBackendFlag } from './devices.ts';
 import { createProgressBar } from '../progress.ts';
-import { buildCircuit, modelOptions, parseInput, parseModel, shotSeedOf, type Model } from '../model-flags.ts';
+import { deviceProfileFlags, jsonFlag } from '../flags.ts';
+import { buildCircuit, loaderFlag, loaderOf, modelOptions, parseInput, parseModel, shotSeedOf, type Model } from '../model-flags.ts';
 
-const backendOptions = {
-  backend: { type: 'string' },
-  p1: { type: 'string' },
-  p2: { type: 'string' },
-  readout: { type: 'string' },
-  exact: { type: 'boolean' },
-} as const;
+const inputFlag = { input: { type: 'string', value: 'JSON', description: 'the input vector as a JSON array, zero-padded to N' } } as const satisfies FlagSpecs;
+const shotFlags = {
+  shots: { type: 'string', value: 'K', description: `measure K shots per circuit (1 to ${MAX_SHOTS.toLocaleString('en-US')}) and post-select Hamming weight 1; default exact` },
+  'shot-seed': { type: 'string', value: 'S', description: 'seed of the shots and the noise (default: --seed, else 0)' },
+} as const satisfies FlagSpecs;
 
 const circuitCommand: Command = {
   path: ['circuit'],
   summary: 'Build a QNN circuit (loader + butterfly or pyramid) and print it as OpenQASM 2.0 or JSON',
   usage: 'circuit --qubits N [--layers L] [--architecture butterfly|pyramid] (--seed S | --params JSON) [--input JSON] [--loader tree|diagonal|semi-diagonal] --format qasm|json',
-  options: { ...modelOptions, input: { type: 'string' }, loader: { type: 'string' }, format: { type: 'string' } },
+  options: { ...modelOptions, ...inputFlag, ...loaderFlag, format: { type: 'string', value: 'F', description: 'qasm (OpenQASM 2.0) or json (default qasm; json with --json)' } },
   async run(flags, _p, io) {
     const m = parseModel(flags);
     const x = parseInput(flags, m.n, false);
-    const loader = choiceFlag(flags, 'loader', ['tree', 'diagonal', 'semi-diagonal'] as const, 'tree');
+    const loader = loaderOf(flags);
     const format = choiceFlag(flags, 'format', ['qasm', 'json'] as const, flags.json ? 'json' : 'qasm');
     const circuit = buildCircuit(m, x, loader);
     if (format === 'qasm') {
@@ -79,7 +81,16 @@ const simulateCommand: Command = {
   path: ['simulate'],
   summary: 'Simulate the model on one input: amplitudes (exact), probabilities, kept fraction',
   usage: 'simulate --qubits N [--layers L] [--architecture butterfly|pyramid] (--seed S | --params JSON [--seed S]) --input JSON [--shots K] [--shot-seed S] [--simulator unary|statevector] [--backend NAME [--p1 A --p2 B --readout R] [--exact] [--profile FILE] [--db PATH]] --json',
-  options: { ...modelOptions, input: { type: 'string' }, shots: { type: 'string' }, 'shot-seed': { type: 'string' }, simulator: { type: 'string' }, ...backendOptions, ...deviceProfileOptions },
+  options: {
+    ...modelOptions,
+    input: { ...inputFlag.input, required: true },
+    ...shotFlags,
+    simulator: { type: 'string', value: 'S', description: 'unary (n amplitudes, default) or statevector (2^n, at most 20 qubits), without --backend' },
+    ...backendFlag,
+    ...noiseOptions,
+    exact: { type: 'boolean', description: 'noisy backend: the exact noisy distribution by density matrix (at most 10 qubits)' },
+    ...deviceProfileFlags,
+  },
   async run(flags, _p, io) {
     const m = parseModel(flags);
     const x = parseInput(flags, m.n, true)!;
@@ -90,8 +101,9 @@ const simulateCommand: Command = {
     if (backendName !== undefined) {
       // Through the hardware-backend registry (core/hardware): ideal, ideal-shots, noisy, device profiles.
       const circuit = buildCircuit(m, x, 'tree');
-      const profiles = await backendProfiles(flags, backendName); // --profile FILE, then the database's user copies
-      const r = await simulateOnBackend(circuit, { backend: backendName, shots, seed: shotSeed, ...noiseFlags(flags), exact: flags.exact === true, profiles, signal: io.signal });
+      const target = await resolveBackendFlag(flags, backendName); // --profile FILE, then the database's user copies, then the built-ins
+      const r = await simulateOnBackend(circuit, { target, shots, seed: shotSeed, ...noiseFlags(flags), exact: flags.exact === true, signal: io.signal });
+      if (r.emulated) io.stderr.write(`${target.name}: ${EMULATION_NOTE}\n`);
       if (flags.json) printJson(io, { parameters: m.params, amplitudes: null, ...r, inputNorm: Math.hypot(...x) });
       else io.stdout.write(`p = [${r.probabilities.map((v) => v.toFixed(6)).join(', ')}]\nkept fraction ${r.keptFraction}\n`);
       return;
@@ -109,7 +121,14 @@ const gradientCommand: Command = {
   path: ['gradient'],
   summary: 'Gradient of f = sum_k w_k p_k by the parallel shift, the per-parameter shift or the adjoint method',
   usage: 'gradient --qubits N [--layers L] (--seed S | --params JSON) --input JSON --weights JSON --method parallel-shift|parameter-shift|adjoint --scope last-layer|all [--shots K] [--shot-seed S] --json',
-  options: { ...modelOptions, input: { type: 'string' }, weights: { type: 'string' }, method: { type: 'string' }, scope: { type: 'string' }, shots: { type: 'string' }, 'shot-seed': { type: 'string' } },
+  options: {
+    ...modelOptions,
+    input: { ...inputFlag.input, required: true },
+    weights: { type: 'string', value: 'JSON', description: 'w_k of f = sum_k w_k p_k: a JSON array of N numbers', required: true },
+    method: { type: 'string', value: 'M', description: `${GRADIENT_METHODS.join(', ')}`, required: true },
+    scope: { type: 'string', value: 'S', description: `${GRADIENT_SCOPES.join(' or ')} (default last-layer; the parallel shift takes the last layer only)` },
+    ...shotFlags,
+  },
   async run(flags, _p, io) {
     if (flags.architecture !== undefined && flags.architecture !== 'butterfly') throw new UserError('gradient supports the butterfly architecture only');
     const m = parseModel(flags);
@@ -118,7 +137,6 @@ const gradientCommand: Command = {
     if (w.length !== m.n) throw new UserError(`--weights must have exactly ${m.n} entries (one per output p_k); got ${w.length}`);
     const method = choiceFlag(flags, 'method', GRADIENT_METHODS);
     const scope = choiceFlag(flags, 'scope', GRADIENT_SCOPES, 'last-layer');
-    if (method === 'parallel-shift' && scope !== 'last-layer') throw new UserError(`--method parallel-shift applies only to --scope last-layer; got --scope ${scope}`);
     const shots = numberFlag(flags, 'shots', { integer: true });
     const g = modelGradient({ qubits: m.n, layers: m.layers, params: m.params, inputs: x, weights: Float64Array.from(w), method, scope, shots, seed: shotSeedOf(flags, m) });
     const p = forwardBatch(x, m.n, m.layers, m.params);
@@ -147,18 +165,34 @@ export function estimateLine(e: TrainingEstimate): string {
 const trainCommand: Command = {
   path: ['train'],
   summary: 'Train a butterfly QNN layer-wise on a toy task (learn a random target orthogonal map), exactly or through a backend',
-  usage:
-    'train --qubits N --layers L [--target-layers T] [--samples 256] [--epochs 10] [--batch 32] [--lr 0.05] [--optimiser adam|sgd] [--method parallel-shift|parameter-shift|adjoint] [--fine-tune-epochs 0] [--shots K] [--seed 0] ' +
-    '[--backend ideal|ideal-shots|noisy|DEVICE [--p1 A --p2 B --readout R] [--budget USD] [--latency-scale X]] [--checkpoint FILE] [--resume FILE] [--json]\n' +
-    '  --backend routes every circuit through a registered backend; ideal-shots and device backends need --shots (noisy too beyond 10 qubits).\n' +
-    '  On a device, the estimate (circuits, shots, device time, cost) is printed to stderr first; with --budget the run is refused (exit 2) when it costs more.\n' +
-    '  --latency-scale: wall ms per emulated device ms of queue and run time (default 1e-4; 0 for none).',
+  usage: 'train --qubits N --layers L [--samples S] [--epochs E] [--method M] [--shots K] [--seed S] [--backend NAME [...]] [--checkpoint FILE] [--resume FILE] [--json]',
   options: {
-    qubits: { type: 'string' }, layers: { type: 'string' }, 'target-layers': { type: 'string' }, samples: { type: 'string' }, epochs: { type: 'string' },
-    batch: { type: 'string' }, lr: { type: 'string' }, optimiser: { type: 'string' }, method: { type: 'string' }, 'fine-tune-epochs': { type: 'string' },
-    shots: { type: 'string' }, seed: { type: 'string' }, checkpoint: { type: 'string' }, resume: { type: 'string' }, json: { type: 'boolean' },
-    backend: { type: 'string' }, p1: { type: 'string' }, p2: { type: 'string' }, readout: { type: 'string' }, budget: { type: 'string' }, 'latency-scale': { type: 'string' },
+    qubits: modelOptions.qubits,
+    layers: { ...modelOptions.layers, required: true },
+    'target-layers': { type: 'string', value: 'T', description: 'layers of the random target butterfly to learn (default L)' },
+    samples: { type: 'string', value: 'S', description: 'training samples (default 256)' },
+    epochs: { type: 'string', value: 'E', description: `epochs per layer, 1 to ${MAX_EPOCHS.toLocaleString('en-US')} (default ${TRAIN_DEFAULTS.epochsPerLayer})` },
+    batch: { type: 'string', value: 'B', description: `samples per optimisation step (default ${TRAIN_DEFAULTS.batchSize})` },
+    lr: { type: 'string', value: 'RATE', description: `learning rate (default ${TRAIN_DEFAULTS.learningRate})` },
+    optimiser: { type: 'string', value: 'O', description: `${OPTIMISERS.join(' or ')} (default ${TRAIN_DEFAULTS.optimiser})` },
+    method: { type: 'string', value: 'M', description: `gradient of the layer phases: ${GRADIENT_METHODS.join(', ')} (default ${TRAIN_DEFAULTS.method}; adjoint is simulator-only)` },
+    'fine-tune-epochs': { type: 'string', value: 'F', description: 'epochs of a final fine-tune of all layers (default 0: none)' },
+    shots: { type: 'string', value: 'K', description: `shots per circuit, 1 to ${MAX_SHOTS.toLocaleString('en-US')} (default exact; required on ideal-shots and devices)` },
+    seed: { type: 'string', value: 'S', description: 'seed of the task, the shuffles, the shots and the noise (default 0)' },
+    ...backendFlag,
+    ...noiseOptions,
+    budget: { type: 'string', value: 'USD', description: 'device backends: refuse (exit 2) when the estimated cost exceeds this' },
+    'latency-scale': { type: 'string', value: 'X', description: 'device backends: wall ms per emulated device ms of queue and run time (default 1e-4; 0 for none)' },
+    ...deviceProfileFlags,
+    checkpoint: { type: 'string', value: 'FILE', description: `write a checkpoint to FILE every epoch and every ${TRAIN_DEFAULTS.checkpointEverySteps} steps or ${TRAIN_DEFAULTS.checkpointEveryMs / 1000} s` },
+    resume: { type: 'string', value: 'FILE', description: 'resume from a checkpoint (same flags and data, else refused)' },
+    ...jsonFlag,
   },
+  notes: [
+    '--backend routes every circuit through a backend; ideal-shots and device backends need --shots (noisy too beyond 10 qubits).',
+    `A device backend is ${EMULATION_NOTE}. Its estimate (circuits, shots, device time, cost) is printed to stderr first; with --budget the run`,
+    'is refused (exit 2) when it would cost more.',
+  ],
   async run(flags, _p, io: CommandIO) {
     const n = numberFlag(flags, 'qubits', { required: true, integer: true })!;
     const layers = numberFlag(flags, 'layers', { required: true, integer: true })!;
@@ -166,12 +200,15 @@ const trainCommand: Command = {
     checkLayers(layers, n);
     const targetLayers = numberFlag(flags, 'target-layers', { integer: true }) ?? layers;
     const samples = numberFlag(flags, 'samples', { integer: true, min: 1, max: 1_000_000 }) ?? 256;
-    const seed = numberFlag(flags, 'seed', { integer: true }) ?? 0;
-    const shots = numberFlag(flags, 'shots', { integer: true });
+    const seed = numberFlag(flags, 'seed', { integer: true }) ?? TRAIN_DEFAULTS.seed;
+    const shots = numberFlag(flags, 'shots', { integer: true, min: 1, max: MAX_SHOTS });
+    const epochsPerLayer = numberFlag(flags, 'epochs', { integer: true, min: 1, max: MAX_EPOCHS });
+    const batchSize = numberFlag(flags, 'batch', { integer: true, min: 1, max: MAX_BATCH_SIZE });
+    const fineTuneEpochs = numberFlag(flags, 'fine-tune-epochs', { integer: true, min: 0, max: MAX_EPOCHS });
     const checkpointPath = stringFlag(flags, 'checkpoint');
     const resumePath = stringFlag(flags, 'resume');
 
-    // The backend, when asked for: its noise flags, shots and budget are checked before anything runs.
+    // The backend, when asked for: resolved once; its noise flags, shots and budget are checked before anything runs.
     const backendName = stringFlag(flags, 'backend');
     const noise = noiseFlags(flags);
     const budget = numberFlag(flags, 'budget', { min: 0 });
@@ -179,17 +216,18 @@ const trainCommand: Command = {
     const noiseGiven = Object.values(noise).some((v) => v !== undefined);
     if (noiseGiven && backendName !== 'noisy') throw new UserError('--p1, --p2 and --readout set the noise of --backend noisy (a device backend takes its noise from its profile)');
     if (backendName === undefined && (budget !== undefined || latencyScale !== undefined)) throw new UserError('--budget and --latency-scale apply to a device backend: give --backend NAME');
+    const target = backendName === undefined ? undefined : await resolveBackendFlag(flags, backendName);
     let backend: QuantumBackend | undefined;
-    if (backendName !== undefined) {
-      backend = createQuantumBackend(backendName, { ...noise, latencyScale });
+    if (target) {
+      backend = createQuantumBackend(target, { ...noise, latencyScale });
       const needsShots = !backend.exact || (backend.exactMaxQubits !== undefined && n > backend.exactMaxQubits);
       if (shots === undefined && needsShots) {
         const why = backend.device
           ? 'a device backend measures shots'
           : backend.exact
-            ? `exact results on ${backendName} take at most ${backend.exactMaxQubits} qubits`
-            : `${backendName} returns shot estimates`;
-        throw new UserError(`--backend ${backendName} needs --shots K (${why}), e.g. --shots 1000`);
+            ? `exact results on ${target.name} take at most ${backend.exactMaxQubits} qubits`
+            : `${target.name} returns shot estimates`;
+        throw new UserError(`--backend ${target.name} needs --shots K (${why}), e.g. --shots 1000`, { field: 'shots' });
       }
     }
 
@@ -198,7 +236,7 @@ const trainCommand: Command = {
       try {
         resumeFrom = JSON.parse(readFileSync(resumePath, 'utf8')) as TrainCheckpoint;
       } catch (e) {
-        throw new UserError(`--resume: cannot read a checkpoint from ${resumePath}: ${(e as Error).message}`);
+        throw new UserError(`--resume: cannot read a checkpoint from ${resumePath}: ${(e as Error).message}`, { field: 'resume' });
       }
     }
     const task = orthogonalMapTask(n, targetLayers, samples, seed);
@@ -207,13 +245,10 @@ const trainCommand: Command = {
     const all = Int32Array.from({ length: samples }, (_, k) => k);
     const initialLoss = loss.evaluate(forwardBatch(task.inputs, n, layers, new Float64Array(butterflyParameterCount(n, layers))), all, n, new Float64Array(0)).value;
     const options: LayerwiseOptions = {
-      qubits: n, layers, inputs: task.inputs, loss, seed,
-      epochsPerLayer: numberFlag(flags, 'epochs', { integer: true }),
-      batchSize: numberFlag(flags, 'batch', { integer: true }),
+      qubits: n, layers, inputs: task.inputs, loss, seed, epochsPerLayer, batchSize, fineTuneEpochs,
       learningRate: numberFlag(flags, 'lr'),
-      optimiser: choiceFlag(flags, 'optimiser', OPTIMISERS, 'adam'),
-      method: choiceFlag(flags, 'method', GRADIENT_METHODS, 'parallel-shift'),
-      fineTuneEpochs: numberFlag(flags, 'fine-tune-epochs', { integer: true }),
+      optimiser: choiceFlag(flags, 'optimiser', OPTIMISERS, TRAIN_DEFAULTS.optimiser),
+      method: choiceFlag(flags, 'method', GRADIENT_METHODS, TRAIN_DEFAULTS.method),
       shots,
       backend,
       signal: io.signal,
@@ -225,14 +260,14 @@ const trainCommand: Command = {
     const resolved = resolveOptions(options);
 
     let estimate: TrainingEstimate | null = null;
-    if (backend?.device) {
-      const method = resolved.method;
-      if (method === 'adjoint') throw new UserError('--method adjoint is simulator-only'); // refused by resolveOptions already
+    if (target?.profile) {
+      // The same resolved backend as the run's: a user copy of a profile gives the same figures here and in `estimate`.
       estimate = estimateTraining({
-          qubits: n, layers, samples, epochs: resolved.epochsPerLayer, shots: resolved.shots!, method, backend: backendName!,
-          batchSize: resolved.batchSize, fineTuneEpochs: resolved.fineTuneEpochs,
+        qubits: n, layers, samples, epochs: resolved.epochsPerLayer, shots: resolved.shots!, method: resolved.method as HardwareGradientMethod, backend: target,
+        batchSize: resolved.batchSize, fineTuneEpochs: resolved.fineTuneEpochs,
       });
       io.stderr.write(`${estimateLine(estimate)}${resumeFrom ? ' (whole run; resuming skips what the checkpoint has done)' : ''}\n`);
+      io.stderr.write(`${target.name}: ${EMULATION_NOTE}\n`);
       checkBudget(estimate, budget);
     }
 
@@ -240,14 +275,15 @@ const trainCommand: Command = {
     try {
       result = await trainLayerwise(options);
     } catch (e) {
-      if (e instanceof AbortError) throw new UserError(`cancelled${backend?.device ? ' (the job in flight was cancelled)' : ''}${checkpointPath ? `; resume with --resume ${checkpointPath}` : ''}`, { code: 'CANCELLED' });
+      if (e instanceof AbortError) throw new UserError(`cancelled${checkpointPath ? `; resume with --resume ${checkpointPath}` : ''}`, { code: 'CANCELLED' });
       throw e;
     } finally {
       bar.done();
     }
     const summary = {
       task: { kind: 'orthogonal-map', qubits: n, targetLayers, samples, seed },
-      backend: backendName ?? null,
+      backend: target?.name ?? null,
+      emulated: !!target?.profile,
       options: result.options,
       estimate,
       initialLoss,
@@ -260,9 +296,9 @@ const trainCommand: Command = {
     };
     if (flags.json) printJson(io, summary);
     else {
+      const where = target ? ` on ${target.name}${target.profile ? ' (emulated here; nothing was charged)' : ''}, mean kept fraction ${result.keptFraction.toFixed(4)}` : '';
       io.stdout.write(
-        `loss ${initialLoss.toExponential(4)} -> ${result.finalLoss.toExponential(4)} after ${result.history.length} epochs, ${result.circuits} circuit evaluations (${result.circuitsPerSamplePerStep.layer} per sample per step)` +
-          `${backendName ? ` on ${backendName}, mean kept fraction ${result.keptFraction.toFixed(4)}` : ''}\n`,
+        `loss ${initialLoss.toExponential(4)} -> ${result.finalLoss.toExponential(4)} after ${result.history.length} epochs, ${result.circuits} circuit evaluations (${result.circuitsPerSamplePerStep.layer} per sample per step)${where}\n`,
       );
     }
   },
