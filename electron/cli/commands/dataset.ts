@@ -1,13 +1,21 @@
 // `qnnlab dataset import|list|show|export`: datasets in the experiment database.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { constants, type Stats } from 'node:fs';
+import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { DETECT_ENCODING, decodeBytes, normalizeEncoding } from '../../../core/data/index.ts';
+import { LabError, throwIfAborted } from '../../../core/errors.ts';
+import { channels } from '../../contract/channels.ts';
 import { MAX_IMPORT_BYTES, type DatasetDetail, type DatasetSummary } from '../../contract/datasets.ts';
-import { UserError, printJson, stringFlag, type Command, type Flags } from '../command.ts';
+import { toApiError } from '../../backend/errors.ts';
+import { schemaError } from '../../backend/rpc.ts';
+import type { Backend } from '../../backend/backend.ts';
+import { UserError, printJson, stringFlag, type Command, type CommandIO, type Flags } from '../command.ts';
 import { call, openCliBackend } from '../backend-client.ts';
+import { createProgressBar } from '../progress.ts';
 
 const dbOption = { db: { type: 'string' } } as const;
 
-async function withBackend<T>(flags: Flags, work: (backend: ReturnType<typeof openCliBackend>) => Promise<T>): Promise<T> {
+async function withBackend<T>(flags: Flags, work: (backend: Backend) => Promise<T>): Promise<T> {
   const backend = openCliBackend(stringFlag(flags, 'db'));
   try {
     return await work(backend);
@@ -23,47 +31,160 @@ function parseId(raw: string | undefined, usage: string): number {
   return id;
 }
 
-function readImportFile(file: string): string {
-  const path = resolve(file);
-  let size: number;
+const MiB = 2 ** 20;
+/** Bytes per read: small enough that Ctrl+C is seen promptly, large enough to read 256 MiB in a few hundred calls. */
+const READ_CHUNK = 4 * MiB;
+
+function notAFile(st: Stats): string | null {
+  if (st.isFile()) return null;
+  if (st.isDirectory()) return 'a folder';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isFIFO()) return 'a pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * Reads a file to import, whole, counting the bytes as they come rather than trusting the size the file system
+ * states (/proc files say 0, a file may grow while read); stops beyond `limit` (TOO_LARGE). Refuses folders, devices,
+ * pipes and sockets from the opened file's fstat (opened non-blocking, so a FIFO cannot hang it). Checks `signal`
+ * before every read.
+ */
+export async function readImportFile(
+  file: string,
+  options: { limit: number; signal?: AbortSignal; onProgress?: (bytesRead: number, statedSize: number) => void },
+): Promise<Uint8Array> {
+  const { limit, signal } = options;
+  let handle: FileHandle;
   try {
-    size = statSync(path).size;
-  } catch {
-    throw new UserError(`cannot read ${file}: no such file`);
+    handle = await open(resolve(file), constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') throw new UserError(`cannot read ${file}: no such file`, { field: 'file', value: file });
+    throw e;
   }
-  if (size > MAX_IMPORT_BYTES) {
-    throw new UserError(`${file} is ${(size / 2 ** 20).toFixed(0)} MiB; the import limit is ${MAX_IMPORT_BYTES / 2 ** 20} MiB`);
+  const tooLarge = (what: string) =>
+    new LabError('TOO_LARGE', `${file} is ${what}; the import limit is ${limit / MiB} MiB. Nothing was imported. Split the file, or drop columns it does not need.`, {
+      field: 'file',
+      value: file,
+      allowed: `at most ${limit} bytes`,
+    });
+  try {
+    const st = await handle.stat();
+    const kind = notAFile(st);
+    if (kind) throw new UserError(`${file} is ${kind}, not a file: give the path of a CSV file`, { field: 'file', value: file, allowed: 'a regular file' });
+    if (st.size > limit) throw tooLarge(`${(st.size / MiB).toFixed(1)} MiB`);
+    // One byte more than allowed tells a file at the limit from one beyond it.
+    let buffer = Buffer.allocUnsafe(Math.min(st.size, limit) + 1);
+    let n = 0;
+    for (;;) {
+      throwIfAborted(signal);
+      if (n === buffer.length) {
+        if (n > limit) throw tooLarge(`larger than its stated size (${st.size} bytes): more than ${limit / MiB} MiB were read`);
+        const bigger = Buffer.allocUnsafe(Math.min(limit + 1, Math.max(2 * buffer.length, 64 * 1024)));
+        buffer.copy(bigger, 0, 0, n);
+        buffer = bigger;
+      }
+      const { bytesRead } = await handle.read(buffer, n, Math.min(buffer.length - n, READ_CHUNK), null);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+      options.onProgress?.(n, st.size);
+    }
+    return buffer.subarray(0, n);
+  } finally {
+    await handle.close();
   }
-  return readFileSync(path, 'utf8');
+}
+
+/**
+ * Runs a backend service call directly (the CLI passes its AbortSignal, which the API channels do not carry) with the
+ * same error mapping as the dispatcher: SQLite and file-system failures get their code and a message naming the file.
+ */
+async function service<T>(backend: Backend, action: string, work: () => Promise<T> | T): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    const error = toApiError(e, { databasePath: backend.databasePath, action });
+    if (error.code === 'INTERNAL' || e instanceof LabError) throw e;
+    throw new LabError(error.code, error.message, {}, { cause: e });
+  }
+}
+
+// C0 and C1 controls, DEL, line/paragraph separators and bidirectional overrides: in a name they could move the
+// cursor, recolour or clear the terminal, or reorder what is shown.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text from the database as the terminal should show it: control characters as visible escapes (JSON output keeps the data). */
+export function printable(s: string): string {
+  return s.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function summaryLine(d: DatasetSummary): string {
   const pct = d.rows * d.columns > 0 ? ((100 * d.missingCells) / (d.rows * d.columns)).toFixed(1) : '0.0';
-  return `${String(d.id).padStart(4)}  ${d.name.padEnd(28)} ${String(d.rows).padStart(8)} rows ${String(d.columns).padStart(4)} cols ${String(d.missingCells).padStart(8)} missing (${pct}%)`;
+  return `${String(d.id).padStart(4)}  ${printable(d.name).padEnd(28)} ${String(d.rows).padStart(8)} rows ${String(d.columns).padStart(4)} cols ${String(d.missingCells).padStart(8)} missing (${pct}%)`;
+}
+
+function warn(io: CommandIO, warnings: string[]): void {
+  for (const w of warnings) io.stderr.write(`qnnlab: warning: ${printable(w)}\n`);
 }
 
 const importCommand: Command = {
   path: ['dataset', 'import'],
   summary: 'Import a CSV file as a dataset',
-  usage: 'dataset import FILE [--name N] [--outcome COLUMN] [--missing TOKEN,TOKEN] [--db PATH] [--json]',
-  options: { ...dbOption, name: { type: 'string' }, outcome: { type: 'string' }, missing: { type: 'string' }, json: { type: 'boolean' } },
+  usage: 'dataset import FILE [--name N] [--outcome COLUMN] [--missing TOKEN,TOKEN] [--encoding NAME] [--force] [--db PATH] [--json]',
+  options: {
+    ...dbOption,
+    name: { type: 'string' },
+    outcome: { type: 'string' },
+    missing: { type: 'string' },
+    encoding: { type: 'string' },
+    force: { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
   positionals: 1,
   async run(flags, [file], io) {
     if (!file) throw new UserError(`a CSV file is required\nUsage: qnnlab ${this.usage}`);
-    const content = readImportFile(file);
+    const encodingFlag = stringFlag(flags, 'encoding') ?? DETECT_ENCODING;
+    if (encodingFlag.trim().toLowerCase() !== DETECT_ENCODING) normalizeEncoding(encodingFlag); // an unknown name fails before the read
     const missing = stringFlag(flags, 'missing');
+    const fileName = basename(file);
+    const bar = createProgressBar(io.stderr, `reading ${fileName}`);
+    const bytes = await readImportFile(file, { limit: MAX_IMPORT_BYTES, signal: io.signal, onProgress: (read, size) => bar.update(size > 0 ? read / size : 0) });
+    bar.done();
+    let decoded;
+    try {
+      decoded = decodeBytes(bytes, encodingFlag);
+    } catch (e) {
+      if (!(e instanceof LabError) || e.field === 'encoding') throw e;
+      throw new LabError(e.code, `Cannot import "${fileName}": ${e.message}`, { field: 'file', value: file });
+    }
+    throwIfAborted(io.signal);
+    const request = {
+      fileName,
+      content: decoded.text,
+      encoding: decoded.encoding,
+      encodingDetected: decoded.detected,
+      name: stringFlag(flags, 'name'),
+      outcome: stringFlag(flags, 'outcome'),
+      missingTokens: missing === undefined ? undefined : missing.split(',').map((t) => t.trim()).filter((t) => t !== ''),
+      confirmMissingTokens: flags.force === true,
+    };
+    const parsed = channels['datasets.import'].request.safeParse(request);
+    if (!parsed.success) {
+      const { code, message, field, value } = schemaError('datasets.import', parsed.error.issues, request);
+      throw new LabError(code, message, { field, value });
+    }
     const summary = await withBackend(flags, (b) =>
-      call(b, 'datasets.import', {
-        fileName: basename(file),
-        content,
-        name: stringFlag(flags, 'name'),
-        outcome: stringFlag(flags, 'outcome'),
-        missingTokens: missing === undefined ? undefined : missing.split(',').map((t) => t.trim()).filter((t) => t !== ''),
+      service(b, 'datasets.import', () => b.datasets.importCsvCancellable(parsed.data, { signal: io.signal })).catch((e: unknown) => {
+        if (e instanceof LabError && e.code === 'CONFLICT' && e.field === 'missingTokens') {
+          throw new LabError(e.code, `${e.message.replace(/ import anyway\.$/, '')} add --force to import anyway.`, { field: e.field, value: e.value, details: e.details });
+        }
+        throw e;
       }),
     );
-    for (const w of summary.warnings) io.stderr.write(`qnnlab: warning: ${w}\n`);
+    warn(io, summary.warnings);
     if (flags.json) printJson(io, summary);
-    else io.stdout.write(`imported dataset ${summary.id}: ${summary.name}, ${summary.rows} rows, ${summary.columns} columns, ${summary.missingCells} missing cells\n`);
+    else io.stdout.write(`imported dataset ${summary.id}: ${printable(summary.name)}, ${summary.rows} rows, ${summary.columns} columns, ${summary.missingCells} missing cells\n`);
   },
 };
 
@@ -81,14 +202,15 @@ const listCommand: Command = {
 };
 
 function describe(d: DatasetDetail): string {
-  const lines = [`dataset ${d.id}: ${d.name} (source: ${d.source}, delimiter ${JSON.stringify(d.delimiter)})`, summaryLine(d), ''];
+  const lines = [`dataset ${d.id}: ${printable(d.name)} (source: ${printable(d.source)}, delimiter ${JSON.stringify(d.delimiter)})`, summaryLine(d), ''];
   lines.push(`${'column'.padEnd(16)} ${'type'.padEnd(11)} ${'role'.padEnd(10)} ${'missing'.padStart(7)}  statistics`);
   for (const c of d.columnProfiles) {
     const stats = c.stats ? `min ${fmt(c.stats.min)}  mean ${fmt(c.stats.mean)}  max ${fmt(c.stats.max)}  sd ${fmt(c.stats.sd)}` : '';
-    const cats = c.categories && c.type === 'categorical' ? c.categories.slice(0, 4).map((x) => `${x.value}:${x.count}`).join(' ') : '';
-    lines.push(`${c.name.padEnd(16)} ${c.type.padEnd(11)} ${c.role.padEnd(10)} ${String(c.missing).padStart(7)}  ${stats}${cats}`);
+    const cats = c.categories && c.type === 'categorical' ? c.categories.slice(0, 4).map((x) => `${printable(x.value)}:${x.count}`).join(' ') : '';
+    lines.push(`${printable(c.name).padEnd(16)} ${c.type.padEnd(11)} ${c.role.padEnd(10)} ${String(c.missing).padStart(7)}  ${stats}${cats}`);
   }
-  for (const w of d.warnings) lines.push(`warning: ${w}`);
+  lines.push('', `${d.patternCount} missingness pattern${d.patternCount === 1 ? '' : 's'}`);
+  for (const w of d.warnings) lines.push(`warning: ${printable(w)}`);
   return lines.join('\n');
 }
 
@@ -110,22 +232,33 @@ const showCommand: Command = {
   },
 };
 
+/** Writes through a temporary file beside the target and renames it: a failure (full disk) leaves no half-written file. */
+async function writeWhole(out: string, content: string): Promise<void> {
+  const path = resolve(out);
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    await writeFile(tmp, content);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    const error = toApiError(e);
+    if (error.code === 'INTERNAL') throw e;
+    throw new LabError(error.code, `cannot write ${out}: ${error.message}`, { field: 'out', value: out }, { cause: e });
+  }
+}
+
 const exportCommand: Command = {
   path: ['dataset', 'export'],
   summary: 'Export a dataset to CSV',
-  usage: 'dataset export ID --out FILE [--db PATH]',
-  options: { ...dbOption, out: { type: 'string' } },
+  usage: 'dataset export ID --out FILE [--raw] [--db PATH]',
+  options: { ...dbOption, out: { type: 'string' }, raw: { type: 'boolean' } },
   positionals: 1,
   async run(flags, [rawId], io) {
     const id = parseId(rawId, this.usage);
     const out = stringFlag(flags, 'out', true)!;
-    const csv = await withBackend(flags, (b) => call(b, 'datasets.exportCsv', { id }));
-    try {
-      writeFileSync(resolve(out), csv.content);
-    } catch (e) {
-      throw new UserError(`cannot write ${out}: ${(e as Error).message}`);
-    }
-    io.stderr.write(`wrote ${out}\n`);
+    const csv = await withBackend(flags, (b) => call(b, 'datasets.exportCsv', { id, raw: flags.raw === true }));
+    await writeWhole(out, csv.content);
+    io.stderr.write(`wrote ${out}${flags.raw ? ' (raw: text cells as stored, formulas not neutralised)' : ''}\n`);
   },
 };
 
