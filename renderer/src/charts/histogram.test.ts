@@ -2,9 +2,14 @@ import { BarChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent } from 'echarts/components';
 import { init, use } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ColumnProfile } from '../../../electron/contract/datasets.ts';
 import { buildHistogramOption, categoryBars, columnBars, histogramBars, MAX_CATEGORIES } from './histogram.ts';
+import { chartTheme, rootVariables } from './theme.ts';
+
+const css = rootVariables(readFileSync(new URL('../styles.css', import.meta.url), 'utf8'));
+const theme = chartTheme((v) => css.get(v));
 
 function profile(over: Partial<ColumnProfile>): ColumnProfile {
   return {
@@ -42,12 +47,19 @@ describe('histogram builder', () => {
     const sex = profile({ type: 'categorical', histogram: null, stats: null, distinct: 2, categories: [{ value: 'f', count: 374 }, { value: 'm', count: 44 }] });
     expect(columnBars(sex, 418)!.map((b) => b.label)).toEqual(['f', 'm']);
     expect(columnBars(profile({ missing: 10 }), 10)).toBeNull();
-    expect(buildHistogramOption(profile({ missing: 10 }), 10)).toBeNull();
+    expect(buildHistogramOption(profile({ missing: 10 }), 10, theme)).toBeNull();
+  });
+
+  it('colours the bars and the grid from the stylesheet theme', () => {
+    const option = buildHistogramOption(profile({}), 10, { ...theme, accent: 'rgb(1, 2, 3)', grid: 'rgb(4, 5, 6)' })!;
+    const series = option.series as { itemStyle: { color: string } }[];
+    expect(series[0].itemStyle.color).toBe('rgb(1, 2, 3)');
+    expect((option.yAxis as { splitLine: { lineStyle: { color: string } } }).splitLine.lineStyle.color).toBe('rgb(4, 5, 6)');
   });
 
   it('builds an option ECharts renders', () => {
     use([BarChart, GridComponent, TooltipComponent, SVGRenderer]);
-    const option = buildHistogramOption(profile({}), 10)!;
+    const option = buildHistogramOption(profile({}), 10, theme)!;
     const chart = init(null, null, { renderer: 'svg', ssr: true, width: 400, height: 200 });
     chart.setOption(option);
     const svg = chart.renderToSVGString();

@@ -4,7 +4,7 @@ import type { GridComponentOption, TooltipComponentOption } from 'echarts/compon
 import type { ComposeOption } from 'echarts/core';
 import type { ColumnProfile } from '../../../electron/contract/datasets.ts';
 import { formatNumber } from '../lib/format.ts';
-import { CHART_COLORS, CHART_TEXT } from './theme.ts';
+import { CHART_FONT, TOOLTIP_CLASS, type ChartTheme } from './theme.ts';
 
 export type HistogramOption = ComposeOption<BarSeriesOption | GridComponentOption | TooltipComponentOption>;
 
@@ -51,15 +51,16 @@ export function columnBars(profile: ColumnProfile, totalRows: number): Bar[] | n
   return null;
 }
 
-export function buildHistogramOption(profile: ColumnProfile, totalRows: number): HistogramOption | null {
+export function buildHistogramOption(profile: ColumnProfile, totalRows: number, theme: ChartTheme): HistogramOption | null {
   const bars = columnBars(profile, totalRows);
   if (!bars) return null;
   const numeric = profile.type === 'numeric' || !profile.categories || profile.categories.length === 0;
   return {
     animation: false,
-    textStyle: CHART_TEXT,
+    textStyle: { ...CHART_FONT, color: theme.text },
     grid: { left: 8, right: 16, top: 16, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     tooltip: {
+      className: TOOLTIP_CLASS,
       trigger: 'axis',
       axisPointer: { type: 'shadow' },
       valueFormatter: (v) => `${v as number} rows`,
@@ -68,15 +69,15 @@ export function buildHistogramOption(profile: ColumnProfile, totalRows: number):
       type: 'category',
       data: bars.map((b) => b.label),
       name: '',
-      axisLine: { lineStyle: { color: CHART_COLORS.grid } },
+      axisLine: { lineStyle: { color: theme.grid } },
       axisTick: { show: false },
-      axisLabel: { color: CHART_COLORS.axis, hideOverlap: true, rotate: numeric ? 0 : bars.length > 6 ? 30 : 0 },
+      axisLabel: { color: theme.axis, hideOverlap: true, rotate: numeric ? 0 : bars.length > 6 ? 30 : 0 },
     },
     yAxis: {
       type: 'value',
       minInterval: 1,
-      splitLine: { lineStyle: { color: CHART_COLORS.grid } },
-      axisLabel: { color: CHART_COLORS.axis },
+      splitLine: { lineStyle: { color: theme.grid } },
+      axisLabel: { color: theme.axis },
     },
     series: [
       {
@@ -84,7 +85,7 @@ export function buildHistogramOption(profile: ColumnProfile, totalRows: number):
         name: profile.name,
         data: bars.map((b) => b.count),
         barCategoryGap: numeric ? '4%' : '30%',
-        itemStyle: { color: CHART_COLORS.accent, borderRadius: [2, 2, 0, 0] },
+        itemStyle: { color: theme.accent, borderRadius: [2, 2, 0, 0] },
       },
     ],
   };

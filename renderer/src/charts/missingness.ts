@@ -1,9 +1,9 @@
 // Pure builder: the ECharts heatmap of missing cells (sampled rows x columns).
 import type { HeatmapSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, TooltipComponentOption, VisualMapComponentOption } from 'echarts/components';
-import type { ComposeOption } from 'echarts/core';
+import { format, type ComposeOption } from 'echarts/core';
 import type { ColumnProfile, MissingnessMatrix } from '../../../electron/contract/datasets.ts';
-import { CHART_COLORS, CHART_TEXT } from './theme.ts';
+import { CHART_FONT, TOOLTIP_CLASS, type ChartTheme } from './theme.ts';
 
 export type HeatmapOption = ComposeOption<HeatmapSeriesOption | GridComponentOption | TooltipComponentOption | VisualMapComponentOption>;
 
@@ -29,19 +29,25 @@ export function labelInterval(count: number, shown = 24): number {
   return Math.max(0, Math.ceil(count / shown) - 1);
 }
 
-export function buildMissingnessOption(columns: Pick<ColumnProfile, 'name'>[], matrix: MissingnessMatrix): HeatmapOption {
+/** The tooltip of one cell. ECharts shows a formatter's string as HTML: column names are the user's text, so escaped. */
+export function cellTooltip(rowLabel: string, columnName: string, missing: boolean): string {
+  return `${format.encodeHTML(rowLabel)} · ${format.encodeHTML(columnName)}: ${missing ? 'missing' : 'observed'}`;
+}
+
+export function buildMissingnessOption(columns: Pick<ColumnProfile, 'name'>[], matrix: MissingnessMatrix, theme: ChartTheme): HeatmapOption {
   const names = columns.map((c) => c.name);
   const rowLabels = matrix.rows.map((r) => `row ${r + 1}`);
   return {
     animation: false,
-    textStyle: CHART_TEXT,
+    textStyle: { ...CHART_FONT, color: theme.text },
     grid: { left: 8, right: 12, top: 8, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     tooltip: {
+      className: TOOLTIP_CLASS,
       position: 'top',
       formatter: (params) => {
         const p = params as unknown as { value: [number, number, number] };
         const [x, y, v] = p.value;
-        return `${rowLabels[y] ?? ''} · ${names[x] ?? ''}: ${v ? 'missing' : 'observed'}`;
+        return cellTooltip(rowLabels[y] ?? '', names[x] ?? '', v === 1);
       },
     },
     xAxis: {
@@ -51,7 +57,7 @@ export function buildMissingnessOption(columns: Pick<ColumnProfile, 'name'>[], m
       splitArea: { show: false },
       axisTick: { show: false },
       axisLine: { show: false },
-      axisLabel: { color: CHART_COLORS.axis, rotate: 45, interval: 0 },
+      axisLabel: { color: theme.axis, rotate: 45, interval: 0 },
     },
     yAxis: {
       type: 'category',
@@ -59,15 +65,15 @@ export function buildMissingnessOption(columns: Pick<ColumnProfile, 'name'>[], m
       inverse: true,
       axisTick: { show: false },
       axisLine: { show: false },
-      axisLabel: { color: CHART_COLORS.axis, interval: labelInterval(rowLabels.length) },
+      axisLabel: { color: theme.axis, interval: labelInterval(rowLabels.length) },
     },
     visualMap: {
       type: 'piecewise',
       show: false,
       dimension: 2,
       pieces: [
-        { value: 0, label: 'observed', color: CHART_COLORS.observed },
-        { value: 1, label: 'missing', color: CHART_COLORS.missing },
+        { value: 0, label: 'observed', color: theme.observed },
+        { value: 1, label: 'missing', color: theme.missing },
       ],
     },
     series: [
