@@ -1,7 +1,8 @@
-// Browser file helpers: read a chosen file as text with progress, and save text through a Blob link.
+// Browser file helpers: read a chosen file's bytes with progress (core/data/decode.ts turns them into text, by the
+// same rule as the CLI), and save text through a Blob link.
 
-/** Reads a File as UTF-8 text, reporting the fraction read. Rejects with a readable message. */
-export function readFileText(file: File, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<string> {
+/** Reads a File's bytes, reporting the fraction read. Rejects with a readable message. */
+export function readFileBytes(file: File, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onprogress = (e) => {
@@ -9,12 +10,12 @@ export function readFileText(file: File, onProgress: (fraction: number) => void,
     };
     reader.onload = () => {
       onProgress(1);
-      resolve(typeof reader.result === 'string' ? reader.result : '');
+      resolve(reader.result instanceof ArrayBuffer ? new Uint8Array(reader.result) : new Uint8Array(0));
     };
     reader.onerror = () => reject(new Error(`Cannot read "${file.name}": ${reader.error?.message ?? 'unknown error'}. Check that the file still exists and is readable.`));
     reader.onabort = () => reject(new DOMException('Reading was cancelled.', 'AbortError'));
     signal?.addEventListener('abort', () => reader.abort(), { once: true });
-    reader.readAsText(file, 'utf-8');
+    reader.readAsArrayBuffer(file);
   });
 }
 

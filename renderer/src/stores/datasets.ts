@@ -1,11 +1,13 @@
 // Datasets: the list, the open dataset, and every mutation. Calls the API only; never throws to views.
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { DatasetDetail, DatasetSummary, ExportedCsv } from '../../../electron/contract/datasets.ts';
+import { decodeBytes, DETECT_ENCODING, type DecodedText } from '../../../core/data/decode.ts';
+import type { DatasetDetail, DatasetSummary, ExportedCsv, ImportDatasetRequest } from '../../../electron/contract/datasets.ts';
 import { MAX_IMPORT_BYTES } from '../../../electron/contract/datasets.ts';
 import type { ApiError, Result } from '../../../electron/contract/errors.ts';
+import { LabError } from '../../../electron/contract/errors.ts';
 import { useApi } from '../api/client.ts';
-import { readFileText } from '../lib/files.ts';
+import { readFileBytes } from '../lib/files.ts';
 import { formatBytes } from '../lib/format.ts';
 import { useAppStore } from './app.ts';
 
@@ -15,6 +17,15 @@ export interface ImportOptions {
   name?: string;
   missingTokens?: string[];
   outcome?: string;
+  /** 'detect' (default) or an encoding label, e.g. 'windows-1252'. */
+  encoding?: string;
+  /** Import even though a missing-value token would blank the outcome or a third of a column ("Import anyway"). */
+  confirmMissingTokens?: boolean;
+}
+
+/** The refusal that "Import anyway" answers: a missing-value token would blank the outcome or a third of a column. */
+export function needsTokenConfirmation(error: ApiError | null): boolean {
+  return error?.code === 'CONFLICT' && error.field === 'missingTokens';
 }
 
 export interface ImportState {
@@ -114,19 +125,30 @@ export const useDatasetsStore = defineStore('datasets', () => {
         message: `"${file.name}" is ${formatBytes(file.size)}; QNN Lab imports files up to ${formatBytes(limit)}.`,
       });
     }
-    let content: string;
+    let bytes: Uint8Array;
     try {
-      content = await readFileText(file, (fraction) => {
+      bytes = await readFileBytes(file, (fraction) => {
         importState.value = { ...importState.value, fraction };
       });
     } catch (e) {
       return fail({ code: 'INTERNAL', message: (e as Error).message });
     }
+    // Decoded here, by core's rule (the CLI uses the same); the host records the encoding and warns when it was detected.
+    let decoded: DecodedText;
+    try {
+      decoded = decodeBytes(bytes, options.encoding?.trim() || DETECT_ENCODING);
+    } catch (e) {
+      if (!(e instanceof LabError)) return fail({ code: 'INTERNAL', message: (e as Error).message });
+      const error: ApiError = { code: e.code, message: e.field === 'encoding' ? e.message : `Cannot import "${file.name}": ${e.message}` };
+      if (e.field !== undefined) error.field = e.field;
+      return fail(error);
+    }
     importState.value = { ...importState.value, phase: 'importing', fraction: 1 };
-    const request: { fileName: string; content: string; name?: string; missingTokens?: string[]; outcome?: string } = { fileName: file.name, content };
+    const request: ImportDatasetRequest = { fileName: file.name, content: decoded.text, encoding: decoded.encoding, encodingDetected: decoded.detected };
     if (options.name && options.name.trim()) request.name = options.name.trim();
     if (options.missingTokens && options.missingTokens.length > 0) request.missingTokens = options.missingTokens;
     if (options.outcome && options.outcome.trim()) request.outcome = options.outcome.trim();
+    if (options.confirmMissingTokens) request.confirmMissingTokens = true;
     const result = await useApi()['datasets.import'](request);
     if (!result.ok) return fail(result.error);
     importState.value = { ...importState.value, phase: 'done', result: result.value };
@@ -154,8 +176,9 @@ export const useDatasetsStore = defineStore('datasets', () => {
     return result;
   }
 
-  function exportCsv(id: number): Promise<Result<ExportedCsv>> {
-    return useApi()['datasets.exportCsv']({ id });
+  /** CSV text; formula-like text cells are neutralised unless `raw` (see the contract's exportCsvRequest). */
+  function exportCsv(id: number, options: { raw?: boolean } = {}): Promise<Result<ExportedCsv>> {
+    return useApi()['datasets.exportCsv']({ id, ...(options.raw ? { raw: true } : {}) });
   }
 
   /** Keeps the list in step with other windows and the CLI (throttled: bulk imports fire many events). */
