@@ -62,10 +62,6 @@ export function backendNames(catalog: DeviceCatalog = BUILTIN_CATALOG): string[]
   return names;
 }
 
-export function describeQuantumBackends(): { name: string; description: string }[] {
-  return [...registry.values()].map((e) => ({ name: e.name, description: e.description }));
-}
-
 /** The one resolver of backend names: a registered simulator, else a device profile of the catalog. */
 export function resolveBackend(name: string, catalog: DeviceCatalog = BUILTIN_CATALOG): BackendTarget {
   if (registry.has(name)) return { name, profile: null };

@@ -316,7 +316,7 @@ export function qnnRegressorSpec(options: Partial<QnnRegressorOptions> = {}, run
       let yMean = 0;
       let ySd = 1;
       let y = data.y;
-      let head = new Float64Array(outputs * (n + 1));
+      let head: Float64Array = new Float64Array(outputs * (n + 1));
       if (!categorical) {
         for (let i = 0; i < data.rows; i++) yMean += data.y[i] / data.rows;
         let v = 0;

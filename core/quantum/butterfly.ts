@@ -24,11 +24,6 @@ export function butterflyParameterCount(n: number, layers: number): number {
   return (n / 2) * layers;
 }
 
-/** Index of the first parameter of layer l (1-based). */
-export function layerParameterOffset(n: number, layer: number): number {
-  return (n / 2) * (layer - 1);
-}
-
 /** Flat pair lists (i then j per gate) of the first `layers` layers, in parameter order. */
 export function butterflyPairArrays(n: number, layers: number): { i: Int32Array; j: Int32Array } {
   const count = butterflyParameterCount(n, layers);

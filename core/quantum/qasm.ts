@@ -31,15 +31,6 @@ function gateLine(g: StandardGate): string {
   }
 }
 
-export function standardToQasm(circuit: StandardCircuit, options: QasmOptions = {}): string {
-  const lines = ['OPENQASM 2.0;', 'include "qelib1.inc";'];
-  for (const c of options.comments ?? []) lines.push(`// ${c}`);
-  lines.push(`qreg q[${circuit.qubits}];`, `creg c[${circuit.qubits}];`);
-  for (const g of circuit.gates) lines.push(gateLine(g));
-  if (options.measure ?? true) lines.push('measure q -> c;');
-  return lines.join('\n') + '\n';
-}
-
 /** A unary circuit (X + RBS) as OpenQASM 2.0; every RBS is preceded by a comment naming it. */
 export function circuitToQasm(circuit: Circuit, options: QasmOptions = {}): string {
   const lines = ['OPENQASM 2.0;', 'include "qelib1.inc";'];

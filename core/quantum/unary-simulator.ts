@@ -1,9 +1,10 @@
 // The unary-subspace simulator: circuits of X + RBS gates keep the state in Hamming weight 1, so n real
 // amplitudes per sample describe it exactly. Batches live in Float64Arrays of rows of length n.
 //
-// Two implementations: a plain reference (gate list, any circuit) and the fast batched model pass
-// (tree loader + butterfly), which uses that the tree loader prepares exactly x / ||x|| (tested gate by gate in
-// loaders.test.ts) and runs generated straight-line code with the n amplitudes in locals for n <= 64.
+// Two paths: runUnaryCircuit, a plain loop over any gate list, and forwardBatch, the fast batched model pass (tree
+// loader + butterfly). forwardBatch uses that the tree loader prepares exactly x / ||x|| (checked against the gates in
+// quantum.test.ts), so it starts from the normalised input, and runs straight-line code generated per (n, L) with the
+// n amplitudes in locals for n <= 256 (a plain loop beyond, or where a CSP forbids generated code).
 import type { Circuit } from './circuit.ts';
 import { InvalidInputError } from '../errors.ts';
 import { butterflyPairArrays, butterflyParameterCount } from './butterfly.ts';
@@ -91,27 +92,6 @@ export function normaliseRows(batch: Float64Array, n: number): Float64Array {
     for (let k = 0; k < n; k++) batch[o + k] *= inv;
   }
   return batch;
-}
-
-/**
- * Applies butterfly layers fromLayer..toLayer (1-based, inclusive) in place to a batch of unary states,
- * with cos/sin of all parameters (indexed globally, layer by layer).
- */
-export function applyButterflyLayers(state: Float64Array, n: number, fromLayer: number, toLayer: number, C: ArrayLike<number>, S: ArrayLike<number>): void {
-  if (toLayer < fromLayer) return;
-  const { i: I, j: J } = butterflyPairArrays(n, toLayer);
-  const q0 = (n / 2) * (fromLayer - 1);
-  const q1 = (n / 2) * toLayer;
-  for (let o = 0; o < state.length; o += n) {
-    for (let q = q0; q < q1; q++) {
-      const i = o + I[q];
-      const j = o + J[q];
-      const ai = state[i];
-      const aj = state[j];
-      state[i] = C[q] * ai - S[q] * aj;
-      state[j] = S[q] * ai + C[q] * aj;
-    }
-  }
 }
 
 function referenceKernel(inp: Float64Array, out: Float64Array, rows: number, n: number, layers: number, C: Float64Array, S: Float64Array, squared: boolean): void {

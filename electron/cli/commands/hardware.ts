@@ -8,8 +8,7 @@ import { compileCircuit, toIonqJson } from '../../../core/hardware/compile.ts';
 import { checkBudget, estimateTraining } from '../../../core/hardware/estimate.ts';
 import { createQuantumBackend, type BackendTarget } from '../../../core/hardware/registry.ts';
 import { distributionObject, exactNoisyDistribution } from '../../../core/hardware/density-matrix.ts';
-import { choiceFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type Flags, type FlagSpecs } from '../command.ts';
-import { createProgressBar } from '../progress.ts';
+import { choiceFlag, numberFlag, printJson, stringFlag, UserError, type Command, type Flags, type FlagSpecs } from '../command.ts';
 import { deviceProfileFlags, jsonFlag } from '../flags.ts';
 import { buildCircuit, loaderFlag, loaderOf, modelOptions, parseInput, parseModel } from '../model-flags.ts';
 import { deviceCommands, resolveBackendFlag } from './devices.ts';
@@ -162,9 +161,3 @@ const estimateCommand: Command = {
 };
 
 export const hardwareCommands: Command[] = [...deviceCommands, compileCommand, estimateCommand];
-
-/** Progress bar helper for backend runs from other commands. */
-export function backendProgress(io: CommandIO, title: string): (done: number, total: number) => void {
-  const bar = createProgressBar(io.stderr, title);
-  return (done, total) => bar.update(total > 0 ? done / total : 1);
-}
