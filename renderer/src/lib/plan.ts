@@ -1,7 +1,9 @@
 // The "Plan a training" form: its values as the hardware.estimate request, and a host error turned into what is
 // wrong (which field), and what to do. Pure (unit-tested).
+import { MAX_QUBITS, TRAIN_DEFAULTS } from '../../../core/limits.ts';
 import type { ApiError } from '../../../electron/contract/errors.ts';
 import type { EstimateTrainingRequest } from '../../../electron/contract/hardware.ts';
+import { sentence } from './errors.ts';
 
 export type PlanField = 'qubits' | 'layers' | 'samples' | 'epochs' | 'shots' | 'method' | 'batchSize' | 'budgetUSD' | 'backend';
 
@@ -12,12 +14,25 @@ export interface PlanForm {
   samples: number | string;
   epochs: number | string;
   shots: number | string;
-  method: 'parallel-shift' | 'parameter-shift';
+  method: EstimateTrainingRequest['method'];
   batchSize: number | string;
   budgetUSD: number | string;
 }
 
-export const DEFAULT_PLAN: PlanForm = { qubits: 16, layers: 4, samples: 100, epochs: 5, shots: 1000, method: 'parallel-shift', batchSize: '', budgetUSD: '' };
+/**
+ * The plan the form starts with: an example register and data size; the epochs and the method are the trainer's
+ * defaults and an empty batch size means its default, so the estimate counts what a run would submit.
+ */
+export const DEFAULT_PLAN: PlanForm = {
+  qubits: 16,
+  layers: 4,
+  samples: 100,
+  epochs: TRAIN_DEFAULTS.epochsPerLayer,
+  shots: 1000,
+  method: TRAIN_DEFAULTS.method,
+  batchSize: '',
+  budgetUSD: '',
+};
 
 export const FIELD_LABELS: Record<PlanField, string> = {
   qubits: 'Qubits',
@@ -69,42 +84,76 @@ export function planRequest(form: PlanForm, backend: string): { ok: true; reques
 
 const FIELDS = Object.keys(FIELD_LABELS) as PlanField[];
 
-/** Which field a host error is about: the zod issue's path, else the field the estimator's message starts with. */
+/** Which form field a host error is about: its `field` (the request path at fault), when the form has that field. */
 export function problemField(error: ApiError): PlanField | null {
-  if (Array.isArray(error.details)) {
-    const path = (error.details[0] as { path?: unknown[] } | undefined)?.path;
-    const first = Array.isArray(path) ? String(path[0]) : '';
-    if ((FIELDS as string[]).includes(first)) return first as PlanField;
-  }
-  const m = error.message;
-  if (/circuit needs \d+ qubits/i.test(m)) return 'qubits';
-  if (/^unknown backend/i.test(m)) return 'backend';
-  const lead = /^(qubits|layers|samples|epochs|shots|method|batchSize|budget)\b/i.exec(m);
-  if (lead) {
-    const word = lead[1].toLowerCase();
-    return word === 'budget' ? 'budgetUSD' : word === 'batchsize' ? 'batchSize' : (word as PlanField);
-  }
-  return null;
+  const top = error.field?.split('.')[0];
+  return top !== undefined && (FIELDS as string[]).includes(top) ? (top as PlanField) : null;
 }
 
-/** What the form shows for a host error: the field, the message (without the transport's prefix), what to do. */
-export function describePlanProblem(error: ApiError, context: { qubits: number | string; deviceQubits?: number; deviceName?: string }): PlanProblem {
+/** The schema's own words for the field at fault (the dispatcher lists each failing path with its message). */
+function issueMessage(error: ApiError, field: string): string | null {
+  const issues = (error.details as { issues?: unknown } | undefined)?.issues;
+  if (!Array.isArray(issues)) return null;
+  const issue = issues.find((i): i is { path: unknown[]; message: string } => Array.isArray(i?.path) && i.path.join('.') === field && typeof i.message === 'string');
+  return issue ? issue.message : null;
+}
+
+function isPowerOfTwo(n: number): boolean {
+  return Number.isInteger(n) && n >= 2 && (n & (n - 1)) === 0;
+}
+
+/** The register sizes the butterfly circuit can have up to `max` qubits: 2, 4, 8, ... */
+function powersOfTwoUpTo(max: number): number[] {
+  const sizes: number[] = [];
+  for (let n = 2; n <= max; n *= 2) sizes.push(n);
+  return sizes;
+}
+
+/** The device a plan is for, as the hints need it. */
+export interface PlanDevice {
+  name: string;
+  qubits: number;
+  /** Shots from which the device debiases a job (the profile's debiasing.minShots), when it says. */
+  debiasingMinShots?: number;
+}
+
+function qubitsHint(value: number, device: PlanDevice | undefined): string {
+  if (!device) return `The butterfly circuit needs a power of two qubits between 2 and ${MAX_QUBITS}: 2, 4, 8, 16, ...`;
+  const fits = powersOfTwoUpTo(Math.min(device.qubits, MAX_QUBITS));
+  if (isPowerOfTwo(value) && value > device.qubits) {
+    return `${device.name} has ${device.qubits} qubits: plan at most ${fits.at(-1)} (the largest power of two that fits), or choose a device with more qubits.`;
+  }
+  const list = fits.length > 1 ? `${fits.slice(0, -1).join(', ')} or ${fits.at(-1)}` : String(fits[0]);
+  return `The butterfly circuit needs a power of two qubits; ${device.name} has ${device.qubits} qubits, so use ${list}.`;
+}
+
+/** What the form shows for a host error: the field (from `field` only), the message as a sentence, what to do. */
+export function describePlanProblem(error: ApiError, context: { qubits: number | string; device?: PlanDevice }): PlanProblem {
   const field = problemField(error);
-  let message = error.message.replace(/^Invalid request for [\w.]+: /, '');
-  if (field && field !== 'backend') message = message.replace(new RegExp(`^${field}: `), `${FIELD_LABELS[field]}: `);
+  if (!field) return { field, message: sentence(error.message), hint: 'Check the plan and the device profile.' };
+  const rule = issueMessage(error, error.field!);
+  const message = rule ? `${FIELD_LABELS[field]}: ${rule}` : sentence(error.message);
   const n = toNumber(context.qubits);
-  const log2 = Number.isInteger(Math.log2(n)) && n >= 2 ? Math.log2(n) : null;
-  const device = context.deviceName && context.deviceQubits ? ` ${context.deviceName} has ${context.deviceQubits} qubits.` : '';
-  const hints: Record<PlanField, string> = {
-    qubits: `The butterfly circuit needs a power of two: 4, 8, 16, 32...${device}`,
-    layers: log2 ? `With ${n} qubits, use 1 to ${log2} layers (at most log2 of the qubits).` : 'Use at least 1 layer and at most log2 of the qubits.',
-    samples: 'Enter how many training samples each epoch sees (a whole number, at least 1).',
-    epochs: 'Enter the epochs each layer is trained for (a whole number, at least 1).',
-    shots: 'Enter the shots per circuit (a whole number, at least 1; IonQ debiases jobs of 500 shots or more).',
-    method: 'Choose the parallel shift or the per-parameter rule.',
-    batchSize: 'Enter a whole number of samples per step, or leave it empty for the default (32).',
-    budgetUSD: 'Enter a cap in USD (0 or more), or leave it empty for no budget.',
-    backend: 'Choose a device from the list above.',
+  const device = context.device;
+  const hints: Record<PlanField, () => string> = {
+    qubits: () => qubitsHint(typeof error.value === 'number' ? error.value : n, device),
+    layers: () => (isPowerOfTwo(n) ? `With ${n} qubits, use 1 to ${Math.log2(n)} layers (at most log2 of the qubits).` : 'Use at least 1 layer and at most log2 of the qubits.'),
+    samples: () => 'Enter how many training samples each epoch sees (a whole number, at least 1).',
+    epochs: () => 'Enter the epochs each layer is trained for (a whole number, at least 1).',
+    shots: () =>
+      'Enter the shots per circuit (a whole number, at least 1).' +
+      (device?.debiasingMinShots ? ` ${device.name} debiases jobs of ${device.debiasingMinShots} shots or more.` : ''),
+    method: () => 'Choose the parallel shift or the per-parameter rule.',
+    batchSize: () => `Enter a whole number of samples per step, or leave it empty for the default (${TRAIN_DEFAULTS.batchSize}).`,
+    budgetUSD: () => 'Enter a cap in USD (0 or more), or leave it empty for no budget.',
+    backend: () => 'Choose a device from the list above.',
   };
-  return { field, message, hint: field ? hints[field] : 'Check the plan and the device profile.' };
+  return { field, message, hint: hints[field]() };
+}
+
+/** What to change when a plan is over budget: the parallel shift only when it is not already chosen. */
+export function overBudgetAdvice(method: PlanForm['method']): string {
+  return method === 'parallel-shift'
+    ? 'Lower the shots, samples or epochs, or raise the budget.'
+    : 'Lower the shots, samples or epochs, use the parallel shift, or raise the budget.';
 }
