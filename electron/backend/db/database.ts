@@ -33,7 +33,8 @@ export function writeTransaction<T>(db: Database, fn: () => T): T {
   return db.transaction(fn).immediate();
 }
 
-const sqliteCode = (e: unknown): string => String((e as { code?: unknown }).code ?? '');
+/** better-sqlite3's SqliteError code (e.g. 'SQLITE_READONLY_DBMOVED'), or '' for anything else. */
+export const sqliteCode = (e: unknown): string => String((e as { code?: unknown } | null)?.code ?? '');
 
 function folderWritable(path: string): boolean {
   try {

@@ -10,7 +10,7 @@ import type { DataColumn, Dataset, DatasetProfile } from '../../../core/data/ind
 import { MAX_IMPORT_BYTES } from '../../contract/datasets.ts';
 import type { ColumnType, DatasetDetail, DatasetSummary, ExportCsvRequest, ExportedCsv, ImportDatasetRequest } from '../../contract/datasets.ts';
 import { LabError, throwIfAborted } from '../../../core/errors.ts';
-import { writeTransaction, type Database } from '../db/database.ts';
+import { sqliteCode, writeTransaction, type Database } from '../db/database.ts';
 import { getSetting, setSetting } from './settings.ts';
 
 /** The profile as cached in datasets.profile. Caches written before patternCount existed lack it: they are recomputed. */
@@ -220,8 +220,7 @@ export class DatasetService {
     try {
       this.db.prepare('UPDATE datasets SET profile = ? WHERE id = ?').run(JSON.stringify(profile), id);
     } catch (e) {
-      const code = String((e as { code?: unknown }).code ?? '');
-      if (!code.startsWith('SQLITE_READONLY') && !code.startsWith('SQLITE_BUSY')) throw e;
+      if (!sqliteCode(e).startsWith('SQLITE_READONLY') && !sqliteCode(e).startsWith('SQLITE_BUSY')) throw e;
     }
     return profile;
   }

@@ -2,7 +2,7 @@
 import { constants, type Stats } from 'node:fs';
 import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { DETECT_ENCODING, decodeBytes, normalizeEncoding } from '../../../core/data/index.ts';
+import { COMMON_ENCODINGS, DETECT_ENCODING, decodeBytes, normalizeEncoding } from '../../../core/data/index.ts';
 import { LabError, throwIfAborted } from '../../../core/errors.ts';
 import { channels } from '../../contract/channels.ts';
 import { MAX_IMPORT_BYTES, type DatasetDetail, type DatasetSummary } from '../../contract/datasets.ts';
@@ -11,9 +11,8 @@ import { schemaError } from '../../backend/rpc.ts';
 import type { Backend } from '../../backend/backend.ts';
 import { UserError, printJson, stringFlag, type Command, type CommandIO, type Flags } from '../command.ts';
 import { call, openCliBackend } from '../backend-client.ts';
+import { dbFlag, jsonFlag } from '../flags.ts';
 import { createProgressBar } from '../progress.ts';
-
-const dbOption = { db: { type: 'string' } } as const;
 
 async function withBackend<T>(flags: Flags, work: (backend: Backend) => Promise<T>): Promise<T> {
   const backend = openCliBackend(stringFlag(flags, 'db'));
@@ -131,15 +130,19 @@ function warn(io: CommandIO, warnings: string[]): void {
 const importCommand: Command = {
   path: ['dataset', 'import'],
   summary: 'Import a CSV file as a dataset',
-  usage: 'dataset import FILE [--name N] [--outcome COLUMN] [--missing TOKEN,TOKEN] [--encoding NAME] [--force] [--db PATH] [--json]',
+  usage: 'dataset import FILE [--name NAME] [--outcome COLUMN] [--missing TOKENS] [--encoding NAME] [--force] [--db PATH] [--json]',
   options: {
-    ...dbOption,
-    name: { type: 'string' },
-    outcome: { type: 'string' },
-    missing: { type: 'string' },
-    encoding: { type: 'string' },
-    force: { type: 'boolean' },
-    json: { type: 'boolean' },
+    ...dbFlag,
+    name: { type: 'string', value: 'NAME', description: 'the dataset name (default: the file name without extension; a taken name gets " (2)")' },
+    outcome: { type: 'string', value: 'COLUMN', description: 'the outcome column (default: guessed from names such as death or outcome)' },
+    missing: { type: 'string', value: 'TOKENS', description: 'extra missing-value tokens, comma-separated, besides empty, NA, NaN and ?' },
+    encoding: {
+      type: 'string',
+      value: 'NAME',
+      description: `the file's encoding, e.g. ${COMMON_ENCODINGS.slice(0, 4).join(', ')} (default: detect: UTF-8, else guessed with a warning)`,
+    },
+    force: { type: 'boolean', description: 'import even if a missing-value token would blank the outcome or over a third of a column' },
+    ...jsonFlag,
   },
   positionals: 1,
   async run(flags, [file], io) {
@@ -192,7 +195,7 @@ const listCommand: Command = {
   path: ['dataset', 'list'],
   summary: 'List the datasets',
   usage: 'dataset list [--db PATH] [--json]',
-  options: { ...dbOption, json: { type: 'boolean' } },
+  options: { ...dbFlag, ...jsonFlag },
   async run(flags, _p, io) {
     const list = await withBackend(flags, (b) => call(b, 'datasets.list', {}));
     if (flags.json) return printJson(io, list);
@@ -222,7 +225,7 @@ const showCommand: Command = {
   path: ['dataset', 'show'],
   summary: 'Show a dataset profile',
   usage: 'dataset show ID [--db PATH] [--json]',
-  options: { ...dbOption, json: { type: 'boolean' } },
+  options: { ...dbFlag, ...jsonFlag },
   positionals: 1,
   async run(flags, [rawId], io) {
     const id = parseId(rawId, this.usage);
@@ -251,7 +254,11 @@ const exportCommand: Command = {
   path: ['dataset', 'export'],
   summary: 'Export a dataset to CSV',
   usage: 'dataset export ID --out FILE [--raw] [--db PATH]',
-  options: { ...dbOption, out: { type: 'string' }, raw: { type: 'boolean' } },
+  options: {
+    ...dbFlag,
+    out: { type: 'string', value: 'FILE', description: 'the CSV file to write', required: true },
+    raw: { type: 'boolean', description: 'write text cells as stored (by default cells starting with = + - @ are prefixed with \' so spreadsheets do not run them)' },
+  },
   positionals: 1,
   async run(flags, [rawId], io) {
     const id = parseId(rawId, this.usage);
