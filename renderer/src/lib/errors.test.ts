@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeError, lineOf } from './errors.ts';
+import { describeError, errorField, lineOf } from './errors.ts';
 
 describe('describeError', () => {
   it('keeps the host message and adds what to do', () => {
@@ -14,5 +14,20 @@ describe('describeError', () => {
     expect(view.title).toMatch(/went wrong/);
     expect(view.message).toBe('No message was given.');
     expect(lineOf(undefined)).toBeNull();
+  });
+});
+
+describe('errorField', () => {
+  it("is the first segment of the error's field, and nothing else", () => {
+    expect(errorField({ code: 'VALIDATION', message: 'x', field: 'name' })).toBe('name');
+    expect(errorField({ code: 'VALIDATION', message: 'x', field: 'fidelity.twoQubit' })).toBe('fidelity');
+    expect(errorField({ code: 'VALIDATION', message: 'name must not be empty' })).toBeNull();
+    expect(errorField(null)).toBeNull();
+  });
+});
+
+describe('sentence', () => {
+  it('capitalises a message that reads as a clause', () => {
+    expect(describeError({ code: 'VALIDATION', message: 'qubits must be a power of two' }).message).toBe('Qubits must be a power of two');
   });
 });

@@ -57,3 +57,8 @@ export function describeError(error: ApiError): ErrorView {
 export function sentence(message: string): string {
   return message.charAt(0).toUpperCase() + message.slice(1);
 }
+
+/** The form field an error is about: the first segment of its `field` (a request path), or null. Never the wording. */
+export function errorField(error: ApiError | null | undefined): string | null {
+  return error?.field ? error.field.split('.')[0] : null;
+}

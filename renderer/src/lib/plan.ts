@@ -3,7 +3,7 @@
 import { MAX_QUBITS, TRAIN_DEFAULTS } from '../../../core/limits.ts';
 import type { ApiError } from '../../../electron/contract/errors.ts';
 import type { EstimateTrainingRequest } from '../../../electron/contract/hardware.ts';
-import { sentence } from './errors.ts';
+import { errorField, sentence } from './errors.ts';
 
 export type PlanField = 'qubits' | 'layers' | 'samples' | 'epochs' | 'shots' | 'method' | 'batchSize' | 'budgetUSD' | 'backend';
 
@@ -86,8 +86,8 @@ const FIELDS = Object.keys(FIELD_LABELS) as PlanField[];
 
 /** Which form field a host error is about: its `field` (the request path at fault), when the form has that field. */
 export function problemField(error: ApiError): PlanField | null {
-  const top = error.field?.split('.')[0];
-  return top !== undefined && (FIELDS as string[]).includes(top) ? (top as PlanField) : null;
+  const field = errorField(error);
+  return field !== null && (FIELDS as string[]).includes(field) ? (field as PlanField) : null;
 }
 
 /** The schema's own words for the field at fault (the dispatcher lists each failing path with its message). */
