@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import type { LabError } from '../errors.ts';
 import { DataImportError, detectDelimiter, parseCsv, toCsv, toNumber } from './index.ts';
 import type { Dataset } from './index.ts';
 
@@ -226,7 +227,7 @@ describe('missing-value tokens that would blank an outcome or a large part of a 
     try {
       parseCsv(text, options);
     } catch (e) {
-      return e as import('../errors.ts').LabError;
+      return e as LabError;
     }
     throw new Error('expected the import to be refused');
   }
