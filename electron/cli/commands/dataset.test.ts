@@ -345,7 +345,6 @@ describe('qnnlab dataset list/show: terminal safety', () => {
     const list = await runQnnlab('dataset', 'list', '--db', db);
     const show = await runQnnlab('dataset', 'show', String(id), '--db', db);
     for (const out of [list.stdout, show.stdout]) {
-      // eslint-disable-next-line no-control-regex
       expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
     }
     expect(list.stdout).toContain('evil\\u001b[2J\\u001b]0;pwned\\u0007');
