@@ -18,7 +18,7 @@ function data(seed: number, rows: number) {
   return { x, y, cls };
 }
 
-const options: MlpOptions = { hidden: [16, 8], maxEpochs: 300, batchSize: 32, learningRate: 0.003, patience: 10, validationFraction: 0.1 };
+const options: MlpOptions = { hidden: [16, 8], maxEpochs: 300, batchSize: 32, learningRate: 0.003, patience: 10, validationFraction: 0.1, weightDecay: 0 };
 
 describe('MLP', () => {
   it.each([false, true])('back-propagation matches finite differences (categorical: %s)', (categorical) => {

@@ -21,6 +21,8 @@ export interface MlpOptions {
   patience: number;
   /** Share of the rows held out for early stopping (none when fewer than 10 rows). */
   validationFraction: number;
+  /** L2 penalty on the weights (not the biases), added to the gradient as weightDecay x w. */
+  weightDecay: number;
 }
 
 export interface MlpNetwork {
@@ -87,11 +89,15 @@ export async function fitMlp(x: Float64Array, rows: number, cols: number, y: Flo
   const sizes = [cols, ...options.hidden, categorical ? target.classes : 1];
   const rng = ctx.rng;
   const params = new Float64Array(paramCount(sizes));
+  const isWeight = new Uint8Array(params.length);
   let p = 0;
   for (let l = 0; l + 1 < sizes.length; l++) {
     const bound = Math.sqrt(6 / Math.max(1, sizes[l]));
     const nw = sizes[l + 1] * sizes[l];
-    for (let k = 0; k < nw; k++) params[p + k] = rng.uniform(-bound, bound);
+    for (let k = 0; k < nw; k++) {
+      params[p + k] = rng.uniform(-bound, bound);
+      isWeight[p + k] = 1;
+    }
     p += nw + sizes[l + 1];
   }
   let yMean = 0;
@@ -129,6 +135,7 @@ export async function fitMlp(x: Float64Array, rows: number, cols: number, y: Flo
     for (let start = 0; start < train.length; start += options.batchSize) {
       const end = Math.min(train.length, start + options.batchSize);
       batchGradient(net, x, yt, train.subarray(start, end), categorical, grad, acts, deltas);
+      if (options.weightDecay > 0) for (let k = 0; k < params.length; k++) if (isWeight[k]) grad[k] += options.weightDecay * params[k];
       optimiserStep(adam, state, params, grad);
     }
     if (nVal === 0) continue;
@@ -247,7 +254,7 @@ export class MlpModel implements FittedColumnModel {
   }
 }
 
-export const MLP_DEFAULTS: Readonly<MlpOptions> = Object.freeze({ hidden: [32, 16], maxEpochs: 200, batchSize: 32, learningRate: 0.003, patience: 10, validationFraction: 0.1 });
+export const MLP_DEFAULTS: Readonly<MlpOptions> = Object.freeze({ hidden: [32, 16], maxEpochs: 200, batchSize: 32, learningRate: 0.003, patience: 10, validationFraction: 0.1, weightDecay: 0 });
 
 export function mlpSpec(options: Partial<MlpOptions> = {}): ColumnModelSpec {
   const o = { ...MLP_DEFAULTS, ...options };

@@ -301,7 +301,7 @@ class TreeBuilder {
         if (goesLeft[s] === 1) o[l++] = s;
         else buffer[r++] = s;
       }
-      o.set(buffer.subarray(0, r), l);
+      for (let k = 0; k < r; k++) o[l + k] = buffer[k];
     }
   }
 }

@@ -1,0 +1,10 @@
+// core/metrics: one function per file.
+export * from './rmse.ts';
+export * from './nrmse.ts';
+export * from './pfc.ts';
+export * from './wasserstein.ts';
+export * from './auc.ts';
+export * from './stratified-kfold.ts';
+export * from './summary.ts';
+export * from './variance-ratio.ts';
+export * from './downstream-auc.ts';
