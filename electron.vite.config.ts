@@ -1,6 +1,18 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
+import type { Plugin } from 'vite';
+import { CONTENT_SECURITY_POLICY_META } from './electron/contract/security.ts';
+
+/** Writes the one Content-Security-Policy (electron/contract/security.ts) into index.html, ahead of any script. */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'qnnlab-content-security-policy',
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY_META }, injectTo: 'head-prepend' },
+    ],
+  };
+}
 
 export default defineConfig({
   main: {
@@ -28,7 +40,7 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'renderer'),
     base: './',
-    plugins: [vue()],
+    plugins: [vue(), contentSecurityPolicy()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       emptyOutDir: true,

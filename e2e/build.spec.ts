@@ -3,6 +3,7 @@
 import { test, expect } from '@playwright/test';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { CONTENT_SECURITY_POLICY_META } from '../electron/contract/security.ts';
 
 const out = join(import.meta.dirname, '..', 'out');
 
@@ -14,9 +15,15 @@ test('the preload requires nothing but electron (a sandboxed preload cannot load
 
 test('the renderer bundle references no remote script, style or font', () => {
   const html = readFileSync(join(out, 'renderer', 'index.html'), 'utf8');
-  expect(html).toContain('Content-Security-Policy');
   expect(html).not.toMatch(/(src|href)=["']https?:/);
   for (const file of readdirSync(join(out, 'renderer', 'assets')).filter((f) => f.endsWith('.css'))) {
     expect(readFileSync(join(out, 'renderer', 'assets', file), 'utf8')).not.toMatch(/url\(["']?https?:/);
   }
+});
+
+test('the built index.html carries the one Content-Security-Policy, ahead of every script', () => {
+  const html = readFileSync(join(out, 'renderer', 'index.html'), 'utf8');
+  const metas = [...html.matchAll(/<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/g)];
+  expect(metas.map((m) => m[1].replaceAll('&#39;', "'"))).toEqual([CONTENT_SECURITY_POLICY_META]);
+  expect(metas[0].index).toBeLessThan(html.indexOf('<script'));
 });
