@@ -8,7 +8,7 @@
 //   reload: a full page load of #/datasets, from navigation start (median over RELOAD_RUNS).
 // Run alone: `npx tsx e2e/bench-list.ts` (needs `npx electron-vite build` first).
 import { chromium } from 'playwright-core';
-import { startWebHost } from './web-host.ts';
+import { startWebHost, type WebHost } from './web-host.ts';
 
 const DATASETS = 1000;
 const WARM_RUNS = 5;
@@ -25,16 +25,16 @@ function tinyCsv(i: number): string {
   return rows.join('\n') + '\n';
 }
 
-async function fill(url: string, count: number): Promise<number> {
+async function fill(host: WebHost, count: number): Promise<number> {
   const started = performance.now();
   let next = 0;
   async function worker(): Promise<void> {
     while (next < count) {
       const i = next++;
       const name = `bench-${String(i).padStart(4, '0')}`;
-      const response = await fetch(`${url}/api/rpc/datasets.import`, {
+      const response = await fetch(`${host.url}/api/rpc/datasets.import`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...host.authHeaders },
         body: JSON.stringify({ fileName: `${name}.csv`, content: tinyCsv(i), name }),
       });
       const result = (await response.json()) as { ok: boolean; error?: { message: string } };
@@ -57,8 +57,10 @@ export async function run(): Promise<Record<string, unknown>> {
   const host = await startWebHost({ label: 'bench' });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   try {
-    const fillMs = await fill(host.url, DATASETS);
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const fillMs = await fill(host, DATASETS);
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.addCookies([host.cookie]); // what the first visit of the printed address sets
+    const page = await context.newPage();
 
     /** Navigates from the About page to the list by clicking the sidebar link; returns the in-page time. */
     async function listFromOtherRoute(): Promise<{ ms: number; fetchMs: number; rows: number }> {

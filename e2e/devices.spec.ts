@@ -2,15 +2,15 @@
 // one of them: circuit counts equal to the host's estimate, the per-parameter rule's n/2 more gradient circuits,
 // the over-budget state, and a validation message for a qubit count that is not a power of two.
 import type { HardwareEstimate } from '../electron/contract/hardware.ts';
-import { expect, test, type Page } from './fixtures.ts';
+import { expect, rpc, test, type Page } from './fixtures.ts';
+import type { WebHost } from './web-host.ts';
 
 test.describe.configure({ mode: 'serial' });
 
 const PLAN = { qubits: 16, layers: 4, samples: 100, epochs: 5, shots: 1000 };
 
-async function apiEstimate(page: Page, url: string, request: Record<string, unknown>): Promise<HardwareEstimate> {
-  const response = await page.request.post(`${url}/api/rpc/hardware.estimate`, { data: request });
-  const result = (await response.json()) as { ok: true; value: HardwareEstimate } | { ok: false; error: { message: string } };
+async function apiEstimate(host: WebHost, request: Record<string, unknown>): Promise<HardwareEstimate> {
+  const result = await rpc<HardwareEstimate>(host, 'hardware.estimate', request);
   if (!result.ok) throw new Error(result.error.message);
   return result.value;
 }
@@ -58,7 +58,7 @@ test('plan a training: circuits as the host estimates them, the per-parameter ru
   await page.getByTestId('plan-shots').fill(String(PLAN.shots));
   await page.getByTestId('plan-method-parallel').check();
 
-  const parallel = await apiEstimate(page, host.url, { ...PLAN, method: 'parallel-shift', backend: 'ionq-aria' });
+  const parallel = await apiEstimate(host, { ...PLAN, method: 'parallel-shift', backend: 'ionq-aria' });
   await expect(page.getByTestId('est-circuits')).toHaveAttribute('data-value', String(parallel.circuits));
   await expect(page.getByTestId('est-circuits')).toHaveText(parallel.circuits.toLocaleString('en-US'));
   await expect(page.getByTestId('est-gradient')).toHaveAttribute('data-value', String(parallel.gradientCircuits));
@@ -70,7 +70,7 @@ test('plan a training: circuits as the host estimates them, the per-parameter ru
 
   // The per-parameter rule: n/2 = 8 times the gradient circuits.
   await page.getByTestId('plan-method-parameter').check();
-  const perParameter = await apiEstimate(page, host.url, { ...PLAN, method: 'parameter-shift', backend: 'ionq-aria' });
+  const perParameter = await apiEstimate(host, { ...PLAN, method: 'parameter-shift', backend: 'ionq-aria' });
   await expect(page.getByTestId('est-gradient')).toHaveAttribute('data-value', String(8 * parallel.gradientCircuits));
   expect(perParameter.gradientCircuits).toBe(8 * parallel.gradientCircuits);
   await expect(page.getByTestId('est-circuits')).toHaveAttribute('data-value', String(perParameter.circuits));

@@ -1,5 +1,6 @@
 // Playwright fixtures: one real web host with a fresh temporary database per spec file (tests in a file share
-// it; files are isolated). `baseURL` points at it, so `page.goto('/')` opens the app.
+// it; files are isolated). `baseURL` points at it and every context holds the host's launch cookie (what the first
+// visit of the printed address sets), so `page.goto('/')` opens the app. e2e/trust-boundary.spec.ts tests that visit.
 import { test as base, expect, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   baseURL: async ({ host }, use) => {
     await use(host.url);
   },
+  context: async ({ context, host }, use) => {
+    await context.addCookies([host.cookie]);
+    await use(context);
+  },
   pageHygiene: [
     async ({ page, host }, use, testInfo) => {
       const problems: string[] = [];
@@ -72,7 +77,11 @@ export type { Page };
 
 /** Calls the host's API directly (setup and cross-checks; the UI is what the specs test). */
 export async function rpc<T>(host: WebHost, channel: string, request: unknown = {}): Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }> {
-  const response = await fetch(`${host.url}/api/rpc/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+  const response = await fetch(`${host.url}/api/rpc/${channel}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...host.authHeaders },
+    body: JSON.stringify(request),
+  });
   return (await response.json()) as { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
 }
 

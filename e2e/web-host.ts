@@ -4,9 +4,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { TOKEN_HEADER, TOKEN_PARAMETER, tokenCookieName } from '../electron/web-host/trust.ts';
 
 export interface WebHost {
+  /** The host's origin, e.g. http://127.0.0.1:40123 (no secret: the API refuses it without the token). */
   url: string;
+  /** The address the host printed, with this launch's secret (what a user opens). */
+  address: string;
+  token: string;
+  /** Headers that authorise an API call from a script. */
+  authHeaders: Record<string, string>;
+  /** The cookie the first visit of `address` sets, for a browser context (Playwright's addCookies shape). */
+  cookie: { name: string; value: string; url: string; httpOnly: true; sameSite: 'Strict' };
+  port: number;
   dir: string;
   databasePath: string;
   process: ChildProcess;
@@ -17,10 +27,12 @@ export interface WebHost {
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-export async function startWebHost(options: { timeoutMs?: number; label?: string; args?: string[] } = {}): Promise<WebHost> {
+/** `port`: default a free one; a given port lets a test restart a host where the page expects it. */
+export async function startWebHost(options: { timeoutMs?: number; label?: string; args?: string[]; port?: number } = {}): Promise<WebHost> {
   const dir = mkdtempSync(join(tmpdir(), `qnnlab-${options.label ?? 'e2e'}-`));
   const databasePath = join(dir, 'qnnlab.db');
-  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['electron/web-host/main.ts', '--db', databasePath, '--port', '0', ...(options.args ?? [])], {
+  const args = ['electron/web-host/main.ts', '--db', databasePath, '--port', String(options.port ?? 0), ...(options.args ?? [])];
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), args, {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'test' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -30,14 +42,14 @@ export async function startWebHost(options: { timeoutMs?: number; label?: string
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => (output += chunk));
 
-  const url = await new Promise<string>((resolveUrl, reject) => {
+  const address = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`The web host did not start within ${options.timeoutMs ?? 30_000} ms. Output:\n${output}`));
     }, options.timeoutMs ?? 30_000);
     child.stdout!.on('data', (chunk: string) => {
       output += chunk;
-      const match = /QNN Lab web host listening on (http:\/\/\S+)/.exec(output);
+      const match = /QNN Lab web host listening on (http:\/\/\S+\?token=\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolveUrl(match[1]);
@@ -49,9 +61,17 @@ export async function startWebHost(options: { timeoutMs?: number; label?: string
     });
   });
 
+  const parsed = new URL(address);
+  const token = parsed.searchParams.get(TOKEN_PARAMETER)!;
+  const port = Number(parsed.port);
   let stopped: Promise<void> | null = null;
   return {
-    url,
+    url: parsed.origin,
+    address,
+    token,
+    authHeaders: { [TOKEN_HEADER]: token },
+    cookie: { name: tokenCookieName(port), value: token, url: parsed.origin, httpOnly: true, sameSite: 'Strict' },
+    port,
     dir,
     databasePath,
     process: child,

@@ -2,14 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { openBackend, type Backend } from '../backend/backend.ts';
+import { CONTENT_SECURITY_POLICY } from '../contract/security.ts';
 import { createWebHost } from './server.ts';
+import { TOKEN_HEADER, tokenCookieName } from './trust.ts';
+
+const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwxyz';
 
 let dir: string;
 let backend: Backend;
 let server: Server;
+let port: number;
 let base: string;
 
 beforeAll(async () => {
@@ -18,11 +23,13 @@ beforeAll(async () => {
   mkdirSync(join(rendererDir, 'assets'), { recursive: true });
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>QNN Lab</title>');
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
-  writeFileSync(join(dir, 'secret.txt'), 'secret');
+  writeFileSync(join(dir, 'secret.txt'), 'the content of a file outside the renderer');
   backend = openBackend({ databasePath: join(dir, 'lab.db'), transport: 'http', version: '0.0.0-test' });
-  server = createWebHost({ dispatch: backend.dispatch, events: backend.events, rendererDir, maxBodyBytes: 4096 });
+  const { dispatch, events } = backend;
+  server = createWebHost({ dispatch, events, rendererDir, maxBodyBytes: 512 * 1024, token: TOKEN, hostNames: ['lab.example'] });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  port = (server.address() as AddressInfo).port;
+  base = `http://127.0.0.1:${port}`;
 });
 
 afterAll(async () => {
@@ -32,43 +39,99 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const rpc = (channel: string, body: string) => fetch(`${base}/api/rpc/${channel}`, { method: 'POST', body, headers: { 'Content-Type': 'application/json' } });
+interface Reply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+  json(): { ok: boolean; value?: unknown; error?: { code: string; message: string } };
+}
+
+/** A raw HTTP request: unlike fetch, it can send any Host header and omits Origin unless given. */
+function send(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+  return new Promise((resolveReply, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: { host: `127.0.0.1:${port}`, ...init.headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolveReply({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+const WITH_TOKEN = { ...JSON_TYPE, [TOKEN_HEADER]: TOKEN };
+/** What the app's own page sends: its own Origin and the launch cookie (beside other cookies, one of another port's host). */
+function asPage(headers: Record<string, string> = {}): Record<string, string> {
+  const cookie = `other=1; ${tokenCookieName(port + 1)}=another-hosts-token; ${tokenCookieName(port)}=${TOKEN}`;
+  return { ...JSON_TYPE, cookie, origin: base, 'sec-fetch-site': 'same-origin', ...headers };
+}
+
+const rpc = (channel: string, body: string, headers: Record<string, string> = WITH_TOKEN) => send(`/api/rpc/${channel}`, { method: 'POST', headers, body });
+const names = async () => ((await rpc('datasets.list', '{}')).json().value as { name: string }[]).map((d) => d.name);
+
+function expectForbidden(reply: Reply, message: RegExp): void {
+  expect(reply.status).toBe(403);
+  expect(reply.json()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(message) } });
+}
 
 describe('web host API', () => {
   it('answers a valid call with {ok: true, value}', async () => {
     const res = await rpc('app.info', '{}');
     expect(res.status).toBe(200);
-    const body = await res.json();
-    expect(body).toMatchObject({ ok: true, value: { transport: 'http', version: '0.0.0-test', schemaVersion: expect.any(Number) } });
+    expect(res.json()).toMatchObject({ ok: true, value: { transport: 'http', version: '0.0.0-test', schemaVersion: expect.any(Number) } });
   });
 
   it('seeds the bundled sample on first start', async () => {
-    const body = await (await rpc('datasets.list', '{}')).json();
-    expect(body.value).toEqual([expect.objectContaining({ name: 'pbc (sample)', rows: 418, columns: 20, missingCells: 1033 })]);
+    const sample = expect.objectContaining({ name: 'pbc (sample)', rows: 418, columns: 20, missingCells: 1033 });
+    expect((await rpc('datasets.list', '{}')).json().value).toEqual([sample]);
   });
 
   it('turns malformed requests into error codes, never a crash', async () => {
-    expect(await (await rpc('no.such', '{}')).json()).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+    expect((await rpc('no.such', '{}')).json()).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
     const notJson = await rpc('datasets.get', '{not json');
     expect(notJson.status).toBe(400);
-    expect(await notJson.json()).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-    expect(await (await rpc('datasets.get', '{"id": "seven"}')).json()).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/id/) } });
-    expect(await (await rpc('datasets.get', '{"id": 999}')).json()).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    const get = await fetch(`${base}/api/rpc/app.info`);
+    expect(notJson.json()).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect((await rpc('datasets.get', '{"id": "seven"}')).json()).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'id' } });
+    expect((await rpc('datasets.get', '{"id": 999}')).json()).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const get = await send('/api/rpc/app.info', { headers: { [TOKEN_HEADER]: TOKEN } });
     expect(get.status).toBe(405);
   });
 
+  it('answers a malformed %-escape with 400, in the API and in static paths', async () => {
+    const api = await rpc('datasets.%E0%A4%A', '{}');
+    expect(api.status).toBe(400);
+    expect(api.json()).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/%-escape/) } });
+    const page = await send('/assets/%E0%A4%A.js');
+    expect(page.status).toBe(400);
+    expect(page.json()).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+  });
+
+  it('refuses a 100,000-deep JSON value with 400 before anything walks it', async () => {
+    const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+    // A field's value is echoed in a schema error (the response's JSON.stringify overflowed); a profile is walked
+    // by its validator.
+    for (const [channel, body] of [['datasets.get', `{"id": ${deep(100_000)}}`], ['devices.save', `{"profile": {"id": ${deep(100_000)}}}`]]) {
+      const res = await rpc(channel, body);
+      expect(res.status).toBe(400);
+      expect(res.json()).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/nested more than 32 levels/) } });
+    }
+    // Nesting within the limit is the schema's business, as before.
+    expect((await rpc('datasets.get', `{"id": ${deep(20)}}`)).json()).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'id' } });
+  });
+
   it('refuses a body over the limit with 413 TOO_LARGE and changes nothing', async () => {
-    const before = (await (await rpc('datasets.list', '{}')).json()).value;
-    const res = await rpc('datasets.import', JSON.stringify({ fileName: 'big.csv', content: 'a,b\n' + '1,2\n'.repeat(5000) }));
+    const before = await names();
+    const res = await rpc('datasets.import', JSON.stringify({ fileName: 'big.csv', content: 'a,b\n' + '1,2\n'.repeat(200_000) }));
     expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({ ok: false, error: { code: 'TOO_LARGE', message: expect.stringMatching(/MiB/) } });
-    expect((await (await rpc('datasets.list', '{}')).json()).value).toEqual(before);
+    expect(res.json()).toMatchObject({ ok: false, error: { code: 'TOO_LARGE', message: expect.stringMatching(/MiB/) } });
+    expect(await names()).toEqual(before);
   });
 
   it('streams backend events as server-sent events', async () => {
     const controller = new AbortController();
-    const res = await fetch(`${base}/api/events`, { signal: controller.signal });
+    const res = await fetch(`${base}/api/events`, { signal: controller.signal, headers: { [TOKEN_HEADER]: TOKEN } });
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     const reader = res.body!.getReader();
     await reader.read(); // the ": connected" comment
@@ -78,14 +141,102 @@ describe('web host API', () => {
     controller.abort();
   });
 
-  it('serves the renderer with a strict CSP, falls back to index.html, and never leaves its folder', async () => {
-    const index = await fetch(`${base}/datasets/3`);
+  it('serves the renderer without the secret, with the shared CSP, falls back to index.html, and never leaves its folder', async () => {
+    const index = await send('/datasets/3');
     expect(index.status).toBe(200);
-    expect(await index.text()).toContain('<title>QNN Lab</title>');
-    expect(index.headers.get('content-security-policy')).toContain("default-src 'self'");
-    const asset = await fetch(`${base}/assets/app.js`);
-    expect(asset.headers.get('content-type')).toMatch(/javascript/);
-    const escape = await fetch(`${base}/..%2Fsecret.txt`);
-    expect(await escape.text()).not.toContain('secret');
+    expect(index.text).toContain('<title>QNN Lab</title>');
+    expect(index.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+    const asset = await send('/assets/app.js');
+    expect(asset.headers['content-type']).toMatch(/javascript/);
+    const escape = await send('/..%2Fsecret.txt');
+    expect(escape.status).toBe(403);
+    expect(escape.text).not.toContain('the content of a file outside');
+    // A request target no URL parser accepts is the client's mistake too.
+    expect((await send('http://[')).status).toBe(400);
+  });
+});
+
+describe('web host trust boundary', () => {
+  it('answers only its own Host names, on its own port', async () => {
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`, `lab.example:${port}`]) {
+      expect((await rpc('app.info', '{}', { ...WITH_TOKEN, host })).status, host).toBe(200);
+    }
+    for (const host of ['attacker.example', `attacker.example:${port}`, `127.0.0.1:${port + 1}`, '127.0.0.1', `localhost.attacker.example:${port}`]) {
+      expectForbidden(await rpc('app.info', '{}', { ...WITH_TOKEN, host }), /does not answer to/);
+      // A rebinding page cannot read the renderer either.
+      expect((await send('/', { headers: { host } })).status, host).toBe(403);
+    }
+  });
+
+  it('requires the launch secret on every API route: header, bearer or cookie', async () => {
+    expectForbidden(await rpc('app.info', '{}', JSON_TYPE), /no access key.*Open the address the host printed/);
+    expectForbidden(await rpc('app.info', '{}', { ...JSON_TYPE, [TOKEN_HEADER]: TOKEN.slice(1) }), /token.*is wrong/);
+    expectForbidden(await send('/api/events'), /no access key/);
+    expectForbidden(await send('/api/no-such-route'), /no access key/);
+    expect((await rpc('app.info', '{}', { ...JSON_TYPE, authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    expect((await rpc('app.info', '{}', asPage())).status).toBe(200);
+    // A cookie from an earlier start of the host (or another port's) says so.
+    expectForbidden(await rpc('app.info', '{}', asPage({ cookie: `${tokenCookieName(port)}=stale-token` })), /earlier start of the web host/);
+  });
+
+  it('refuses a foreign Origin and cross-site fetches on every API request, even with the secret', async () => {
+    for (const origin of ['http://attacker.example', `http://127.0.0.1:${port + 1}`, `http://localhost:${port}`, 'null']) {
+      expectForbidden(await rpc('app.info', '{}', asPage({ origin })), /another site/);
+      expectForbidden(await rpc('app.info', '{}', { ...WITH_TOKEN, origin }), /another site/);
+      expectForbidden(await send('/api/events', { headers: { [TOKEN_HEADER]: TOKEN, origin } }), /another site/);
+    }
+    for (const site of ['cross-site', 'same-site']) {
+      expectForbidden(await rpc('app.info', '{}', asPage({ 'sec-fetch-site': site })), new RegExp(site));
+      // A cross-origin GET (an <img> or a no-cors fetch) carries no Origin, only Sec-Fetch-Site.
+      const { origin: _origin, ...noOrigin } = asPage({ 'sec-fetch-site': site });
+      expectForbidden(await send('/api/events', { headers: noOrigin }), new RegExp(site));
+    }
+  });
+
+  it('lets a missing Origin through only where browsers omit it (same-origin GET) or with the token in a header', async () => {
+    const { origin: _origin, ...pageWithoutOrigin } = asPage();
+    // Every browser sends Origin with a POST: a cookie-only POST without one is not the app's page.
+    expectForbidden(await rpc('app.info', '{}', pageWithoutOrigin), /without an Origin/);
+    expect((await rpc('app.info', '{}', WITH_TOKEN)).status).toBe(200);
+    const events = await fetch(`${base}/api/events`, { headers: pageWithoutOrigin });
+    expect(events.status).toBe(200);
+    await events.body!.cancel();
+  });
+
+  it('requires Content-Type: application/json on RPC (what an HTML form or a no-cors fetch cannot send)', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '']) {
+      expectForbidden(await rpc('app.info', '{}', { ...WITH_TOKEN, 'content-type': type }), /Content-Type: application\/json/);
+    }
+    expect((await rpc('app.info', '{}', { ...WITH_TOKEN, 'content-type': 'Application/JSON; charset=utf-8' })).status).toBe(200);
+  });
+
+  it('changes nothing when it refuses: a cross-site form rename with the cookie leaves the dataset as it was', async () => {
+    const before = await names();
+    const id = ((await rpc('datasets.list', '{}')).json().value as { id: number }[])[0].id;
+    const body = `{"id": ${id}, "name": "renamed by another site", "x": "="}`;
+    expectForbidden(await rpc('datasets.rename', body, asPage({ origin: 'http://attacker.example', 'content-type': 'text/plain' })), /another site/);
+    expectForbidden(await rpc('datasets.rename', body, asPage({ 'content-type': 'text/plain' })), /Content-Type/);
+    expect(await names()).toEqual(before);
+  });
+
+  it('turns the token in the address into an HttpOnly SameSite=Strict cookie and redirects to the address without it', async () => {
+    const first = await send(`/?token=${TOKEN}`, { headers: { 'sec-fetch-site': 'none' } });
+    expect(first.status).toBe(302);
+    expect(first.headers.location).toBe('/');
+    expect(first.headers['set-cookie']).toEqual([`${tokenCookieName(port)}=${TOKEN}; HttpOnly; SameSite=Strict; Path=/`]);
+    expect(first.headers['cache-control']).toBe('no-store');
+    // Other parts of the address stay.
+    expect((await send(`/index.html?a=1&token=${TOKEN}&b=2`)).headers.location).toBe('/index.html?a=1&b=2');
+    // The cookie then opens the API.
+    const cookie = first.headers['set-cookie']![0].split(';')[0];
+    expect((await rpc('app.info', '{}', { ...asPage(), cookie })).status).toBe(200);
+  });
+
+  it('says so when the address carries a wrong token, and sets no cookie', async () => {
+    const wrong = await send('/?token=not-the-token');
+    expect(wrong.status).toBe(403);
+    expect(wrong.headers['set-cookie']).toBeUndefined();
+    expect(wrong.headers['content-type']).toMatch(/text\/html/);
+    expect(wrong.text).toMatch(/access token in this address is not the one/);
   });
 });

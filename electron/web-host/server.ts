@@ -1,12 +1,19 @@
 // The plain Node host: serves the built renderer and the same API as Electron's IPC, over HTTP
-// (POST /api/rpc/<channel> -> Result JSON) and server-sent events (GET /api/events).
+// (POST /api/rpc/<channel> -> Result JSON) and server-sent events (GET /api/events). Every request passes the trust
+// boundary of trust.ts first: its own Host names only, and for /api/ routes the launch secret and its own origin.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { InvalidInputError, LabError } from '../../core/errors.ts';
 import { MAX_IMPORT_BYTES } from '../contract/datasets.ts';
-import type { Result } from '../contract/errors.ts';
+import type { ApiError, ErrorCode, Result } from '../contract/errors.ts';
+import { CONTENT_SECURITY_POLICY, MAX_REQUEST_DEPTH } from '../contract/security.ts';
 import type { Backend } from '../backend/backend.ts';
+import { toApiError } from '../backend/errors.ts';
 import type { EventBus } from '../backend/events.ts';
+import { nestingExceeds } from './nesting.ts';
+import { checkApiRequest, checkHost, checkJsonBody, sameSecret, tokenCookieName, TOKEN_PARAMETER } from './trust.ts';
 
 /** A request body may carry a whole CSV file as JSON text (escaping can grow it), plus the other fields. */
 export function bodyLimitFor(maxImportBytes: number): number {
@@ -27,8 +34,7 @@ const MIME: Record<string, string> = {
 };
 
 const SECURITY_HEADERS = {
-  'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
 };
@@ -40,7 +46,14 @@ export interface WebHostOptions {
   rendererDir: string;
   /** Default: room for a CSV of the contract's MAX_IMPORT_BYTES. */
   maxBodyBytes?: number;
+  /** The secret of this launch (createLaunchToken()): every /api/ route requires it. */
+  token: string;
+  /** Host names answered besides the loopback ones (hostNamesFor(--host)). */
+  hostNames?: readonly string[];
 }
+
+/** HTTP status of an error the host itself raises (API results travel as 200 with {ok: false}). */
+const STATUS: Partial<Record<ErrorCode, number>> = { VALIDATION: 400, FORBIDDEN: 403, TOO_LARGE: 413 };
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -48,50 +61,58 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-class BodyTooLarge extends Error {}
+function sendError(res: ServerResponse, error: ApiError): void {
+  sendJson(res, STATUS[error.code] ?? 500, { ok: false, error } satisfies Result<never>);
+}
+
+/** A path segment or path, %-decoded; a malformed escape is the client's mistake, not a crash. */
+function decodePath(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new InvalidInputError(`The address ${text} has a malformed %-escape. Check the link, or open QNN Lab from its start page.`, { value: text });
+  }
+}
 
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const mib = Math.round(limit / 2 ** 20);
+  const tooLarge = () => new LabError('TOO_LARGE', `The request is larger than ${mib} MiB. Split the file or import it with \`qnnlab dataset import\`.`);
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new BodyTooLarge();
+  if (declared > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyTooLarge();
+    if (size > limit) throw tooLarge();
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** The request body as JSON, refused with VALIDATION when it is not JSON or nested deeper than the contract allows. */
+function parseRequest(text: string): unknown {
+  if (text.trim() === '') return {};
+  let request: unknown;
+  try {
+    request = JSON.parse(text); // V8's JSON.parse does not recurse, whatever the depth
+  } catch {
+    throw new InvalidInputError('The request body is not valid JSON.');
+  }
+  if (nestingExceeds(request, MAX_REQUEST_DEPTH)) {
+    const allowed = `at most ${MAX_REQUEST_DEPTH} levels`;
+    throw new InvalidInputError(`The request is nested more than ${MAX_REQUEST_DEPTH} levels deep. Send a flatter value.`, { allowed });
+  }
+  return request;
+}
+
 async function handleRpc(req: IncomingMessage, res: ServerResponse, channel: string, options: WebHostOptions): Promise<void> {
-  const limit = options.maxBodyBytes ?? bodyLimitFor(MAX_IMPORT_BYTES);
   if (req.method !== 'POST') {
     res.setHeader('Allow', 'POST');
     return sendJson(res, 405, { ok: false, error: { code: 'VALIDATION', message: 'Use POST for API calls.' } } satisfies Result<never>);
   }
-  let text: string;
-  try {
-    text = await readBody(req, limit);
-  } catch (e) {
-    if (e instanceof BodyTooLarge) {
-      req.resume();
-      const mib = Math.round(limit / 2 ** 20);
-      return sendJson(res, 413, {
-        ok: false,
-        error: { code: 'TOO_LARGE', message: `The request is larger than ${mib} MiB. Split the file or import it with \`qnnlab dataset import\`.` },
-      } satisfies Result<never>);
-    }
-    throw e;
-  }
-  let request: unknown = {};
-  if (text.trim() !== '') {
-    try {
-      request = JSON.parse(text);
-    } catch {
-      return sendJson(res, 400, { ok: false, error: { code: 'VALIDATION', message: 'The request body is not valid JSON.' } } satisfies Result<never>);
-    }
-  }
-  sendJson(res, 200, await options.dispatch(decodeURIComponent(channel), request));
+  checkJsonBody(req);
+  const request = parseRequest(await readBody(req, options.maxBodyBytes ?? bodyLimitFor(MAX_IMPORT_BYTES)));
+  sendJson(res, 200, await options.dispatch(decodePath(channel), request));
 }
 
 function handleEvents(req: IncomingMessage, res: ServerResponse, events: EventBus): void {
@@ -105,11 +126,10 @@ function handleEvents(req: IncomingMessage, res: ServerResponse, events: EventBu
   });
 }
 
-async function serveStatic(req: IncomingMessage, res: ServerResponse, rendererDir: string): Promise<void> {
+async function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL, rendererDir: string): Promise<void> {
   const root = resolve(rendererDir);
-  const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://host').pathname);
-  let file = normalize(join(root, pathname));
-  if (file !== root && !file.startsWith(root + sep)) return sendJson(res, 403, { error: 'Forbidden' });
+  let file = normalize(join(root, decodePath(url.pathname)));
+  if (file !== root && !file.startsWith(root + sep)) throw new LabError('FORBIDDEN', `The address ${url.pathname} leads outside QNN Lab's files.`);
   const isFile = await stat(file).then((s) => s.isFile(), () => false);
   if (!isFile) file = join(root, 'index.html'); // SPA fallback
   try {
@@ -126,21 +146,56 @@ async function serveStatic(req: IncomingMessage, res: ServerResponse, rendererDi
   }
 }
 
+/**
+ * The first visit, at the printed address with the secret: the secret becomes an HttpOnly SameSite=Strict cookie and
+ * the browser is sent to the same address without it, so it stays neither in the address bar nor in the history.
+ */
+function acceptToken(res: ServerResponse, url: URL, token: string, port: number): void {
+  const given = url.searchParams.get(TOKEN_PARAMETER) ?? '';
+  if (!sameSecret(given, token)) {
+    res.writeHead(403, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...SECURITY_HEADERS });
+    res.end(
+      '<!doctype html><title>QNN Lab</title><p>The access token in this address is not the one of the running QNN Lab web host ' +
+        '(each start makes a new one). Open the address the host printed when it started.</p>',
+    );
+    return;
+  }
+  url.searchParams.delete(TOKEN_PARAMETER);
+  res.writeHead(302, {
+    Location: url.pathname + url.search,
+    'Set-Cookie': `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+    'Cache-Control': 'no-store',
+    ...SECURITY_HEADERS,
+  });
+  res.end();
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, options: WebHostOptions, port: number): Promise<void> {
+  const policy = { token: options.token, hostNames: options.hostNames ?? [] };
+  const host = checkHost(req, policy, port);
+  const url = URL.parse(req.url ?? '/', `http://${host}`);
+  if (!url) throw new InvalidInputError(`The address ${req.url} is not valid.`);
+  if (!url.pathname.startsWith('/api/')) {
+    if (url.searchParams.has(TOKEN_PARAMETER)) return acceptToken(res, url, options.token, port);
+    return serveStatic(req, res, url, options.rendererDir);
+  }
+  checkApiRequest(req, policy, host, port);
+  const rpc = /^\/api\/rpc\/([^/]+)$/.exec(url.pathname);
+  if (rpc) return handleRpc(req, res, rpc[1], options);
+  if (url.pathname === '/api/events') return handleEvents(req, res, options.events);
+  sendJson(res, 404, { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `No API route ${url.pathname}.` } });
+}
+
 export function createWebHost(options: WebHostOptions): Server {
-  return createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://host');
-    const rpc = /^\/api\/rpc\/([^/]+)$/.exec(url.pathname);
-    const work = rpc
-      ? handleRpc(req, res, rpc[1], options)
-      : url.pathname === '/api/events'
-        ? Promise.resolve(handleEvents(req, res, options.events))
-        : url.pathname.startsWith('/api/')
-          ? Promise.resolve(sendJson(res, 404, { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `No API route ${url.pathname}.` } }))
-          : serveStatic(req, res, options.rendererDir);
-    work.catch((e: unknown) => {
-      console.error('[web-host]', e);
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: (e as Error).message } });
+  const server = createServer((req, res) => {
+    route(req, res, options, (server.address() as AddressInfo).port).catch((e: unknown) => {
+      const error = toApiError(e, { action: 'the web host' });
+      if (error.code === 'INTERNAL') console.error('[web-host]', e);
+      // A refused or failed request may leave its body unread: drain it so the connection can answer.
+      req.resume();
+      if (!res.headersSent) sendError(res, error);
       else res.end();
     });
   });
+  return server;
 }
