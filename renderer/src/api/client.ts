@@ -17,24 +17,31 @@ export function detectTransport(): Transport {
   return httpTransport('');
 }
 
-let current: ApiClient | null = null;
-let currentKind: Transport['kind'] = 'http';
+let transport: Transport | null = null;
+let client: ApiClient | null = null;
+
+/** The transport in use (its kind and connection state); detected on first use. */
+export function useTransport(): Transport {
+  transport ??= detectTransport();
+  return transport;
+}
 
 export function useApi(): ApiClient {
-  if (!current) {
-    const transport = detectTransport();
-    currentKind = transport.kind;
-    current = createClient(transport);
-  }
-  return current;
+  client ??= createClient(useTransport());
+  return client;
 }
 
 export function transportKind(): Transport['kind'] {
-  useApi();
-  return currentKind;
+  return useTransport().kind;
 }
 
 /** Tests: replace the client (stores call `useApi()` at action time). */
-export function setApiClient(client: ApiClient | null): void {
-  current = client;
+export function setApiClient(replacement: ApiClient | null): void {
+  client = replacement;
+}
+
+/** Tests: replace the transport, and the client with one built on it. */
+export function setTransport(replacement: Transport | null): void {
+  transport = replacement;
+  client = replacement ? createClient(replacement) : null;
 }

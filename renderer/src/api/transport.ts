@@ -2,10 +2,16 @@
 import type { ChannelName, EventName, Events, Transport as TransportKind } from '../../../electron/contract/channels.ts';
 import type { Result } from '../../../electron/contract/errors.ts';
 
+/** Whether the host answered the last time the transport tried (an answer that refuses counts: the host is there). */
+export type Connection = 'connected' | 'disconnected';
+
 export interface Transport {
   kind: TransportKind;
   call(channel: ChannelName, request: unknown): Promise<Result<unknown>>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+  connection(): Connection;
+  /** Called on each change of connection(); subscribing also starts watching the host (the web host's event stream). */
+  onConnection(listener: (state: Connection) => void): () => void;
 }
 
 /** What Electron's preload exposes on `window.qnnlab`. */
@@ -41,6 +47,9 @@ export function electronTransport(bridge: PreloadBridge): Transport {
     on(event, listener) {
       return bridge.on(event, listener as (payload: unknown) => void);
     },
+    // The desktop host is the app's own main process: it cannot go away while the window lives.
+    connection: () => 'connected',
+    onConnection: () => () => {},
   };
 }
 
@@ -48,25 +57,52 @@ function isResult(value: unknown): value is Result<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
 }
 
-/** HTTP transport of the web host: POST /api/rpc/<channel>, server-sent events on /api/events. */
+/**
+ * HTTP transport of the web host: POST /api/rpc/<channel>, server-sent events on /api/events. The event stream also
+ * tells when the host goes away (its error event) and comes back (open); so does every call that gets no answer.
+ */
 export function httpTransport(base = ''): Transport {
   let source: EventSource | null = null;
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const connectionListeners = new Set<(state: Connection) => void>();
+  let state: Connection = 'connected';
 
-  function ensureSource(event: string): void {
-    if (!source) source = new EventSource(`${base}/api/events`);
-    if (listeners.has(event)) return;
-    const set = new Set<(payload: unknown) => void>();
-    listeners.set(event, set);
-    source.addEventListener(event, (message) => {
+  function setState(next: Connection): void {
+    if (next === state) return;
+    state = next;
+    // A stream the host refused (closed for good) is reopened once the host answers again.
+    if (next === 'connected' && !source && (listeners.size > 0 || connectionListeners.size > 0)) openSource();
+    for (const listener of connectionListeners) listener(next);
+  }
+
+  function listen(target: EventSource, event: string): void {
+    target.addEventListener(event, (message) => {
       let payload: unknown;
       try {
         payload = JSON.parse((message as MessageEvent<string>).data);
       } catch {
         return;
       }
-      for (const listener of set) listener(payload);
+      for (const listener of listeners.get(event) ?? []) listener(payload);
     });
+  }
+
+  function openSource(): void {
+    const opened = new EventSource(`${base}/api/events`);
+    source = opened;
+    for (const event of listeners.keys()) listen(opened, event);
+    opened.addEventListener('open', () => setState('connected'));
+    opened.addEventListener('error', () => {
+      // CONNECTING: the connection dropped and the browser retries by itself. CLOSED: the host answered but refused
+      // the stream (e.g. it restarted with a new access key); calls will say why.
+      if (opened.readyState === EventSource.CLOSED) {
+        if (source === opened) source = null;
+      } else setState('disconnected');
+    });
+  }
+
+  function ensureSource(): void {
+    if (!source) openSource();
   }
 
   return {
@@ -80,8 +116,10 @@ export function httpTransport(base = ''): Transport {
           body: JSON.stringify(request ?? {}),
         });
       } catch (e) {
+        setState('disconnected');
         return failure('INTERNAL', `Cannot reach the QNN Lab host (${(e as Error).message}). Check that the host is running, then reload the page.`);
       }
+      setState('connected');
       let body: unknown = null;
       try {
         body = await response.json();
@@ -93,11 +131,21 @@ export function httpTransport(base = ''): Transport {
       return failure('INTERNAL', `The host answered "${channel}" with HTTP ${response.status} and no result. Reload the page; if it persists, restart the host.`);
     },
     on(event, listener) {
-      ensureSource(event);
+      if (!listeners.has(event)) {
+        listeners.set(event, new Set());
+        if (source) listen(source, event);
+      }
+      ensureSource();
       const set = listeners.get(event)!;
       const fn = listener as (payload: unknown) => void;
       set.add(fn);
       return () => set.delete(fn);
+    },
+    connection: () => state,
+    onConnection(listener) {
+      connectionListeners.add(listener);
+      ensureSource();
+      return () => connectionListeners.delete(listener);
     },
   };
 }
