@@ -1,30 +1,54 @@
 // Electron main process: app lifecycle, the single database connection (through the shared backend), IPC wiring,
-// and a locked-down window (context isolation, sandbox, no Node in the renderer, CSP, no remote content).
-import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
-import { join } from 'node:path';
+// and a locked-down window (context isolation, sandbox, no Node in the renderer, CSP, no remote content, no
+// navigation away, no <webview>, IPC only from the app's own page). The URL checks live in navigation.ts (tested);
+// the fuses a packaged build flips in fuses.ts.
+import { app, BrowserWindow, dialog, ipcMain, session, shell, type WebContents } from 'electron';
+import { join, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { openBackend, type Backend } from '../backend/backend.ts';
 import { DATABASE_FILE } from '../backend/paths.ts';
+import type { Result } from '../contract/errors.ts';
+import { CONTENT_SECURITY_POLICY } from '../contract/security.ts';
 import { IPC_EVENT, IPC_RPC } from '../preload/ipc.ts';
+import { isAppPage, isAppResource, isExternalDocumentation, type AppLocation } from './navigation.ts';
 
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
-const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
+const appLocation: AppLocation = {
+  indexUrl: pathToFileURL(rendererIndex).href,
+  rootUrl: pathToFileURL(join(import.meta.dirname, '..') + sep).href,
+  devServerUrl: !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined,
+};
 
 let backend: Backend | undefined;
 
-function isAppUrl(url: string): boolean {
-  return url.startsWith('file://') || (devServerUrl !== undefined && url.startsWith(devServerUrl)) || url.startsWith('devtools://');
-}
-
 function lockDownSession(): void {
   const ses = session.defaultSession;
-  // No remote content: only the bundled renderer (and the dev server during development) may load.
-  ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAppUrl(details.url) && !details.url.startsWith('blob:') && !details.url.startsWith('data:') }));
+  // No remote content: only the built app (and the dev server during development) may load.
+  ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAppResource(details.url, appLocation) }));
   ses.webRequest.onHeadersReceived((details, callback) =>
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }),
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } }),
   );
+  // No permission is ever granted: neither when a page asks (request) nor when it checks first (check).
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
 }
+
+/** Every web contents the app creates: no navigation away from the app's page, no new windows, no <webview>. */
+function lockDownContents(contents: WebContents): void {
+  contents.on('will-navigate', (event) => {
+    if (!isAppPage(event.url, appLocation)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => {
+    if (!isAppPage(event.url, appLocation)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    // Links to the listed documentation open in the user's browser; nothing opens inside the app.
+    if (isExternalDocumentation(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+}
+app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -40,22 +64,20 @@ function createWindow(): BrowserWindow {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      webviewTag: false,
       spellcheck: false,
     },
   });
   win.once('ready-to-show', () => win.show());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the user's browser; nothing opens inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
-  });
-  if (devServerUrl) void win.loadURL(devServerUrl);
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+  if (appLocation.devServerUrl) void win.loadURL(appLocation.devServerUrl);
+  else void win.loadFile(rendererIndex);
   return win;
 }
+
+const NOT_FROM_APP: Result<never> = {
+  ok: false,
+  error: { code: 'FORBIDDEN', message: "Refused: the call did not come from QNN Lab's own page. Restart QNN Lab." },
+};
 
 app.whenReady().then(() => {
   const databasePath = process.env.QNNLAB_DB ?? join(app.getPath('userData'), DATABASE_FILE);
@@ -73,7 +95,10 @@ app.whenReady().then(() => {
   }
   const opened = backend;
   lockDownSession();
-  ipcMain.handle(IPC_RPC, (_event, channel: unknown, request: unknown) => opened.dispatch(String(channel), request));
+  // Only the app's own page may call the API (not a frame it might embed, nor a page it was navigated to).
+  ipcMain.handle(IPC_RPC, (event, channel: unknown, request: unknown) =>
+    isAppPage(event.senderFrame?.url ?? '', appLocation) ? opened.dispatch(String(channel), request) : NOT_FROM_APP,
+  );
   opened.events.subscribe((event, payload) => {
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_EVENT, event, payload);
   });
