@@ -1,24 +1,12 @@
 // Electron-only flows: the real desktop app, started from the build. The Electron binary is downloaded on first
 // use, which machines without internet cannot do; there these specs skip with a message saying so.
 import { test, expect, _electron as electron } from '@playwright/test';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { electronBinary } from '../scripts/electron-binary.mjs';
 
-/** The Electron binary, when it is installed. Reads electron's path.txt rather than requiring 'electron', whose
- * index.js would try to download the binary (tests must not reach the network). */
-function electronBinary(): string | undefined {
-  try {
-    const pkg = createRequire(import.meta.url).resolve('electron/package.json');
-    const dir = dirname(pkg);
-    const path = join(dir, 'dist', readFileSync(join(dir, 'path.txt'), 'utf8').trim());
-    return existsSync(path) ? path : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
+// Never requires 'electron', whose index.js would try to download the binary (tests must not reach the network).
 const binary = electronBinary();
 
 test.describe('desktop app (Electron)', () => {
