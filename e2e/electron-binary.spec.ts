@@ -6,6 +6,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type * as ElectronBinary from '../scripts/electron-binary.mjs';
 
 const HELPER = join(import.meta.dirname, '..', 'scripts', 'electron-binary.mjs');
 
@@ -25,7 +26,7 @@ function fakeProject(): { root: string; pkg: string; required: string } {
 async function lookUp(root: string): Promise<string | undefined> {
   // A fresh module instance per project folder (the query defeats the module cache).
   const url = `${pathToFileURL(join(root, 'scripts', 'electron-binary.mjs')).href}?${Math.random()}`;
-  const helper = (await import(url)) as typeof import('../scripts/electron-binary.mjs');
+  const helper = (await import(url)) as typeof ElectronBinary;
   return helper.electronBinary();
 }
 

@@ -6,7 +6,7 @@ const BUILT: AppLocation = { indexUrl: 'file:///opt/QNN%20Lab/out/renderer/index
 const DEV: AppLocation = { ...BUILT, devServerUrl: 'http://localhost:5173' };
 
 describe('isAppPage (navigation targets and IPC senders)', () => {
-  it("accepts the bundled index.html on any route, and nothing else from disk", () => {
+  it('accepts the bundled index.html on any route, and nothing else from disk', () => {
     expect(isAppPage('file:///opt/QNN%20Lab/out/renderer/index.html', BUILT)).toBe(true);
     expect(isAppPage('file:///opt/QNN%20Lab/out/renderer/index.html#/datasets/3', BUILT)).toBe(true);
     expect(isAppPage('file:///opt/QNN Lab/out/renderer/index.html#/about', BUILT)).toBe(true); // the same path, unescaped
@@ -26,7 +26,7 @@ describe('isAppPage (navigation targets and IPC senders)', () => {
     }
   });
 
-  it("compares the dev server by exact origin, not by prefix", () => {
+  it('compares the dev server by exact origin, not by prefix', () => {
     expect(isAppPage('http://localhost:5173/', DEV)).toBe(true);
     expect(isAppPage('http://localhost:5173/#/devices/ionq-aria', DEV)).toBe(true);
     for (const url of [

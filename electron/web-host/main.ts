@@ -45,7 +45,12 @@ const databasePath = values.db ?? defaultDatabasePath();
 
 let backend;
 try {
-  backend = openBackend({ databasePath, transport: 'http', version, maxImportBytes: maxImportMb === undefined ? undefined : Math.round(maxImportMb * 2 ** 20) });
+  backend = openBackend({
+    databasePath,
+    transport: 'http',
+    version,
+    maxImportBytes: maxImportMb === undefined ? undefined : Math.round(maxImportMb * 2 ** 20),
+  });
 } catch (e) {
   console.error(`qnnlab web host: cannot open the database ${databasePath}: ${(e as Error).message}`);
   process.exit(1);

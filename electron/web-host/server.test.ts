@@ -112,7 +112,10 @@ describe('web host API', () => {
     const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
     // A field's value is echoed in a schema error (the response's JSON.stringify overflowed); a profile is walked
     // by its validator.
-    for (const [channel, body] of [['datasets.get', `{"id": ${deep(100_000)}}`], ['devices.save', `{"profile": {"id": ${deep(100_000)}}}`]]) {
+    for (const [channel, body] of [
+      ['datasets.get', `{"id": ${deep(100_000)}}`],
+      ['devices.save', `{"profile": {"id": ${deep(100_000)}}}`],
+    ]) {
       const res = await rpc(channel, body);
       expect(res.status).toBe(400);
       expect(res.json()).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/nested more than 32 levels/) } });

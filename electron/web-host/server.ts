@@ -130,7 +130,10 @@ async function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL, 
   const root = resolve(rendererDir);
   let file = normalize(join(root, decodePath(url.pathname)));
   if (file !== root && !file.startsWith(root + sep)) throw new LabError('FORBIDDEN', `The address ${url.pathname} leads outside QNN Lab's files.`);
-  const isFile = await stat(file).then((s) => s.isFile(), () => false);
+  const isFile = await stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
   if (!isFile) file = join(root, 'index.html'); // SPA fallback
   try {
     const body = await readFile(file);

@@ -41,7 +41,16 @@ describe('api client', () => {
   });
 
   it('turns a throwing bridge into a Result', async () => {
-    const client = createClient(electronTransport({ api: { 'app.info': async () => { throw new Error('boom'); } }, on: () => () => {} }));
+    const client = createClient(
+      electronTransport({
+        api: {
+          'app.info': async () => {
+            throw new Error('boom');
+          },
+        },
+        on: () => () => {},
+      }),
+    );
     const info = await client['app.info']({});
     expect(info.ok).toBe(false);
     const missing = await client['datasets.list']({});

@@ -120,15 +120,13 @@ export function httpTransport(base = ''): Transport {
         return failure('INTERNAL', `Cannot reach the QNN Lab host (${(e as Error).message}). Check that the host is running, then reload the page.`);
       }
       setState('connected');
-      let body: unknown = null;
-      try {
-        body = await response.json();
-      } catch {
-        body = null;
-      }
+      const body: unknown = await response.json().catch(() => null);
       if (isResult(body)) return body;
       if (response.status === 413) return failure('TOO_LARGE', 'The request is larger than the host accepts. Use a smaller file.');
-      return failure('INTERNAL', `The host answered "${channel}" with HTTP ${response.status} and no result. Reload the page; if it persists, restart the host.`);
+      return failure(
+        'INTERNAL',
+        `The host answered "${channel}" with HTTP ${response.status} and no result. Reload the page; if it persists, restart the host.`,
+      );
     },
     on(event, listener) {
       if (!listeners.has(event)) {
