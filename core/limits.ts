@@ -64,6 +64,11 @@ export const IMPUTER_DEFAULTS = {
   missforest: { maxCycles: 10, trees: 100, mtry: 0, nodesizeNumeric: 1, nodesizeCategorical: 5, keepCycles: 'last' },
   /** deep-mice: a small MLP per column (Samad et al. 2022), Adam, early stopping on a held-out tenth. */
   deepMice: { cycles: 5, hidden: [32, 16], maxEpochs: 200, batchSize: 32, learningRate: 0.003, patience: 10, validationFraction: 0.1, weightDecay: 0.05 },
+  /**
+   * qnn-mice: the hybrid QNN regressor per column (core/models/qnn-regressor.ts), trained layer-wise with the parallel
+   * shift on the exact simulator unless a backend is named; its cost is also estimated on a device profile.
+   */
+  qnnMice: { cycles: 5, epochsPerLayer: 4, batchSize: 64, learningRate: 0.05, backend: 'ideal', costDevice: 'ionq-forte-enterprise', costShots: 1000 },
 } as const;
 
 /** Masking mechanisms of the evaluation protocol (METHOD.md section 8). */

@@ -11,6 +11,7 @@ import { meanImputer } from './imputers/mean.ts';
 import { miceImputer } from './imputers/mice.ts';
 import { missForestImputer } from './imputers/missforest.ts';
 import { deepMiceImputer } from './imputers/deep-mice.ts';
+import { qnnMiceImputer } from './imputers/qnn-mice.ts';
 
 /** Services a host hands to imputers that need them (e.g. qnn-mice: backends, device profiles). Classical ones ignore it. */
 export type ImputerEnv = Readonly<Record<string, unknown>>;
@@ -78,4 +79,4 @@ registerImputer(meanImputer);
 registerImputer(miceImputer);
 registerImputer(missForestImputer);
 registerImputer(deepMiceImputer);
-// qnn-mice registers here too (the hybrid QNN regressor on the layer-wise trainer; see issue 9).
+registerImputer(qnnMiceImputer);

@@ -23,6 +23,8 @@ export interface FitData {
 export interface ModelCost {
   circuits: number;
   shots: number;
+  /** What the same circuits would cost on a chosen device profile, in USD (qnn-mice's estimate; absent otherwise). */
+  deviceUSD?: number;
 }
 
 export const ZERO_COST: Readonly<ModelCost> = Object.freeze({ circuits: 0, shots: 0 });
@@ -30,6 +32,7 @@ export const ZERO_COST: Readonly<ModelCost> = Object.freeze({ circuits: 0, shots
 export function addCost(total: ModelCost, more: Readonly<ModelCost>): void {
   total.circuits += more.circuits;
   total.shots += more.shots;
+  if (more.deviceUSD !== undefined) total.deviceUSD = (total.deviceUSD ?? 0) + more.deviceUSD;
 }
 
 export interface ModelContext {

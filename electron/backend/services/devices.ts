@@ -23,7 +23,7 @@ import type {
   SaveDeviceProfileRequest,
 } from '../../contract/devices.ts';
 import { LabError } from '../../../core/errors.ts';
-import type { Database } from '../db/database.ts';
+import { writeTransaction, type Database } from '../db/database.ts';
 
 interface ProfileRow {
   name: string;
@@ -88,18 +88,16 @@ export class DeviceProfileService {
     }
     const source = request.source ?? 'user';
     const at = this.now().toISOString();
-    const replaced = this.db
-      .transaction(() => {
-        const existing = this.db.prepare('SELECT 1 FROM device_profiles WHERE name = ?').get(profile.id) !== undefined;
-        this.db
-          .prepare(
-            `INSERT INTO device_profiles (name, profile, source, builtin, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)
-             ON CONFLICT(name) DO UPDATE SET profile = excluded.profile, source = excluded.source, updated_at = excluded.updated_at`,
-          )
-          .run(profile.id, JSON.stringify(profile), source, at, at);
-        return existing;
-      })
-      .immediate();
+    const replaced = writeTransaction(this.db, () => {
+      const existing = this.db.prepare('SELECT 1 FROM device_profiles WHERE name = ?').get(profile.id) !== undefined;
+      this.db
+        .prepare(
+          `INSERT INTO device_profiles (name, profile, source, builtin, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)
+           ON CONFLICT(name) DO UPDATE SET profile = excluded.profile, source = excluded.source, updated_at = excluded.updated_at`,
+        )
+        .run(profile.id, JSON.stringify(profile), source, at, at);
+      return existing;
+    });
     const summary = profileSummary(profile, { source, updatedAt: at });
     return { ...summary, replaced };
   }
