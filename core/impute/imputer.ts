@@ -63,6 +63,7 @@ export async function fitImputer(table: Dataset, options: FitOptions): Promise<I
     recipe: imputer.recipe,
     seed,
     columns: active.map((c, j) => ({ name: c.name, type: c.type, categories: c.categories, target: c.target, initial: r.initial[j] })),
+    passive: table.columns.filter((c) => !active.some((a) => a.name === c.name)).map((c) => c.name),
     cycles: r.cycles,
     replay: r.replay,
     steps: r.steps.map((s) => ({ cycle: s.cycle, column: s.column, standardise: s.standardise, model: s.model.toJSON() })),
@@ -115,8 +116,8 @@ export async function applyImputer(savedModel: unknown, table: Dataset, options:
   const byName = new Map(table.columns.map((c, j) => [c.name, j]));
   const missingColumns = model.columns.filter((c) => !byName.has(c.name)).map((c) => c.name);
   if (missingColumns.length > 0) {
-    const known = new Set(model.columns.map((c) => c.name));
-    const extra = table.columns.filter((c) => !known.has(c.name) && c.role === 'feature').map((c) => c.name);
+    const known = new Set([...model.columns.map((c) => c.name), ...model.passive]);
+    const extra = table.columns.filter((c) => !known.has(c.name)).map((c) => c.name);
     throw new InvalidInputError(
       `The table's columns differ from the model's: it lacks ${missingColumns.map((n) => `"${n}"`).join(', ')}${extra.length ? ` and has ${extra.map((n) => `"${n}"`).join(', ')}, which the model does not know` : ''}. ` +
         `Apply the model to a table with the columns it was fitted on: ${model.columns.map((c) => c.name).join(', ')}.`,
@@ -139,7 +140,7 @@ export async function applyImputer(savedModel: unknown, table: Dataset, options:
     if (modelled.has(m.saved.name) || !m.values.some((v) => v !== v)) return;
     warnings.push(`Column "${m.saved.name}" had no missing cells when the imputer was fitted, so it has no model: its missing cells get the fit's ${m.saved.target.kind === 'numeric' ? 'mean' : 'mode'}.`);
   });
-  const known = new Set(model.columns.map((c) => c.name));
+  const known = new Set([...model.columns.map((c) => c.name), ...model.passive]);
   for (const c of table.columns) {
     if (known.has(c.name) || c.role !== 'feature' || !c.values.some((v) => v !== v)) continue;
     warnings.push(`Column "${c.name}" is not in the model: its missing cells are left empty.`);

@@ -36,6 +36,8 @@ export const imputationModelSchema = z.strictObject({
   seed: z.number(),
   /** The active columns (predictors; imputed when missing), in table order. */
   columns: z.array(column).min(1),
+  /** The fit table's other columns (outcome, identifiers, excluded, empty): expected, never used. */
+  passive: z.array(z.string()),
   /** Cycles of the fit, and how many times apply replays `steps` (1 when steps hold every cycle). */
   cycles: z.number().int().min(0),
   replay: z.number().int().min(0),

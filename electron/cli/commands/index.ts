@@ -3,5 +3,6 @@ import type { Command } from '../command.ts';
 import { datasetCommands } from './dataset.ts';
 import { quantumCommands } from './quantum.ts';
 import { hardwareCommands } from './hardware.ts';
+import { imputeCommands } from './impute.ts';
 
-export const commands: Command[] = [...datasetCommands, ...quantumCommands, ...hardwareCommands];
+export const commands: Command[] = [...datasetCommands, ...quantumCommands, ...hardwareCommands, ...imputeCommands];

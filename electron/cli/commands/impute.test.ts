@@ -1,0 +1,139 @@
+// `qnnlab impute | synth | experiment` end to end, in process (runQnnlab), on small files in a temporary folder.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCsv } from '../../../core/data/csv.ts';
+import { runCli } from '../main.ts';
+import { runQnnlab } from '../test-io.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'qnnlab-impute-'));
+const pbc = new URL('../../../resources/samples/pbc.csv', import.meta.url).pathname;
+const file = (name: string) => join(dir, name);
+
+describe('qnnlab synth', () => {
+  it('writes a seeded synthetic table that says it is synthetic', async () => {
+    const a = await runQnnlab('synth', '--rows', '200', '--seed', '3', '--out', file('s1.csv'));
+    const b = await runQnnlab('synth', '--rows', '200', '--seed', '3', '--out', file('s2.csv'));
+    expect(a.code).toBe(0);
+    expect(a.stderr).toMatch(/SYNTHETIC ICU data .*no real patients/);
+    expect(readFileSync(file('s1.csv'), 'utf8')).toBe(readFileSync(file('s2.csv'), 'utf8'));
+    const t = parseCsv(readFileSync(file('s1.csv'), 'utf8'));
+    expect(t.rows).toBe(200);
+    expect(t.columns.find((c) => c.name === 'death')).toMatchObject({ type: 'binary', role: 'outcome' });
+    expect(t.columns.find((c) => c.name === 'id')?.role).toBe('identifier');
+  });
+  it('refuses a bad row count', async () => {
+    const r = await runQnnlab('synth', '--rows', '0', '--out', file('bad.csv'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--rows must be at least 1/);
+    expect(existsSync(file('bad.csv'))).toBe(false);
+  });
+});
+
+describe('qnnlab impute', () => {
+  it('fills every missing feature cell and keeps columns, order, rows, observed values and labels', async () => {
+    const r = await runQnnlab('impute', '--data', pbc, '--method', 'mice', '--exclude', 'time', '--out', file('pbc-mice.csv'), '--json');
+    expect(r.code).toBe(0);
+    const before = parseCsv(readFileSync(pbc, 'utf8'));
+    const after = parseCsv(readFileSync(file('pbc-mice.csv'), 'utf8'));
+    expect(after.rows).toBe(before.rows);
+    expect(after.columns.map((c) => [c.name, c.type, c.categories])).toEqual(before.columns.map((c) => [c.name, c.type, c.categories]));
+    after.columns.forEach((c, j) => {
+      c.values.forEach((v, i) => {
+        const old = before.columns[j].values[i];
+        if (old === old) expect(v).toBe(old);
+        else expect(Number.isFinite(v)).toBe(true);
+      });
+    });
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ method: 'mice', rows: 418, missingCellsLeft: 0 });
+    expect(out.filledCells).toBe(before.columns.reduce((s, c) => s + c.values.filter((v) => v !== v).length, 0));
+  });
+
+  it('saves the fitted imputer and applies it without refitting, reproducing the completion', async () => {
+    expect((await runQnnlab('impute', '--data', pbc, '--method', 'deep-mice', '--option', 'cycles=2', '--option', 'hidden=[8]', '--exclude', 'time', '--seed', '4', '--save-model', file('m.json'), '--out', file('fit.csv'))).code).toBe(0);
+    const r = await runQnnlab('impute', '--data', pbc, '--model', file('m.json'), '--out', file('applied.csv'));
+    expect(r.code).toBe(0);
+    expect(readFileSync(file('applied.csv'), 'utf8')).toBe(readFileSync(file('fit.csv'), 'utf8'));
+    expect(JSON.parse(readFileSync(file('m.json'), 'utf8')).recipe).toMatchObject({ method: 'deep-mice', cycles: 2, hidden: [8] });
+  });
+
+  it('refuses a saved model on a table whose columns differ, naming them, and writes nothing', async () => {
+    writeFileSync(file('renamed.csv'), readFileSync(pbc, 'utf8').replace('"chol"', '"cholesterol"'));
+    const r = await runQnnlab('impute', '--data', file('renamed.csv'), '--model', file('m.json'), '--out', file('never.csv'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/lacks "chol" and has "cholesterol"/);
+    expect(existsSync(file('never.csv'))).toBe(false);
+  });
+
+  it('refuses a damaged model file, naming the field', async () => {
+    const model = JSON.parse(readFileSync(file('m.json'), 'utf8'));
+    model.columns[0].target = { kind: 'nonsense' };
+    writeFileSync(file('damaged.json'), JSON.stringify(model));
+    const r = await runQnnlab('impute', '--data', pbc, '--model', file('damaged.json'), '--out', file('never.csv'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/damaged: "columns\.0\.target/);
+    writeFileSync(file('not-json.json'), '{oops');
+    expect((await runQnnlab('impute', '--data', pbc, '--model', file('not-json.json'), '--out', file('never.csv'))).stderr).toMatch(/not valid JSON/);
+  });
+
+  it('refuses an unknown method, a wrong option and an unknown column by name', async () => {
+    expect((await runQnnlab('impute', '--data', pbc, '--method', 'magic', '--out', file('x.csv'))).stderr).toMatch(/Unknown imputation method "magic"; the methods are mean, mice, missforest, deep-mice/);
+    expect((await runQnnlab('impute', '--data', pbc, '--method', 'missforest', '--option', 'trees=-3', '--out', file('x.csv'))).stderr).toMatch(/missforest option "trees" must be >= 1; got -3/);
+    expect((await runQnnlab('impute', '--data', pbc, '--method', 'mean', '--exclude', 'tme', '--out', file('x.csv'))).stderr).toMatch(/no column named "tme"/);
+    expect(existsSync(file('x.csv'))).toBe(false);
+  });
+
+  it('Ctrl+C cancels with exit code 130 and writes nothing', async () => {
+    const ctl = new AbortController();
+    // The progress bar's first drawing (the fit has started) presses Ctrl+C.
+    const write = () => {
+      setTimeout(() => ctl.abort(), 5);
+      return true;
+    };
+    const sink = { write, isTTY: true, columns: 80 } as unknown as NodeJS.WritableStream;
+    const code = await runCli(['impute', '--data', pbc, '--method', 'missforest', '--out', file('cancelled.csv')], { stdout: sink, stderr: sink as never, signal: ctl.signal });
+    expect(code).toBe(130);
+    expect(existsSync(file('cancelled.csv'))).toBe(false);
+  });
+});
+
+describe('qnnlab experiment', () => {
+  it('reports per-method mean and sd of NRMSE, RMSE, AUC, with per-seed rows, across two workers', async () => {
+    const r = await runQnnlab('experiment', '--data', pbc, '--outcome', 'death', '--exclude', 'time', '--methods', 'mean,mice', '--mask', 'mcar:0.2', '--seeds', '3', '--workers', '2', '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out.methods)).toEqual(['mean', 'mice']);
+    for (const m of ['mean', 'mice']) {
+      expect(out.methods[m]).toMatchObject({ nrmse: { mean: expect.any(Number), sd: expect.any(Number) }, rmse: { mean: expect.any(Number) }, auc: { mean: expect.any(Number) }, circuits: 0, shots: 0 });
+    }
+    expect(out.seeds).toHaveLength(6);
+    expect(out.seeds.map((s: { seed: number; method: string }) => `${s.seed}:${s.method}`)).toEqual(['1:mean', '1:mice', '2:mean', '2:mice', '3:mean', '3:mice']);
+    expect(out.workers).toBe(2);
+    // The same experiment in one thread gives the same numbers.
+    const single = JSON.parse((await runQnnlab('experiment', '--data', pbc, '--outcome', 'death', '--exclude', 'time', '--methods', 'mean,mice', '--seeds', '3', '--workers', '1', '--json')).stdout);
+    expect(single.seeds.map((s: { nrmse: number }) => s.nrmse)).toEqual(out.seeds.map((s: { nrmse: number }) => s.nrmse));
+    expect(out.methods.mice.nrmse.mean).toBeLessThan(out.methods.mean.nrmse.mean);
+  });
+
+  it.each([
+    [['--outcome', 'edema'], /"edema" must be binary \(two values, e\.g\. 0\/1 or alive\/dead\); it is numeric with 3 distinct values/],
+    [['--outcome', 'stage'], /"stage" must be binary/],
+    [['--outcome', 'chol'], /"chol" must be binary/],
+    [['--outcome', 'death', '--mask', 'mcar:1.5'], /--mask rate must be a number strictly between 0 and 1/],
+    [['--outcome', 'death', '--folds', '500'], /--folds must be at most 100/],
+    [['--outcome', 'nope'], /outcome column "nope" is not in the file/],
+  ])('refuses bad input %j', async (args, message) => {
+    const r = await runQnnlab('experiment', '--data', pbc, '--methods', 'mean', '--seeds', '1', ...(args as string[]));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message as RegExp);
+  });
+
+  it('refuses an outcome with missing values and a table with fewer rows than folds', async () => {
+    writeFileSync(file('holes.csv'), 'a,b,death\n1,2,1\n2,,0\n3,4,\n4,5,1\n5,6,0\n6,7,1\n');
+    expect((await runQnnlab('experiment', '--data', file('holes.csv'), '--outcome', 'death', '--methods', 'mean', '--seeds', '1', '--folds', '2')).stderr).toMatch(/"death" has 1 missing values/);
+    writeFileSync(file('tiny.csv'), 'a,b,death\n1,2,1\n2,,0\n3,4,1\n');
+    expect((await runQnnlab('experiment', '--data', file('tiny.csv'), '--outcome', 'death', '--methods', 'mean', '--seeds', '1', '--folds', '5')).stderr).toMatch(/3 rows, fewer than the 5 folds/);
+  });
+});

@@ -1,0 +1,270 @@
+// `qnnlab impute | synth | experiment`: clinical imputation on the command line (core/impute). Thin: read the CSV with
+// core/data, resolve the imputer through its registry (method options via --option, checked by the registry's
+// schema), run with a progress bar on stderr, and write results only when the work has finished (Ctrl+C writes
+// nothing). Output files are written to a temporary name and renamed, so they are never half-written.
+import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { parseCsv } from '../../../core/data/csv.ts';
+import { toCsv } from '../../../core/data/export.ts';
+import type { Dataset } from '../../../core/data/types.ts';
+import { applyImputer, fitImputer } from '../../../core/impute/imputer.ts';
+import { parseImputationModel } from '../../../core/impute/model-file.ts';
+import { describeImputers, imputerNames } from '../../../core/impute/registry.ts';
+import { syntheticIcu } from '../../../core/impute/synthetic-icu.ts';
+import type { ExperimentConfig, SeedResult } from '../../../core/impute/experiment.ts';
+import { EXPERIMENT_DEFAULTS, IMPUTER_DEFAULTS, MASK_MECHANISMS, MAX_FOLDS, MAX_SEEDS, MAX_SYNTH_ROWS, SYNTH_DEFAULTS, type MaskMechanism } from '../../../core/limits.ts';
+import { MAX_IMPORT_BYTES } from '../../contract/datasets.ts';
+import { numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type Flags } from '../command.ts';
+import { jsonFlag, outFlag } from '../flags.ts';
+import { createProgressBar } from '../progress.ts';
+import { runExperimentParallel } from './experiment-parallel.ts';
+
+/** Largest saved imputer model `--model` reads. */
+const MAX_MODEL_BYTES = 2 * 1024 ** 3 - 1;
+
+function readText(file: string, flag: string, max: number): string {
+  let size: number;
+  try {
+    size = statSync(resolve(file)).size;
+  } catch {
+    throw new UserError(`cannot read ${flag} ${file}: no such file`, { field: flag.replace(/^--/, ''), value: file });
+  }
+  if (size > max) throw new UserError(`${flag} ${file} is ${(size / 2 ** 20).toFixed(0)} MiB; the limit is ${(max / 2 ** 20).toFixed(0)} MiB`);
+  return readFileSync(resolve(file), 'utf8');
+}
+
+/** --data FILE.csv as a typed table (--outcome marks the outcome column; --missing adds missing-value tokens). */
+function readTable(flags: Flags): Dataset {
+  const file = stringFlag(flags, 'data', true)!;
+  const missing = stringFlag(flags, 'missing');
+  return parseCsv(readText(file, '--data', MAX_IMPORT_BYTES), {
+    outcome: stringFlag(flags, 'outcome'),
+    missingTokens: missing === undefined ? undefined : missing.split(',').map((t) => t.trim()).filter((t) => t !== ''),
+  });
+}
+
+function listFlag(flags: Flags, name: string): string[] {
+  const raw = stringFlag(flags, name);
+  return raw === undefined ? [] : raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** `--option key=value` (repeatable): a method option, the value read as JSON when it parses (numbers, booleans, arrays). */
+function optionFlags(flags: Flags, prefixed: boolean): Record<string, Record<string, unknown>> {
+  const raw = flags.option;
+  const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const item of list.map(String)) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UserError(`--option must be ${prefixed ? 'METHOD.NAME=VALUE, e.g. missforest.trees=50' : 'NAME=VALUE, e.g. trees=50'}; got "${item}"`, { field: 'option', value: item });
+    const key = item.slice(0, eq).trim();
+    const text = item.slice(eq + 1).trim();
+    let value: unknown = text;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // a plain string, e.g. keepCycles=all
+    }
+    const dot = prefixed ? key.indexOf('.') : -1;
+    if (prefixed && dot <= 0) throw new UserError(`--option must name its method: METHOD.NAME=VALUE, e.g. missforest.trees=50; got "${item}"`, { field: 'option', value: item });
+    const method = prefixed ? key.slice(0, dot) : '';
+    (out[method] ??= {})[prefixed ? key.slice(dot + 1) : key] = value;
+  }
+  return out;
+}
+
+/** Writes `text` to `file` through a temporary file in the same folder, so the file is complete or absent. */
+export function writeAtomically(file: string, text: string): void {
+  const path = resolve(file);
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing was written
+    }
+    throw e;
+  }
+}
+
+function warn(io: CommandIO, warnings: readonly string[]): void {
+  for (const w of warnings) io.stderr.write(`qnnlab: warning: ${w}\n`);
+}
+
+const methodHelp = () => describeImputers().map((m) => `  ${m.name.padEnd(11)} ${m.summary}; options ${JSON.stringify(m.defaults)}`);
+
+const imputeCommand: Command = {
+  path: ['impute'],
+  summary: 'Fill every missing cell of a CSV table with an imputer (or a saved one) and write the completed table',
+  usage: `impute --data FILE.csv (--method ${imputerNames().join('|')} | --model F.json) [--option NAME=VALUE]... [--exclude COLS] [--outcome COL] [--seed S] [--save-model F.json] --out OUT.csv [--json]`,
+  options: {
+    data: { type: 'string', value: 'FILE.csv', description: 'the table to complete (CSV, as `dataset import` reads it)', required: true },
+    method: { type: 'string', value: 'NAME', description: `the imputer: ${imputerNames().join(', ')}` },
+    option: { type: 'string', multiple: true, value: 'NAME=VALUE', description: "one of the method's options (repeatable), e.g. --option trees=50; checked by the method's schema" },
+    exclude: { type: 'string', value: 'COLS', description: 'comma-separated columns never used (neither imputed nor predictors), e.g. id,time' },
+    outcome: { type: 'string', value: 'COL', description: 'the outcome column: never a predictor (default: guessed from names like death)' },
+    missing: { type: 'string', value: 'TOKENS', description: 'extra missing-value tokens besides empty, NA, NaN and ?' },
+    seed: { type: 'string', value: 'S', description: `seed of every random choice (default ${IMPUTER_DEFAULTS.seed}; with --model, the fit's)` },
+    'save-model': { type: 'string', value: 'F.json', description: 'also save the fitted imputer, to apply it later to new patients with --model' },
+    model: { type: 'string', value: 'F.json', description: 'apply a saved imputer (no refitting) instead of fitting one' },
+    ...outFlag,
+    ...jsonFlag,
+  },
+  notes: ['Methods:', ...methodHelp(), 'Outcome, identifier, excluded and entirely missing columns are written back as they were.'],
+  async run(flags, _p, io) {
+    const out = stringFlag(flags, 'out', true)!;
+    const modelFile = stringFlag(flags, 'model');
+    const saveModel = stringFlag(flags, 'save-model');
+    if (modelFile && saveModel) throw new UserError('give either --model (apply a saved imputer) or --save-model (fit and save one), not both');
+    const method = stringFlag(flags, 'method');
+    if (!modelFile && !method) throw new UserError(`--method is required (one of ${imputerNames().join(', ')}), or --model F.json to apply a saved imputer`, { field: 'method' });
+    const seed = numberFlag(flags, 'seed', { integer: true });
+    const options = optionFlags(flags, false)[''] ?? {};
+    const table = readTable(flags);
+    const bar = createProgressBar(io.stderr, modelFile ? 'apply' : (method ?? 'impute'));
+    let completed: Dataset;
+    let summary: Record<string, unknown>;
+    if (modelFile) {
+      if (flags.exclude !== undefined) throw new UserError('--exclude cannot be used with --model: the saved imputer fixes its columns');
+      const model = parseImputationModel(readText(modelFile, '--model', MAX_MODEL_BYTES));
+      if (method && method !== model.method) throw new UserError(`--method ${method} does not match the saved model, which is ${model.method}`, { field: 'method', value: method });
+      const r = await applyImputer(model, table, { options, seed, signal: io.signal, onProgress: (p) => bar.update(p.fraction, `step ${p.step}/${p.steps} ${p.column}`) });
+      bar.done();
+      warn(io, r.warnings);
+      completed = r.completed;
+      summary = { method: model.method, model: modelFile, recipe: model.recipe, cost: r.cost, warnings: r.warnings };
+    } else {
+      const r = await fitImputer(table, {
+        method: method!,
+        options,
+        exclude: listFlag(flags, 'exclude'),
+        outcome: stringFlag(flags, 'outcome'),
+        seed,
+        modelAllColumns: saveModel !== undefined,
+        signal: io.signal,
+        onProgress: (p) => bar.update(p.fraction, `cycle ${p.cycle}/${p.maxCycles} ${p.column}`),
+      });
+      bar.done();
+      warn(io, r.warnings);
+      completed = r.completed;
+      summary = { method: r.model.method, recipe: r.recipe, cycles: r.cycles, stopReason: r.stopReason, cost: r.cost, warnings: r.warnings, traces: r.traces };
+      if (saveModel) {
+        const text = JSON.stringify(r.model);
+        writeAtomically(saveModel, text);
+        summary.savedModel = { file: saveModel, bytes: text.length };
+      }
+    }
+    writeAtomically(out, toCsv(completed, { delimiter: table.delimiter }));
+    let filled = 0;
+    completed.columns.forEach((c, j) => c.values.forEach((v, i) => (filled += v === v && table.columns[j].values[i] !== table.columns[j].values[i] ? 1 : 0)));
+    const left = completed.columns.reduce((s, c) => s + c.values.filter((v) => v !== v).length, 0);
+    if (flags.json) printJson(io, { out, rows: completed.rows, columns: completed.columns.length, filledCells: filled, missingCellsLeft: left, ...summary });
+    else io.stdout.write(`wrote ${out}: ${completed.rows} rows, ${filled} cells filled by ${summary.method}${left > 0 ? `, ${left} left empty (see warnings)` : ''}\n`);
+  },
+};
+
+const synthCommand: Command = {
+  path: ['synth'],
+  summary: 'Write a seeded SYNTHETIC MIMIC-III-like ICU table (vitals, labs, age, in-hospital death; no real patients)',
+  usage: 'synth --rows R --seed S --out FILE.csv [--json]',
+  options: {
+    rows: { type: 'string', value: 'R', description: `patients (rows), 1 to ${MAX_SYNTH_ROWS} (default ${SYNTH_DEFAULTS.rows})` },
+    seed: { type: 'string', value: 'S', description: `seed (default ${SYNTH_DEFAULTS.seed})` },
+    ...outFlag,
+    ...jsonFlag,
+  },
+  async run(flags, _p, io) {
+    const out = stringFlag(flags, 'out', true)!;
+    const rows = numberFlag(flags, 'rows', { integer: true, min: 1, max: MAX_SYNTH_ROWS }) ?? SYNTH_DEFAULTS.rows;
+    const seed = numberFlag(flags, 'seed', { integer: true }) ?? SYNTH_DEFAULTS.seed;
+    const { dataset, source } = syntheticIcu(rows, seed);
+    writeAtomically(out, toCsv(dataset));
+    io.stderr.write(`${source}\n`);
+    if (flags.json) printJson(io, { out, rows, seed, columns: dataset.columns.map((c) => c.name), source });
+    else io.stdout.write(`wrote ${out}: ${rows} synthetic patients\n`);
+  },
+};
+
+/** --mask mcar:0.2 */
+function maskFlag(flags: Flags): { mechanism: MaskMechanism; rate: number } {
+  const raw = stringFlag(flags, 'mask') ?? `${EXPERIMENT_DEFAULTS.mask.mechanism}:${EXPERIMENT_DEFAULTS.mask.rate}`;
+  const [mechanism, rateText] = raw.split(':');
+  if (!MASK_MECHANISMS.includes(mechanism as MaskMechanism) || rateText === undefined) {
+    throw new UserError(`--mask must be MECHANISM:RATE with MECHANISM one of ${MASK_MECHANISMS.join(', ')}, e.g. mcar:0.2; got "${raw}"`, { field: 'mask', value: raw });
+  }
+  const rate = Number(rateText);
+  if (rateText.trim() === '' || !(rate > 0 && rate < 1)) throw new UserError(`--mask rate must be a number strictly between 0 and 1, e.g. mcar:0.2; got "${rateText}"`, { field: 'mask', value: raw });
+  return { mechanism: mechanism as MaskMechanism, rate };
+}
+
+function fmt(v: number | null, digits = 4): string {
+  return v === null ? '-' : v.toFixed(digits);
+}
+
+const experimentCommand: Command = {
+  path: ['experiment'],
+  summary: 'Compare imputers: mask observed cells, impute, score NRMSE/RMSE/PFC on them and the downstream AUC, over seeds',
+  usage: 'experiment --data FILE.csv --outcome COL [--exclude COLS] --methods LIST [--option METHOD.NAME=VALUE]... [--mask mcar:0.2|mar:0.2|mnar:0.2] [--seeds K] [--folds F] [--workers N] [--json]',
+  options: {
+    data: { type: 'string', value: 'FILE.csv', description: 'the table (CSV)', required: true },
+    outcome: { type: 'string', value: 'COL', description: 'the binary outcome the downstream AUC predicts (no missing values); never a predictor', required: true },
+    exclude: { type: 'string', value: 'COLS', description: 'comma-separated columns that are neither imputed, predictors nor features (pbc: time)' },
+    missing: { type: 'string', value: 'TOKENS', description: 'extra missing-value tokens besides empty, NA, NaN and ?' },
+    methods: { type: 'string', value: 'LIST', description: `comma-separated imputers: ${imputerNames().join(', ')}`, required: true },
+    option: { type: 'string', multiple: true, value: 'METHOD.NAME=VALUE', description: 'a method option (repeatable), e.g. missforest.trees=50' },
+    mask: { type: 'string', value: 'MECH:RATE', description: `masking of observed cells: ${MASK_MECHANISMS.join('|')} and a rate in (0, 1) (default ${EXPERIMENT_DEFAULTS.mask.mechanism}:${EXPERIMENT_DEFAULTS.mask.rate})` },
+    seeds: { type: 'string', value: 'K', description: `seeds 1..K, each with its own mask (default ${EXPERIMENT_DEFAULTS.seeds}, at most ${MAX_SEEDS})` },
+    folds: { type: 'string', value: 'F', description: `folds of the downstream AUC (default ${EXPERIMENT_DEFAULTS.folds}, 2 to ${MAX_FOLDS})` },
+    workers: { type: 'string', value: 'N', description: 'processes to spread the seeds over (default: one per core, at most one per seed)' },
+    ...jsonFlag,
+  },
+  notes: ['Example (pbc): qnnlab experiment --data pbc.csv --outcome death --exclude id,time --methods mean,mice,missforest,deep-mice --mask mcar:0.2 --seeds 5 --json'],
+  async run(flags, _p, io) {
+    const table = readTable(flags);
+    const options = optionFlags(flags, true);
+    const methods = listFlag(flags, 'methods');
+    for (const name of Object.keys(options)) {
+      if (!methods.includes(name)) throw new UserError(`--option ${name}.…: ${name} is not among --methods ${methods.join(',')}`, { field: 'option', value: name });
+    }
+    const seedCount = numberFlag(flags, 'seeds', { integer: true, min: 1, max: MAX_SEEDS }) ?? EXPERIMENT_DEFAULTS.seeds;
+    const config: ExperimentConfig = {
+      outcome: stringFlag(flags, 'outcome', true)!,
+      exclude: listFlag(flags, 'exclude'),
+      methods: methods.map((name) => ({ name, options: options[name] ?? {} })),
+      mask: maskFlag(flags),
+      seeds: Array.from({ length: seedCount }, (_, k) => k + 1),
+      folds: numberFlag(flags, 'folds', { integer: true, min: 2, max: MAX_FOLDS }),
+    };
+    const workers = numberFlag(flags, 'workers', { integer: true, min: 1, max: 64 }) ?? availableParallelism();
+    const bar = createProgressBar(io.stderr, 'experiment');
+    const t0 = performance.now();
+    const report = await runExperimentParallel(table, config, {
+      workers,
+      signal: io.signal,
+      onProgress: (p) => bar.update(p.fraction, `seed ${p.seed} ${p.method}${p.imputation ? ` cycle ${p.imputation.cycle} ${p.imputation.column}` : ''}`),
+    });
+    bar.done();
+    const seconds = (performance.now() - t0) / 1000;
+    const methodsOut = Object.fromEntries(
+      report.summary.methods.map((m) => [m.method, { nrmse: m.nrmse, rmse: m.rmse, pfc: m.pfc, auc: m.auc, seconds: m.seconds, circuits: m.circuits, shots: m.shots, recipe: m.recipe, columns: m.columns }]),
+    );
+    const seedRows = report.results.map((r: SeedResult) => ({ seed: r.seed, method: r.method, nrmse: r.nrmse, rmse: r.rmse, pfc: r.pfc, auc: r.auc, seconds: r.seconds, circuits: r.circuits, shots: r.shots, cycles: r.cycles, mask: r.mask, columns: r.columns }));
+    if (flags.json) {
+      printJson(io, { data: stringFlag(flags, 'data'), config: report.config, methods: methodsOut, varianceRatios: report.summary.varianceRatios, seeds: seedRows, totalSeconds: seconds, workers: report.workers });
+      return;
+    }
+    const lines = [`${'method'.padEnd(11)} ${'NRMSE'.padStart(15)} ${'RMSE'.padStart(19)} ${'PFC'.padStart(15)} ${'AUC'.padStart(15)} ${'s/seed'.padStart(7)}`];
+    for (const m of report.summary.methods) {
+      lines.push(
+        `${m.method.padEnd(11)} ${`${fmt(m.nrmse.mean)} ± ${fmt(m.nrmse.sd)}`.padStart(15)} ${`${fmt(m.rmse.mean, 2)} ± ${fmt(m.rmse.sd, 2)}`.padStart(19)} ${`${fmt(m.pfc.mean)} ± ${fmt(m.pfc.sd)}`.padStart(15)} ${`${fmt(m.auc.mean)} ± ${fmt(m.auc.sd)}`.padStart(15)} ${m.seconds.toFixed(2).padStart(7)}`,
+      );
+    }
+    lines.push(`${report.config.seeds.length} seeds, ${report.config.mask.mechanism} ${report.config.mask.rate}, ${report.config.folds}-fold AUC, ${seconds.toFixed(1)} s on ${report.workers} worker(s)`);
+    io.stdout.write(lines.join('\n') + '\n');
+  },
+};
+
+export const imputeCommands: Command[] = [imputeCommand, experimentCommand, synthCommand];
