@@ -52,7 +52,10 @@ test('markup in column names and values shows as text in the chart tooltips', as
   await expect(canvas).toBeVisible();
   const box = (await canvas.boundingBox())!;
   const tooltip = heatmap.locator('.chart-tooltip');
-  for (const [x, name] of [[0.3, img], [0.85, bold]] as const) {
+  for (const [x, name] of [
+    [0.3, img],
+    [0.85, bold],
+  ] as const) {
     await page.mouse.move(box.x + box.width * x, box.y + box.height * 0.75);
     await expect(tooltip).toBeVisible();
     await expect(tooltip).toContainText(`· ${name}:`);

@@ -79,7 +79,10 @@ describe('describePlanProblem', () => {
   });
 
   it('gives the layer range for the qubits, and the default batch size', () => {
-    const layers = describePlanProblem({ code: 'VALIDATION', message: 'layers must be an integer between 1 and log2(16) = 4; got 5', field: 'layers' }, { qubits: 16 });
+    const layers = describePlanProblem(
+      { code: 'VALIDATION', message: 'layers must be an integer between 1 and log2(16) = 4; got 5', field: 'layers' },
+      { qubits: 16 },
+    );
     expect(layers.message).toBe('Layers must be an integer between 1 and log2(16) = 4; got 5');
     expect(layers.hint).toBe('With 16 qubits, use 1 to 4 layers (at most log2 of the qubits).');
     const batch = describePlanProblem({ code: 'VALIDATION', message: 'batchSize must be an integer', field: 'batchSize' }, { qubits: 16 });

@@ -65,7 +65,10 @@ export function planRequest(form: PlanForm, backend: string): { ok: true; reques
   const required: PlanField[] = ['qubits', 'layers', 'samples', 'epochs', 'shots'];
   for (const field of required) {
     if (isEmpty(form[field as keyof PlanForm])) {
-      return { ok: false, problem: { field, message: `${FIELD_LABELS[field]} is empty.`, hint: `Enter a whole number of ${FIELD_LABELS[field].toLowerCase()}.` } };
+      return {
+        ok: false,
+        problem: { field, message: `${FIELD_LABELS[field]} is empty.`, hint: `Enter a whole number of ${FIELD_LABELS[field].toLowerCase()}.` },
+      };
     }
   }
   const request: EstimateTrainingRequest = {
@@ -94,7 +97,9 @@ export function problemField(error: ApiError): PlanField | null {
 function issueMessage(error: ApiError, field: string): string | null {
   const issues = (error.details as { issues?: unknown } | undefined)?.issues;
   if (!Array.isArray(issues)) return null;
-  const issue = issues.find((i): i is { path: unknown[]; message: string } => Array.isArray(i?.path) && i.path.join('.') === field && typeof i.message === 'string');
+  const issue = issues.find(
+    (i): i is { path: unknown[]; message: string } => Array.isArray(i?.path) && i.path.join('.') === field && typeof i.message === 'string',
+  );
   return issue ? issue.message : null;
 }
 
@@ -137,7 +142,10 @@ export function describePlanProblem(error: ApiError, context: { qubits: number |
   const device = context.device;
   const hints: Record<PlanField, () => string> = {
     qubits: () => qubitsHint(typeof error.value === 'number' ? error.value : n, device),
-    layers: () => (isPowerOfTwo(n) ? `With ${n} qubits, use 1 to ${Math.log2(n)} layers (at most log2 of the qubits).` : 'Use at least 1 layer and at most log2 of the qubits.'),
+    layers: () =>
+      isPowerOfTwo(n)
+        ? `With ${n} qubits, use 1 to ${Math.log2(n)} layers (at most log2 of the qubits).`
+        : 'Use at least 1 layer and at most log2 of the qubits.',
     samples: () => 'Enter how many training samples each epoch sees (a whole number, at least 1).',
     epochs: () => 'Enter the epochs each layer is trained for (a whole number, at least 1).',
     shots: () =>
