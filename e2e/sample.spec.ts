@@ -23,7 +23,7 @@ test('the sample opens with its profile, and unknown pages say so', async ({ pag
   await expect(page.getByTestId('column-row')).toHaveCount(20);
 
   await page.goto('/#/datasets/999999');
-  await expect(page.getByTestId('error-panel')).toContainText('does not exist');
+  await expect(page.getByTestId('dataset-not-found')).toContainText('does not exist');
   await page.goto('/#/no/such/page');
   await expect(page.getByTestId('empty-state')).toContainText('no page here');
 });
