@@ -70,6 +70,10 @@ describe('hybrid QNN regressor', () => {
     // At theta = 0 (identity) the features ||x||^2 p_k are the squares of the loaded vector.
     const p = forwardBatch(inputs, 4, 2, new Float64Array(4));
     for (let k = 0; k < 4; k++) expect(p[k] * norms2[0]).toBeCloseTo(inputs[k] ** 2, 12);
+    // Standardised predictors beyond the clip are clipped (the features are quadratic in them).
+    const clipped = qnnInputs(Float64Array.of(100, -50), 1, 2, 4, 2);
+    expect(Array.from(clipped.inputs)).toEqual([2, -2, 1, 1]);
+    expect(clipped.norms2[0]).toBe(10);
     expect([qnnQubits(1), qnnQubits(3), qnnQubits(5), qnnQubits(16), qnnQubits(17)]).toEqual([4, 8, 16, 32, 64]);
     expect(qnnQubits(16, 32)).toBe(32);
     expect(() => qnnQubits(16, 16)).toThrow(/16 predictors \(plus the constant feature\) need at least 17 qubits; got --qubits 16/);

@@ -22,7 +22,7 @@
 // counted.
 import { z } from 'zod';
 import { InvalidInputError } from '../errors.ts';
-import { MAX_QUBITS, TRAIN_DEFAULTS } from '../limits.ts';
+import { IMPUTER_DEFAULTS, MAX_QUBITS, TRAIN_DEFAULTS } from '../limits.ts';
 import { fingerprint } from '../hash.ts';
 import { deriveSeed } from '../random.ts';
 import { modelCircuit, butterflyParameterCount } from '../quantum/butterfly.ts';
@@ -47,16 +47,23 @@ export interface QnnRegressorOptions {
   optimiser: OptimiserKind;
   /** Ridge penalty of the head's initial least-squares fit. */
   headRidge: number;
+  /**
+   * Standardised predictors are clipped to [-clip, clip] before loading: the features are quadratic in x, so one
+   * extreme value (pbc's bilirubin, triglycerides) would otherwise dominate a row's prediction.
+   */
+  clip: number;
   /** Shots per circuit; omitted for exact probabilities. */
   shots?: number;
 }
 
+/** qnn-mice's defaults (core/limits.ts), tuned on pbc (see the note of issue 9), with Adam. */
 export const QNN_REGRESSOR_DEFAULTS: Readonly<QnnRegressorOptions> = Object.freeze({
-  epochsPerLayer: 4,
-  batchSize: 64,
-  learningRate: 0.05,
+  epochsPerLayer: IMPUTER_DEFAULTS.qnnMice.epochsPerLayer,
+  batchSize: IMPUTER_DEFAULTS.qnnMice.batchSize,
+  learningRate: IMPUTER_DEFAULTS.qnnMice.learningRate,
   optimiser: 'adam',
-  headRidge: 1e-3,
+  headRidge: IMPUTER_DEFAULTS.qnnMice.headRidge,
+  clip: IMPUTER_DEFAULTS.qnnMice.clip,
 });
 
 /** Where circuits run: a backend (with its shots), or the exact simulator when absent. */
@@ -70,7 +77,7 @@ export interface QnnRuntime {
  * the constant spread over the remaining slots of the second half (total squared norm `cols`, at least 1); with the
  * rows' squared norms.
  */
-export function qnnInputs(x: Float64Array, rows: number, cols: number, n: number): { inputs: Float64Array; norms2: Float64Array } {
+export function qnnInputs(x: Float64Array, rows: number, cols: number, n: number, clip = Infinity): { inputs: Float64Array; norms2: Float64Array } {
   const slots = n - cols;
   const constant = Math.sqrt(Math.max(1, cols) / slots);
   const inputs = new Float64Array(rows * n);
@@ -78,7 +85,7 @@ export function qnnInputs(x: Float64Array, rows: number, cols: number, n: number
   for (let i = 0; i < rows; i++) {
     let s = slots * constant * constant;
     for (let j = 0; j < cols; j++) {
-      const v = x[i * cols + j];
+      const v = Math.max(-clip, Math.min(clip, x[i * cols + j]));
       inputs[i * n + j] = v;
       s += v * v;
     }
@@ -215,6 +222,7 @@ export interface QnnRegressorState {
   layers: number;
   cols: number;
   outputs: number;
+  clip: number;
   params: Float64Array;
   head: Float64Array;
   yMean: number;
@@ -226,6 +234,7 @@ const stateSchema = z.object({
   layers: z.number().int().min(1),
   cols: z.number().int().min(0),
   outputs: z.number().int().min(1),
+  clip: z.number().positive(),
   params: z.string(),
   head: z.string(),
   yMean: z.number(),
@@ -259,8 +268,8 @@ export class QnnRegressorModel implements FittedColumnModel {
   }
 
   async predict(x: Float64Array, rows: number, ctx: ModelContext) {
-    const { qubits: n, cols, outputs, head, yMean, ySd } = this.state;
-    const { inputs, norms2 } = qnnInputs(x, rows, cols, n);
+    const { qubits: n, cols, outputs, head, yMean, ySd, clip } = this.state;
+    const { inputs, norms2 } = qnnInputs(x, rows, cols, n, clip);
     const { p, cost } = await this.outputs(inputs, rows, ctx);
     const values = new Float64Array(rows);
     const out = new Float64Array(outputs);
@@ -303,6 +312,7 @@ export function qnnRegressorSpec(options: Partial<QnnRegressorOptions> = {}, run
       learningRate: o.learningRate,
       optimiser: o.optimiser,
       headRidge: o.headRidge,
+      clip: o.clip,
       backend: runtime.backend?.name ?? 'exact simulator',
       shots: shots ?? null,
     },
@@ -310,7 +320,7 @@ export function qnnRegressorSpec(options: Partial<QnnRegressorOptions> = {}, run
     async fit(data, ctx) {
       const n = qnnQubits(data.cols, o.qubits);
       const layers = o.layers ?? Math.log2(n);
-      const { inputs, norms2 } = qnnInputs(data.x, data.rows, data.cols, n);
+      const { inputs, norms2 } = qnnInputs(data.x, data.rows, data.cols, n, o.clip);
       const categorical = data.target.kind === 'categorical';
       const outputs = categorical ? (data.target as { classes: number }).classes : 1;
       let yMean = 0;
@@ -341,7 +351,7 @@ export function qnnRegressorSpec(options: Partial<QnnRegressorOptions> = {}, run
         signal: ctx.signal,
         onProgress: ctx.onProgress ? (p) => ctx.onProgress!(p.fraction) : undefined,
       });
-      const state: QnnRegressorState = { qubits: n, layers, cols: data.cols, outputs, params: Float64Array.from(result.params), head: Float64Array.from(result.extra), yMean, ySd };
+      const state: QnnRegressorState = { qubits: n, layers, cols: data.cols, outputs, clip: o.clip, params: Float64Array.from(result.params), head: Float64Array.from(result.extra), yMean, ySd };
       return {
         model: new QnnRegressorModel(data.target, state, { backend: runtime.backend, shots }),
         cost: { circuits: result.circuits, shots: shots === undefined ? 0 : result.circuits * shots },

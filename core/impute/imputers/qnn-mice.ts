@@ -23,6 +23,8 @@ const options = z.strictObject({
   epochsPerLayer: z.number().int().min(1).max(MAX_EPOCHS).default(d.epochsPerLayer),
   batchSize: z.number().int().min(1).default(d.batchSize),
   learningRate: z.number().positive().max(10).default(d.learningRate),
+  /** Standardised predictors are clipped to [-clip, clip] (the features are quadratic in them). */
+  clip: z.number().positive().default(d.clip),
   /** Where the circuits run: ideal, ideal-shots, noisy, or a device profile id. */
   backend: z.string().min(1).default(d.backend),
   shots: z.number().int().min(1).max(MAX_SHOTS).optional(),
@@ -75,7 +77,7 @@ export const qnnMiceImputer: ImputerEntry<QnnMiceOptions> = {
     const runtime = runtimeOf(o, e);
     const device = resolveBackend(o.costDevice, e.catalog ?? BUILTIN_CATALOG);
     const spec = withDeviceEstimate(
-      qnnRegressorSpec({ qubits: o.qubits, layers: o.layers, epochsPerLayer: o.epochsPerLayer, batchSize: o.batchSize, learningRate: o.learningRate }, runtime),
+      qnnRegressorSpec({ qubits: o.qubits, layers: o.layers, epochsPerLayer: o.epochsPerLayer, batchSize: o.batchSize, learningRate: o.learningRate, clip: o.clip }, runtime),
       o,
       device,
     );
