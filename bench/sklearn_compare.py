@@ -4,7 +4,7 @@
 Needs Debian's python3-sklearn on the developer's machine. First export the masks and QNN Lab's scores:
     npx tsx bench/impute-export.ts /tmp/qnnlab-impute-compare
 then
-    /usr/bin/python3 bench/sklearn_compare.py /tmp/qnnlab-impute-compare
+    /usr/bin/python3 bench/sklearn_compare.py /tmp/qnnlab-impute-compare [pbc] [synthetic]
 prints, per dataset, mean NRMSE over the seeds of: QNN Lab's methods, IterativeImputer with its default
 BayesianRidge (compare with `mice`) and IterativeImputer with a RandomForestRegressor (100 trees, sqrt(p)
 features per split, as missForest; compare with `missforest`). NRMSE is computed as QNN Lab's scoring.ts does:
@@ -18,6 +18,7 @@ from sklearn.impute import IterativeImputer
 from sklearn.ensemble import RandomForestRegressor
 
 folder = sys.argv[1] if len(sys.argv) > 1 else '/tmp/qnnlab-impute-compare'
+names = sys.argv[2:] or ['pbc', 'synthetic']
 seeds = [1, 2, 3, 4, 5]
 
 def read(path):
@@ -25,7 +26,7 @@ def read(path):
         lines = f.read().strip().split('\n')
     return np.array([[float(v) if v != '' else np.nan for v in line.split(',')] for line in lines[1:]])
 
-for name in ['pbc', 'synthetic']:
+for name in names:
     cols = json.load(open(f'{folder}/{name}-columns.json'))
     numeric = np.array([c['kind'] == 'numeric' for c in cols])
     original = read(f'{folder}/{name}-original.csv')
