@@ -23,13 +23,13 @@ describe('openDatabase', () => {
   it('creates a fresh database at the latest schema with WAL and foreign keys', () => {
     const db = openDatabase(join(dir, 'lab.db'));
     try {
-      expect(SCHEMA_VERSION).toBe(2);
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(SCHEMA_VERSION).toBe(3);
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
       expect(tables(db)).toEqual([
-        'checkpoints', 'comparison_runs', 'comparisons', 'dataset_columns', 'datasets', 'device_profiles', 'reports', 'run_metrics', 'runs', 'settings',
+        'checkpoints', 'comparison_runs', 'comparisons', 'dataset_columns', 'datasets', 'device_profiles', 'reports', 'run_logs', 'run_metrics', 'runs', 'settings',
         'sqlite_sequence',
       ]);
     } finally {
@@ -37,7 +37,7 @@ describe('openDatabase', () => {
     }
     // Re-opening is a no-op.
     const again = openDatabase(join(dir, 'lab.db'));
-    expect(again.pragma('user_version', { simple: true })).toBe(2);
+    expect(again.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     again.close();
   });
 
@@ -81,7 +81,7 @@ describe('openDatabase', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(DatabaseOpenError);
-    expect((error as Error).message).toMatch(/newer version of QNN Lab \(schema version 99; this version knows up to 2\)\. Update QNN Lab/);
+    expect((error as Error).message).toMatch(/newer version of QNN Lab \(schema version 99; this version knows up to 3\)\. Update QNN Lab/);
     expect(sha(path)).toBe(before);
     expect(existsSync(`${path}-wal`)).toBe(false);
     const check = new BetterSqlite3(path, { readonly: true });
@@ -96,7 +96,7 @@ describe('openDatabase', () => {
     const broken: Migration[] = [
       ...MIGRATIONS,
       {
-        version: 3,
+        version: SCHEMA_VERSION + 1,
         name: 'add things',
         up: (db) => {
           db.exec('CREATE TABLE things (id INTEGER PRIMARY KEY)');
@@ -105,10 +105,10 @@ describe('openDatabase', () => {
       },
     ];
     expect(() => openDatabase(path, { migrations: broken })).toThrow(
-      /failed in migration 3 \("add things"\): no such table: no_such_table\. The database was left at schema version 2/,
+      /failed in migration 4 \("add things"\): no such table: no_such_table\. The database was left at schema version 3/,
     );
     const db = openDatabase(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(tables(db)).not.toContain('things');
     db.close();
     // A fresh file with a broken first migration stays at version 0 with no tables.
@@ -192,7 +192,8 @@ describe('ids are never reused (migration 2)', () => {
     const before = snapshot(v1);
     v1.close();
 
-    const db = openDatabase(path);
+    // Migration 2 alone (migration 3 adds run columns, tested below).
+    const db = openDatabase(path, { migrations: MIGRATIONS.filter((m) => m.version <= 2) });
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(2);
       expect(snapshot(db)).toEqual(before);
@@ -229,11 +230,11 @@ describe('ids are never reused (migration 2)', () => {
     const db0 = openDatabase(path);
     addDataset(db0, 'a');
     db0.close();
-    const dropping: Migration = { version: 3, name: 'drop datasets', foreignKeysOff: true, up: (db) => db.exec('DELETE FROM datasets') };
+    const dropping: Migration = { version: SCHEMA_VERSION + 1, name: 'drop datasets', foreignKeysOff: true, up: (db) => db.exec('DELETE FROM datasets') };
     const withColumn = openDatabase(path);
     withColumn.prepare("INSERT INTO dataset_columns (dataset_id, idx, name, type, role, cells) VALUES (1, 0, 'x', 'numeric', 'feature', x'00')").run();
     withColumn.close();
-    expect(() => openDatabase(path, { migrations: [...MIGRATIONS, dropping] })).toThrow(/migration 3.*1 row\(s\) break a foreign key.*dataset_columns -> datasets.*left at schema version 2/);
+    expect(() => openDatabase(path, { migrations: [...MIGRATIONS, dropping] })).toThrow(/migration 4.*1 row\(s\) break a foreign key.*dataset_columns -> datasets.*left at schema version 3/);
     const db = openDatabase(path);
     expect(db.prepare('SELECT COUNT(*) AS n FROM datasets').get()).toEqual({ n: 1 });
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -294,6 +295,30 @@ describe('a database in a read-only folder', () => {
       again.close();
     } finally {
       fs.unmount();
+    }
+  });
+});
+
+describe('runs: parent, tags, notes, heartbeat, logs (migration 3)', () => {
+  it('adds the columns with their defaults to existing runs, and children and logs go with their run', () => {
+    const path = join(dir, 'lab.db');
+    const v2 = openDatabase(path, { migrations: MIGRATIONS.filter((m) => m.version <= 2) });
+    const now = '2026-12-01T00:00:00.000Z';
+    const old = Number(v2.prepare("INSERT INTO runs (kind, created_at, app_version, core_version) VALUES ('train', ?, '0', '0')").run(now).lastInsertRowid);
+    v2.close();
+    const db = openDatabase(path);
+    try {
+      expect(db.prepare('SELECT parent_id, tags, notes, heartbeat_at, worker_pid FROM runs WHERE id = ?').get(old)).toEqual({ parent_id: null, tags: '[]', notes: null, heartbeat_at: null, worker_pid: null });
+      const child = Number(db.prepare("INSERT INTO runs (kind, parent_id, created_at, app_version, core_version) VALUES ('imputation', ?, ?, '0', '0')").run(old, now).lastInsertRowid);
+      db.prepare("INSERT INTO run_logs (run_id, at, level, message) VALUES (?, 1, 'info', 'started')").run(child);
+      expect(() => db.prepare("INSERT INTO run_logs (run_id, at, level, message) VALUES (?, 1, 'debug', 'x')").run(child)).toThrow(/CHECK/);
+      db.prepare('DELETE FROM runs WHERE id = ?').run(old);
+      expect(db.prepare('SELECT COUNT(*) AS n FROM runs').get()).toEqual({ n: 0 });
+      expect(db.prepare('SELECT COUNT(*) AS n FROM run_logs').get()).toEqual({ n: 0 });
+      const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND (name LIKE 'runs_%' OR name LIKE 'run_logs_%') ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+      expect(indexes).toEqual(['run_logs_run', 'runs_created', 'runs_dataset', 'runs_kind_status', 'runs_parent', 'runs_status']);
+    } finally {
+      db.close();
     }
   });
 });

@@ -207,9 +207,33 @@ function neverReuseIds(db: Database): void {
   }
 }
 
+// v3: what runs need besides v1's columns: a parent run (an experiment's per-method and per-seed children), tags and
+// notes, the worker's heartbeat and pid (a host that died leaves runs whose heartbeat is stale), log lines, and indexes
+// for lists of 10,000 runs (newest first, filtered by kind and status) and 1,000,000 metric points.
+const V3 = `
+ALTER TABLE runs ADD COLUMN parent_id INTEGER REFERENCES runs(id) ON DELETE CASCADE;
+ALTER TABLE runs ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';   -- JSON string[]
+ALTER TABLE runs ADD COLUMN notes TEXT;
+ALTER TABLE runs ADD COLUMN heartbeat_at INTEGER;             -- Unix epoch milliseconds, while running
+ALTER TABLE runs ADD COLUMN worker_pid INTEGER;
+CREATE INDEX runs_parent ON runs(parent_id);
+CREATE INDEX runs_created ON runs(created_at DESC, id DESC);
+CREATE INDEX runs_kind_status ON runs(kind, status, created_at DESC);
+
+CREATE TABLE run_logs (
+  id      INTEGER PRIMARY KEY,
+  run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  at      INTEGER NOT NULL,                    -- Unix epoch milliseconds
+  level   TEXT    NOT NULL CHECK (level IN ('info', 'warning', 'error')),
+  message TEXT    NOT NULL
+);
+CREATE INDEX run_logs_run ON run_logs(run_id, id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: (db) => db.exec(V1) },
   { version: 2, name: 'ids are never reused', foreignKeysOff: true, up: neverReuseIds },
+  { version: 3, name: 'runs: parent, tags, notes, heartbeat, logs', up: (db) => db.exec(V3) },
 ];
 
 /** The schema version this build of QNN Lab writes. */
