@@ -35,6 +35,9 @@ export interface DatasetDetail extends DatasetSummary {
   delimiter: string;
 }
 
+/** Longest dataset name (and outcome column name) a request may carry; the forms' maxlength. */
+export const MAX_NAME_LENGTH = 200;
+
 export const datasetId = z.number().int().positive();
 
 export const importDatasetRequest = z.object({
@@ -56,15 +59,15 @@ export const importDatasetRequest = z.object({
    */
   confirmMissingTokens: z.boolean().optional(),
   /** Dataset name; defaults to the file name without extension. */
-  name: z.string().trim().min(1).max(200).optional(),
+  name: z.string().trim().min(1).max(MAX_NAME_LENGTH).optional(),
   /** Extra missing-value tokens, besides the defaults (empty, NA, NaN, ?). */
   missingTokens: z.array(z.string().max(64)).max(100).optional(),
   /** Name of the outcome column (e.g. 'death'); guessed when absent. */
-  outcome: z.string().max(200).optional(),
+  outcome: z.string().max(MAX_NAME_LENGTH).optional(),
 });
 export type ImportDatasetRequest = z.infer<typeof importDatasetRequest>;
 
-export const renameDatasetRequest = z.object({ id: datasetId, name: z.string().trim().min(1).max(200) });
+export const renameDatasetRequest = z.object({ id: datasetId, name: z.string().trim().min(1).max(MAX_NAME_LENGTH) });
 export const datasetIdRequest = z.object({ id: datasetId });
 export const exportCsvRequest = z.object({
   id: datasetId,

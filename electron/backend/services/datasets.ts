@@ -190,7 +190,7 @@ export class DatasetService {
     writeTransaction(this.db, () => {
       this.summary(id);
       const other = this.db.prepare('SELECT id FROM datasets WHERE name = ? AND id <> ?').get(wanted, id) as { id: number } | undefined;
-      if (other) throw new LabError('CONFLICT', `A dataset named "${wanted}" already exists (dataset ${other.id}).`);
+      if (other) throw new LabError('CONFLICT', `A dataset named "${wanted}" already exists (dataset ${other.id}).`, { field: 'name', value: wanted });
       this.db.prepare('UPDATE datasets SET name = ? WHERE id = ?').run(wanted, id);
     });
     return this.summary(id);
