@@ -7,6 +7,7 @@
 // (as IterativeImputer.transform).
 import { AbortError, throwIfAborted } from '../errors.ts';
 import { type ColumnModelSpec, type FittedColumnModel, type ModelCost, addCost } from '../models/column-model.ts';
+import { meanSd } from '../metrics/summary.ts';
 import { createRng, deriveSeed } from '../random.ts';
 import { type ActiveColumn, encodedWidth } from './columns.ts';
 import { type ColumnValues, StoppingState, type StoppingRule } from './stopping.ts';
@@ -189,16 +190,6 @@ export function initialFill(columns: readonly ActiveColumn[], data: readonly Flo
   });
 }
 
-function meanSd(values: Float64Array): { mean: number; sd: number } {
-  const n = values.length;
-  if (n === 0) return { mean: NaN, sd: NaN };
-  let mean = 0;
-  for (const v of values) mean += v / n;
-  let ss = 0;
-  for (const v of values) ss += (v - mean) ** 2;
-  return { mean, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : 0 };
-}
-
 export const fitSeed = (seed: number, cycle: number, column: number) => deriveSeed(seed, cycle, column, 0);
 export const predictSeed = (seed: number, cycle: number, column: number) => deriveSeed(seed, cycle, column, 1);
 
@@ -232,7 +223,7 @@ export async function fitChained(columns: readonly ActiveColumn[], data: readonl
     cost,
     warnings,
   });
-  if (imputed.length === 0 || method.maxCycles === 0) return result(0, [], imputed.length === 0 ? 'no-missing' : 'max-cycles', [], []);
+  if (order.length === 0 || method.maxCycles === 0) return result(0, [], imputed.length === 0 ? 'no-missing' : 'max-cycles', [], []);
 
   const stopping = new StoppingState(method.stopping, imputed.map((j) => columnValues(ws, j)));
   let steps: FittedStep[] = [];
@@ -265,7 +256,12 @@ export async function fitChained(columns: readonly ActiveColumn[], data: readonl
       cycleSteps.push(step);
       await predictStep(ws, j, step, options.seed, cost, options.signal);
     }
-    for (const j of imputed) traces.push({ cycle, column: columns[j].name, ...meanSd(ws.imputedOf(j)) });
+    for (const j of imputed) {
+      const { mean, sd } = meanSd(ws.imputedOf(j));
+      traces.push({ cycle, column: columns[j].name, mean, sd });
+    }
+    // A complete table fitted for later use (modelAllColumns): one cycle of models, nothing to iterate.
+    if (imputed.length === 0) return result(1, cycleSteps, 'no-missing', traces, changes);
     const judged = stopping.judge(imputed.map((j) => columnValues(ws, j)), before, rows);
     changes.push(judged.change);
     if (judged.decision === 'stop-previous') {

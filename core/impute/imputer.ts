@@ -3,7 +3,7 @@
 // scikit-learn's IterativeImputer.transform). A table whose columns differ from the model's is refused, naming them.
 import type { DataColumn, Dataset } from '../data/types.ts';
 import { InvalidInputError } from '../errors.ts';
-import { type ModelCost, addCost } from '../models/column-model.ts';
+import type { ModelCost } from '../models/column-model.ts';
 import { type ChainedProgress, type FittedStep, type TraceEntry, applyChained, fitChained } from './chained.ts';
 import { type ActiveColumn, type ColumnChoice, selectColumns, targetOf } from './columns.ts';
 import { MODEL_FORMAT, MODEL_VERSION, type ImputationModel, type SavedColumn, validateImputationModel } from './model-file.ts';
@@ -154,8 +154,6 @@ export async function applyImputer(savedModel: unknown, table: Dataset, options:
     model.replay,
     { seed: options.seed ?? model.seed, signal: options.signal, onProgress: options.onProgress },
   );
-  const cost: ModelCost = { circuits: 0, shots: 0 };
-  addCost(cost, r.cost);
   const completed = withValues(table, new Map(matched.map((m, j) => [m.index, { values: r.values[j], categories: m.saved.categories ?? table.columns[m.index].categories }])));
-  return { completed, warnings, cost };
+  return { completed, warnings, cost: r.cost };
 }

@@ -8,7 +8,8 @@
 // subspace), not per split as Breiman's forests and missForest do, and sorts the node's samples for every candidate
 // feature at every node. Here every predictor is sorted once per forest; each tree keeps, per predictor, its bootstrap
 // sample in sorted order and partitions those lists stably at each split (linear work per level, no sorting).
-// Measured on pbc-sized columns (about 300 rows x 16 predictors, 100 trees) it is several times faster (bench/impute.ts).
+// Measured once on a pbc-sized column (300 rows x 16 predictors, 100 trees, CPU time on a loaded 2-core machine): 0.14 s
+// here; ml-random-forest 2.1.0 took 1.6 s with 4 features per tree (and a 29% larger test error) and 5.1 s with all.
 import { z } from 'zod';
 import { createRng, deriveSeed, type Rng } from '../random.ts';
 import { argmax, type ColumnModelSpec, type FittedColumnModel, type ModelContext, type ModelTarget, type SavedColumnModel, ZERO_COST, damagedModel, decodeSavedArray, parseSavedState } from './column-model.ts';
