@@ -117,26 +117,42 @@ export function forestPredict(forest: Forest, x: Float64Array, rows: number): Fl
   return out;
 }
 
-/** Grows trees; its buffers are reused from tree to tree. */
+/**
+ * Grows trees; its buffers are reused from tree to tree. A row drawn several times by the bootstrap is one slot with
+ * that weight (identical values always fall on the same side of a split), so a tree handles the ~63% distinct rows of
+ * its sample, not every draw; sizes, sums and class counts are weighted, as with the draws themselves.
+ */
 class TreeBuilder {
   private readonly slotRow: Int32Array;
+  private readonly slotOf: Int32Array;
+  private readonly weight: Float64Array;
+  private readonly ys: Float64Array;
   private readonly order: Int32Array[];
   private readonly goesLeft: Uint8Array;
   private readonly buffer: Int32Array;
   private readonly features: Int32Array;
   private readonly leftCounts: Float64Array;
   private readonly rightCounts: Float64Array;
+  private readonly x: Float64Array;
+  private readonly rows: number;
+  private readonly cols: number;
+  private readonly y: Float64Array;
+  private readonly classes: number;
+  private readonly mtry: number;
+  private readonly nodesize: number;
 
-  constructor(
-    private readonly x: Float64Array,
-    private readonly rows: number,
-    private readonly cols: number,
-    private readonly y: Float64Array,
-    private readonly classes: number,
-    private readonly mtry: number,
-    private readonly nodesize: number,
-  ) {
+  constructor(x: Float64Array, rows: number, cols: number, y: Float64Array, classes: number, mtry: number, nodesize: number) {
+    this.x = x;
+    this.rows = rows;
+    this.cols = cols;
+    this.y = y;
+    this.classes = classes;
+    this.mtry = mtry;
+    this.nodesize = nodesize;
     this.slotRow = new Int32Array(rows);
+    this.slotOf = new Int32Array(rows);
+    this.weight = new Float64Array(rows);
+    this.ys = new Float64Array(rows);
     this.order = Array.from({ length: cols }, () => new Int32Array(rows));
     this.goesLeft = new Uint8Array(rows);
     this.buffer = new Int32Array(rows);
@@ -146,25 +162,28 @@ class TreeBuilder {
   }
 
   build(sorted: Int32Array[], counts: Int32Array, rng: Rng): Tree {
-    const { rows, cols, slotRow, order } = this;
-    // Slots: one per draw of the bootstrap, grouped by row; per predictor, the slots in increasing value.
-    const slotStart = new Int32Array(rows + 1);
-    for (let i = 0; i < rows; i++) slotStart[i + 1] = slotStart[i] + counts[i];
-    for (let i = 0; i < rows; i++) for (let s = slotStart[i]; s < slotStart[i + 1]; s++) slotRow[s] = i;
+    const { rows, cols, slotRow, slotOf, weight, ys, order } = this;
+    // Slots: the distinct rows of the bootstrap sample, weighted by their draws; per predictor, in increasing value.
+    let m = 0;
+    for (let i = 0; i < rows; i++) {
+      if (counts[i] === 0) continue;
+      slotRow[m] = i;
+      slotOf[i] = m;
+      weight[m] = counts[i];
+      ys[m] = this.y[i];
+      m++;
+    }
     for (let f = 0; f < cols; f++) {
       const o = order[f];
       const src = sorted[f];
       let k = 0;
-      for (let r = 0; r < rows; r++) {
-        const i = src[r];
-        for (let s = slotStart[i]; s < slotStart[i + 1]; s++) o[k++] = s;
-      }
+      for (let r = 0; r < rows; r++) if (counts[src[r]] !== 0) o[k++] = slotOf[src[r]];
     }
     const feature: number[] = [-1];
     const value: number[] = [0];
     const left: number[] = [0];
-    // Work list of nodes: [node, start, end).
-    const stack: number[] = [0, 0, rows];
+    // Work list of nodes: [node, start, end) over slots.
+    const stack: number[] = [0, 0, m];
     while (stack.length > 0) {
       const end = stack.pop()!;
       const start = stack.pop()!;
@@ -187,31 +206,45 @@ class TreeBuilder {
     return { feature: Int32Array.from(feature), value: Float64Array.from(value), left: Int32Array.from(left) };
   }
 
+  /** The leaf's value: weighted mean, or the weighted majority class (lowest code on ties). */
   private leafOf(start: number, end: number): number {
-    const o = this.order[0] ?? null;
+    const o = this.cols > 0 ? this.order[0] : null;
+    const { weight, ys } = this;
     if (this.classes > 0) {
       const counts = this.leftCounts.fill(0);
-      for (let k = start; k < end; k++) counts[this.y[this.slotRow[o ? o[k] : k]]]++;
+      for (let k = start; k < end; k++) {
+        const s = o ? o[k] : k;
+        counts[ys[s]] += weight[s];
+      }
       return argmax(counts);
     }
-    let s = 0;
-    for (let k = start; k < end; k++) s += this.y[this.slotRow[o ? o[k] : k]];
-    return s / (end - start);
+    let sum = 0;
+    let n = 0;
+    for (let k = start; k < end; k++) {
+      const s = o ? o[k] : k;
+      sum += weight[s] * ys[s];
+      n += weight[s];
+    }
+    return sum / n;
   }
 
   /** The best split of the node over mtry random candidates, or null (too small, pure, or no candidate separates it). */
   private bestSplit(start: number, end: number, rng: Rng): { feature: number; threshold: number; count: number } | null {
-    const n = end - start;
-    if (n <= this.nodesize) return null;
-    const { x, y, rows, slotRow, classes, features } = this;
+    const { x, ys, weight, rows, slotRow, classes, features } = this;
     const o0 = this.order[0];
-    // Parent statistics; a pure node is a leaf.
-    let parentScore: number;
+    // Parent statistics (weighted); a node of at most nodesize samples, or a pure one, is a leaf.
+    let n = 0;
     let total = 0;
+    let parentScore: number;
     const right = this.rightCounts;
     if (classes > 0) {
       right.fill(0);
-      for (let k = start; k < end; k++) right[y[slotRow[o0[k]]]]++;
+      for (let k = start; k < end; k++) {
+        const s = o0[k];
+        right[ys[s]] += weight[s];
+        n += weight[s];
+      }
+      if (n <= this.nodesize) return null;
       let sq = 0;
       let nonzero = 0;
       for (let c = 0; c < classes; c++) {
@@ -221,65 +254,68 @@ class TreeBuilder {
       if (nonzero <= 1) return null;
       parentScore = sq / n;
     } else {
-      let sq = 0;
-      const first = y[slotRow[o0[start]]];
+      const first = ys[o0[start]];
       let pure = true;
       for (let k = start; k < end; k++) {
-        const v = y[slotRow[o0[k]]];
-        total += v;
-        sq += v * v;
-        if (v !== first) pure = false;
+        const s = o0[k];
+        total += weight[s] * ys[s];
+        n += weight[s];
+        if (ys[s] !== first) pure = false;
       }
-      if (pure) return null;
+      if (n <= this.nodesize || pure) return null;
       parentScore = (total * total) / n;
     }
     let best: { feature: number; threshold: number; count: number } | null = null;
     let bestScore = parentScore * (1 + 1e-12) + 1e-12;
     // mtry distinct candidates: a partial Fisher-Yates shuffle of the feature list.
-    for (let m = 0; m < this.mtry; m++) {
-      const j = m + rng.int(this.cols - m);
+    for (let mt = 0; mt < this.mtry; mt++) {
+      const j = mt + rng.int(this.cols - mt);
       const f = features[j];
-      features[j] = features[m];
-      features[m] = f;
+      features[j] = features[mt];
+      features[mt] = f;
       const o = this.order[f];
       const col = f * rows;
+      let nl = 0;
       if (classes > 0) {
         const l = this.leftCounts.fill(0);
         const r = right;
         r.fill(0);
-        for (let k = start; k < end; k++) r[y[slotRow[o[k]]]]++;
+        for (let k = start; k < end; k++) r[ys[o[k]]] += weight[o[k]];
         let sqL = 0;
         let sqR = 0;
         for (let c = 0; c < classes; c++) sqR += r[c] * r[c];
         for (let k = start; k < end - 1; k++) {
-          const c = y[slotRow[o[k]]];
-          sqL += 2 * l[c] + 1;
-          l[c]++;
-          sqR -= 2 * r[c] - 1;
-          r[c]--;
-          const v = x[col + slotRow[o[k]]];
+          const s = o[k];
+          const c = ys[s];
+          const w = weight[s];
+          sqL += 2 * w * l[c] + w * w;
+          l[c] += w;
+          sqR -= 2 * w * r[c] - w * w;
+          r[c] -= w;
+          nl += w;
+          const v = x[col + slotRow[s]];
           const next = x[col + slotRow[o[k + 1]]];
           if (v === next) continue;
-          const nl = k - start + 1;
           const score = sqL / nl + sqR / (n - nl);
           if (score > bestScore) {
             bestScore = score;
-            best = { feature: f, threshold: midpoint(v, next), count: nl };
+            best = { feature: f, threshold: midpoint(v, next), count: k - start + 1 };
           }
         }
       } else {
         let sumL = 0;
         for (let k = start; k < end - 1; k++) {
-          sumL += y[slotRow[o[k]]];
-          const v = x[col + slotRow[o[k]]];
+          const s = o[k];
+          sumL += weight[s] * ys[s];
+          nl += weight[s];
+          const v = x[col + slotRow[s]];
           const next = x[col + slotRow[o[k + 1]]];
           if (v === next) continue;
-          const nl = k - start + 1;
           const sumR = total - sumL;
           const score = (sumL * sumL) / nl + (sumR * sumR) / (n - nl);
           if (score > bestScore) {
             bestScore = score;
-            best = { feature: f, threshold: midpoint(v, next), count: nl };
+            best = { feature: f, threshold: midpoint(v, next), count: k - start + 1 };
           }
         }
       }
