@@ -9,7 +9,7 @@ import { AbortError, throwIfAborted } from '../errors.ts';
 import { type ColumnModelSpec, type FittedColumnModel, type ModelCost, addCost } from '../models/column-model.ts';
 import { meanSd } from '../metrics/summary.ts';
 import { createRng, deriveSeed } from '../random.ts';
-import { type ActiveColumn, encodedWidth } from './columns.ts';
+import { type ActiveColumn, encodedValue, encodedWidth } from './columns.ts';
 import { type ColumnValues, StoppingState, type StoppingRule } from './stopping.ts';
 
 export interface ChainedProgress {
@@ -110,8 +110,7 @@ class Workspace {
     const width = encodedWidth(c);
     const first = this.offsets[j];
     const update = (i: number) => {
-      if (width === 1) this.encoded[first][i] = v[i];
-      else for (let k = 0; k < width; k++) this.encoded[first + k][i] = v[i] === k + 1 ? 1 : 0;
+      for (let k = 0; k < width; k++) this.encoded[first + k][i] = encodedValue(v[i], width, k);
     };
     if (rowsToUpdate) rowsToUpdate.forEach(update);
     else for (let i = 0; i < this.rows; i++) update(i);

@@ -79,3 +79,8 @@ export function selectColumns(table: Dataset, choice: ColumnChoice = {}): Column
 export function encodedWidth(column: Pick<ActiveColumn, 'target'>): number {
   return column.target.kind === 'categorical' && column.target.classes > 2 ? column.target.classes - 1 : 1;
 }
+
+/** Encoded predictor k (0..width-1) of a value: the value itself, or the indicator of category k + 1. */
+export function encodedValue(v: number, width: number, k: number): number {
+  return width === 1 ? v : v === k + 1 ? 1 : 0;
+}

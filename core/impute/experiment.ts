@@ -12,7 +12,7 @@ import { meanSd } from '../metrics/summary.ts';
 import { varianceRatio } from '../metrics/variance-ratio.ts';
 import { deriveSeed } from '../random.ts';
 import type { ChainedProgress } from './chained.ts';
-import { checkColumnNames, encodedWidth, selectColumns } from './columns.ts';
+import { checkColumnNames, encodedValue, encodedWidth, selectColumns } from './columns.ts';
 import { fitImputer } from './imputer.ts';
 import { checkMaskMechanism, checkMaskRate, maskTable } from './masking.ts';
 import { resolveImputerOptions, type ImputerEnv } from './registry.ts';
@@ -178,10 +178,7 @@ function featureMatrix(table: Dataset, r: ResolvedExperiment): { x: Float64Array
   for (const c of active) {
     const v = table.columns[c.index].values;
     const width = encodedWidth(c);
-    for (let i = 0; i < table.rows; i++) {
-      if (width === 1) x[i * cols + a] = v[i];
-      else for (let k = 0; k < width; k++) x[i * cols + a + k] = v[i] === k + 1 ? 1 : 0;
-    }
+    for (let i = 0; i < table.rows; i++) for (let k = 0; k < width; k++) x[i * cols + a + k] = encodedValue(v[i], width, k);
     a += width;
   }
   return { x, cols };

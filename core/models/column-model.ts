@@ -90,13 +90,6 @@ export function argmax(a: ArrayLike<number>, offset = 0, n = a.length - offset):
   return best;
 }
 
-/** Counts of each class code in y. */
-export function classCounts(y: ArrayLike<number>, classes: number): Float64Array {
-  const counts = new Float64Array(classes);
-  for (let i = 0; i < y.length; i++) counts[y[i]]++;
-  return counts;
-}
-
 /** The error for a saved model that cannot be loaded: names the field and says what to do. */
 export function damagedModel(kind: string, field: string, detail: string): InvalidInputError {
   return new InvalidInputError(`The saved ${kind} model is damaged or not a QNN Lab model: ${field} ${detail}. Fit the imputer again and save a new model.`, { field });

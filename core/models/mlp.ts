@@ -254,13 +254,12 @@ export class MlpModel implements FittedColumnModel {
   }
 }
 
-export const MLP_DEFAULTS: Readonly<MlpOptions> = Object.freeze({ hidden: [32, 16], maxEpochs: 200, batchSize: 32, learningRate: 0.003, patience: 10, validationFraction: 0.1, weightDecay: 0 });
-
-export function mlpSpec(options: Partial<MlpOptions> = {}): ColumnModelSpec {
-  const o = { ...MLP_DEFAULTS, ...options };
+/** An MLP for one column (deep-mice's defaults are IMPUTER_DEFAULTS.deepMice in core/limits.ts). */
+export function mlpSpec(options: MlpOptions): ColumnModelSpec {
+  const o: MlpOptions = { hidden: [...options.hidden], maxEpochs: options.maxEpochs, batchSize: options.batchSize, learningRate: options.learningRate, patience: options.patience, validationFraction: options.validationFraction, weightDecay: options.weightDecay };
   return {
     kind: 'mlp',
-    recipe: { model: 'mlp', activation: 'relu', optimiser: 'adam', init: 'he-uniform', ...o, hidden: [...o.hidden] },
+    recipe: { model: 'mlp', activation: 'relu', optimiser: 'adam', init: 'he-uniform', ...o },
     standardise: true,
     async fit(data, ctx) {
       return { model: new MlpModel(await fitMlp(data.x, data.rows, data.cols, data.y, data.target, o, ctx)), cost: ZERO_COST };

@@ -403,17 +403,19 @@ function checkTree(tree: Tree, cols: number, target: ModelTarget, index: number)
   }
 }
 
-export const FOREST_DEFAULTS = { trees: 100, mtry: 0, nodesizeNumeric: 1, nodesizeCategorical: 5 } as const;
+export interface RandomForestSpecOptions {
+  trees: number;
+  /** Candidates per split; 0 = floor(sqrt(p)) with p the predictors plus the target (missForest's ncol). */
+  mtry: number;
+  nodesizeNumeric: number;
+  nodesizeCategorical: number;
+}
 
-/**
- * missForest's forest for one column: `trees` trees, mtry = floor(sqrt(p)) by default (p: the predictors plus the
- * target, as missForest's ncol), nodesize 1 for a numeric target and 5 for a categorical one (missForest's defaults).
- */
-export function randomForestSpec(options: { trees?: number; mtry?: number; nodesizeNumeric?: number; nodesizeCategorical?: number } = {}): ColumnModelSpec {
-  const o = { ...FOREST_DEFAULTS, ...options };
+/** missForest's forest for one column (its defaults are IMPUTER_DEFAULTS.missforest in core/limits.ts). */
+export function randomForestSpec(o: RandomForestSpecOptions): ColumnModelSpec {
   return {
     kind: 'random-forest',
-    recipe: { model: 'random-forest', ...o, mtryRule: o.mtry > 0 ? 'fixed' : 'floor(sqrt(predictors + 1))', bootstrap: true, split: 'variance (numeric) / gini (categorical)' },
+    recipe: { model: 'random-forest', trees: o.trees, mtry: o.mtry > 0 ? o.mtry : 'floor(sqrt(predictors + 1))', nodesizeNumeric: o.nodesizeNumeric, nodesizeCategorical: o.nodesizeCategorical, bootstrap: true, split: 'variance (numeric) / gini (categorical)' },
     standardise: false,
     async fit(data, ctx) {
       const mtry = o.mtry > 0 ? o.mtry : Math.max(1, Math.floor(Math.sqrt(data.cols + 1)));
