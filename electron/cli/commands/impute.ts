@@ -20,8 +20,8 @@ import { jsonFlag, outFlag } from '../flags.ts';
 import { createProgressBar } from '../progress.ts';
 import { runExperimentParallel } from './experiment-parallel.ts';
 
-/** Largest saved imputer model `--model` reads. */
-const MAX_MODEL_BYTES = 2 * 1024 ** 3 - 1;
+/** Largest saved imputer model `--model` reads (a JavaScript string holds at most about 512 MiB). */
+const MAX_MODEL_BYTES = 512 * 1024 ** 2;
 
 function readText(file: string, flag: string, max: number): string {
   let size: number;
@@ -152,7 +152,17 @@ const imputeCommand: Command = {
       completed = r.completed;
       summary = { method: r.model.method, recipe: r.recipe, cycles: r.cycles, stopReason: r.stopReason, cost: r.cost, warnings: r.warnings, traces: r.traces };
       if (saveModel) {
-        const text = JSON.stringify(r.model);
+        let text: string;
+        try {
+          text = JSON.stringify(r.model);
+        } catch (e) {
+          if (!(e instanceof RangeError)) throw e;
+          throw new UserError(
+            `the fitted ${r.model.method} imputer is too large to save as one JSON file (a forest per column on ${table.rows} rows). Nothing was written. ` +
+              'Save a smaller model (e.g. --option trees=20 --option nodesizeNumeric=5) or use mice or deep-mice to apply to new patients.',
+            { field: 'save-model' },
+          );
+        }
         writeAtomically(saveModel, text);
         summary.savedModel = { file: saveModel, bytes: text.length };
       }
