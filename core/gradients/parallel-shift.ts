@@ -35,9 +35,18 @@ export function parallelShiftCombine(results: Float64Array[], weights: Float64Ar
   return gradient;
 }
 
+const pairCache = new Map<number, { I: Int32Array; J: Int32Array }>();
+
+/** The pairs of layer `layers` (the last one), cached: a training asks for them at every step. */
 function lastLayerPairs(n: number, layers: number): { I: Int32Array; J: Int32Array } {
-  const pairs = butterflyLayerPairs(n, layers);
-  return { I: Int32Array.from(pairs, (p) => p.i), J: Int32Array.from(pairs, (p) => p.j) };
+  const key = n * 64 + layers;
+  let pairs = pairCache.get(key);
+  if (!pairs) {
+    const list = butterflyLayerPairs(n, layers);
+    pairs = { I: Int32Array.from(list, (p) => p.i), J: Int32Array.from(list, (p) => p.j) };
+    pairCache.set(key, pairs);
+  }
+  return pairs;
 }
 
 /**

@@ -76,7 +76,8 @@ const parallelShift: GradientMethodSpec = {
   },
   exact(inputs, params, s, lossGrad) {
     const y = forwardBatch(inputs, s.n, s.layers, params, { amplitudes: true });
-    const probabilities = y.map((v) => v * v);
+    const probabilities = new Float64Array(y.length);
+    for (let k = 0; k < y.length; k++) probabilities[k] = y[k] * y[k];
     return { probabilities, gradient: exactParallelShiftGradient(y, lossGrad(probabilities), s.n, s.layers) };
   },
 };
