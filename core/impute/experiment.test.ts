@@ -78,3 +78,13 @@ describe('saved imputer files', () => {
     expect(validateImputationModel(JSON.parse(JSON.stringify(model))).steps.length).toBe(model.steps.length);
   });
 });
+
+describe('experiment independence', () => {
+  it("a method's results do not depend on which other methods run, or in which order", async () => {
+    const deep = { name: 'deep-mice', options: { cycles: 1, maxEpochs: 5, hidden: [4] } };
+    const alone = await runExperiment(table, { ...config, methods: [deep], seeds: [1] });
+    const both = await runExperiment(table, { ...config, methods: ['mean', deep], seeds: [1] });
+    expect(both.results[1].nrmse).toBe(alone.results[0].nrmse);
+    expect(both.results[1].auc).toBe(alone.results[0].auc);
+  });
+});

@@ -10,7 +10,6 @@ import { EXPERIMENT_DEFAULTS, MAX_FOLDS, MAX_SEEDS, type MaskMechanism } from '.
 import { downstreamAuc } from '../metrics/downstream-auc.ts';
 import { meanSd } from '../metrics/summary.ts';
 import { varianceRatio } from '../metrics/variance-ratio.ts';
-import { deriveSeed } from '../random.ts';
 import type { ChainedProgress } from './chained.ts';
 import { checkColumnNames, encodedValue, encodedWidth, selectColumns } from './columns.ts';
 import { fitImputer } from './imputer.ts';
@@ -208,7 +207,8 @@ export async function runExperimentSeed(
       options: method.options,
       exclude: r.exclude,
       outcome: r.outcome,
-      seed: deriveSeed(seed, methodIndex),
+      // The seed itself (not derived from the method's place in the list): a method's results do not depend on the others.
+      seed,
       env: hooks.env,
       signal: hooks.signal,
       onProgress: (p) => report(p.fraction, p),
