@@ -2,7 +2,7 @@
 // probability p1, after every RBS a two-qubit channel with probability p2, at measurement independent bit flips
 // with probability r. The channel is depolarizing (uniform over the 4 or 16 Paulis, identity included) unless
 // `channel1` / `channel2` give other Pauli weights (used by the Z-only and X-only limit tests).
-import { InvalidInputError } from '../errors.ts';
+import { InvalidInputError, showValue } from '../errors.ts';
 
 /** Pauli labels: index 0 = I, 1 = X, 2 = Y, 3 = Z. A two-qubit Pauli on (i, j) has index 4 * a + b (a on i, b on j). */
 export const PAULI_LABELS = ['I', 'X', 'Y', 'Z'] as const;
@@ -33,7 +33,8 @@ export interface ResolvedNoise {
 
 export function checkProbability(value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
-    throw new InvalidInputError(`${name} must be a probability in [0, 1]; got ${String(value)}`);
+    const allowed = 'a probability in [0, 1]';
+    throw new InvalidInputError(`${name} must be ${allowed}; got ${showValue(value)}`, { field: name, value, allowed });
   }
   return value;
 }
@@ -74,6 +75,22 @@ export function resolveNoise(model: NoiseModel): ResolvedNoise {
 /** Probability that the noise after one X (kind 1) or one RBS (kind 2) is a non-identity Pauli. */
 export function errorProbability(noise: ResolvedNoise, kind: 1 | 2): number {
   return kind === 1 ? noise.p1 * (1 - noise.channel1[0]) : noise.p2 * (1 - noise.channel2[0]);
+}
+
+/**
+ * Readout (METHOD.md section 7): every bit flips independently with probability r, so whether a measured bitstring
+ * of Hamming weight w ends as a kept (weight-1) outcome depends on w only: either all its ones but one flip and no
+ * zero does (w ways), or none of its ones and exactly one zero flips (n - w ways). Returns that probability for
+ * w = 0..n. Given that it is kept, the outcome is one of the w ones with probability w a / (w a + (n - w) c).
+ */
+export function readoutKeepProbabilities(n: number, r: number): Float64Array {
+  const out = new Float64Array(n + 1);
+  for (let w = 0; w <= n; w++) {
+    const a = w >= 1 ? r ** (w - 1) * (1 - r) ** (n - w + 1) : 0; // keep one of the ones
+    const c = w <= n - 1 ? r ** (w + 1) * (1 - r) ** (n - w - 1) : 0; // flip one of the zeros
+    out[w] = w * a + (n - w) * c;
+  }
+  return out;
 }
 
 export const NOISELESS: NoiseModel = { p1: 0, p2: 0, readout: 0 };

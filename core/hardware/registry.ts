@@ -7,7 +7,7 @@ import { createRng, deriveSeed, multinomial } from '../random.ts';
 import { runUnaryCircuit } from '../quantum/unary-simulator.ts';
 import type { QuantumBackend, QuantumRunRequest, CircuitOutcome } from './quantum-backend.ts';
 import { checkCircuit, exactNoisyDistribution } from './density-matrix.ts';
-import { MAX_DENSITY_QUBITS, MAX_QUBITS } from '../limits.ts';
+import { DEFAULT_COUNTS_MAX_QUBITS, MAX_DENSITY_QUBITS, MAX_QUBITS } from '../limits.ts';
 import { checkShots } from '../quantum/shots.ts';
 import { resolveNoise, type NoiseModel } from './noise.ts';
 import { TrajectorySampler } from './trajectory.ts';
@@ -92,8 +92,9 @@ function checkRequest(request: QuantumRunRequest, backend: QuantumBackend): void
   }
 }
 
+/** Raw counts when asked; by default only for small registers (the kept outcomes are always counted). */
 function wantCounts(request: QuantumRunRequest, circuit: Circuit): boolean {
-  return request.counts ?? circuit.qubits <= 12;
+  return request.counts ?? circuit.qubits <= DEFAULT_COUNTS_MAX_QUBITS;
 }
 
 function bitstringOfUnary(k: number, n: number): string {
@@ -124,11 +125,11 @@ function macrotask(): Promise<void> {
 /**
  * Runs `f` over the request's circuits in order, checking `signal` (default: the request's) before each one and
  * yielding to the event loop every few milliseconds of work, so that a cancellation from a timer or a UI event
- * stops the work between circuits (the trajectory sampler also checks it every 1024 shots within a circuit).
+ * stops the work between circuits (the trajectory sampler also checks it and yields every few ms within a circuit).
  */
 async function eachCircuit(
   request: QuantumRunRequest,
-  f: (c: Circuit, seed: number, signal: AbortSignal | undefined) => CircuitOutcome,
+  f: (c: Circuit, seed: number, signal: AbortSignal | undefined) => CircuitOutcome | Promise<CircuitOutcome>,
   signal: AbortSignal | undefined = request.signal,
 ): Promise<CircuitOutcome[]> {
   const out: CircuitOutcome[] = [];
@@ -136,7 +137,7 @@ async function eachCircuit(
   let last = Date.now();
   for (let k = 0; k < total; k++) {
     throwIfAborted(signal);
-    out.push(f(request.circuits[k], deriveSeed(request.seed, k), signal));
+    out.push(await f(request.circuits[k], deriveSeed(request.seed, k), signal));
     request.onProgress?.(k + 1, total);
     if (k + 1 < total && Date.now() - last >= YIELD_EVERY_MS) {
       await macrotask();
@@ -147,12 +148,12 @@ async function eachCircuit(
   return out;
 }
 
-function noisyOutcome(circuit: Circuit, noise: NoiseModel, request: QuantumRunRequest, seed: number, signal: AbortSignal | undefined): CircuitOutcome {
+async function noisyOutcome(circuit: Circuit, noise: NoiseModel, request: QuantumRunRequest, seed: number, signal: AbortSignal | undefined): Promise<CircuitOutcome> {
   if (request.shots === null) {
     const r = exactNoisyDistribution(circuit, noise, { signal });
     return { probabilities: r.probabilities, keptFraction: r.keptFraction, shots: null, keptShots: null };
   }
-  const res = new TrajectorySampler(circuit, noise).sample(request.shots, createRng(seed), { signal, counts: wantCounts(request, circuit) });
+  const res = await new TrajectorySampler(circuit, noise).sample(request.shots, createRng(seed), { signal, counts: wantCounts(request, circuit) });
   const out: CircuitOutcome = { probabilities: res.probabilities, keptFraction: res.keptFraction, shots: res.shots, keptShots: res.keptShots };
   if (res.counts) out.counts = res.counts;
   return out;

@@ -1,32 +1,133 @@
 // Hamming-weight sectors of an n-qubit register, for trajectory simulation at 32+ qubits (METHOD.md section 7).
-// Sector w holds the C(n, w) basis states of weight w, ranked in the combinatorial number system (colex):
-// positions c_1 < ... < c_w have rank sum_t C(c_t, t). RBS gates act inside each sector as independent
-// rotations on pairs of states; a Pauli X or Y factor on qubit q moves a state to sector w - 1 or w + 1.
-// Positions are plain integers (no bit masks), so n is not limited to 32.
-import { InvalidInputError } from '../errors.ts';
+//
+// Layout: the register is split into a low half (qubits 0..nl-1) and a high half (nl..n-1). Sector w is a run of
+// blocks, one per k = number of particles in the high half; block k holds C(nh, k) x C(nl, w - k) amplitudes at
+// index off + rankHigh(H) * C(nl, w - k) + rankLow(L), each half ranked in the combinatorial number system (colex).
+// So every table the gates need (RBS pairs, flip pairs) is over one half only: small enough to cache at n = 64,
+// where a flat table over the whole register would not be (C(62, 4) pairs per gate and weight). Written by hand: no
+// library simulates Hamming-weight sectors of RBS circuits.
+import { LabError } from '../errors.ts';
+import { MAX_TRAJECTORY_AMPLITUDES } from '../limits.ts';
 
-/** The largest sector held densely (C(n, w) states); trajectories that need more fall back to a sparse state. */
-export const MAX_SECTOR_SIZE = 40_000;
+/** Bytes of RBS and flip tables kept across samplers (per process); beyond it tables are rebuilt on use. */
+const TABLE_CACHE_BYTES = 256 * 1024 * 1024;
+let tableBytes = 0;
 
-/** Thrown when a trajectory needs a sector larger than MAX_SECTOR_SIZE (the caller switches to a sparse state). */
-export class SectorOverflowError extends Error {
-  constructor(readonly weight: number, readonly size: number) {
-    super(`Hamming-weight sector ${weight} has ${size} states, more than ${MAX_SECTOR_SIZE}`);
-    this.name = 'SectorOverflowError';
+/** Binomials, ranks and gate tables of one half of the register (h qubits, local positions 0..h-1). */
+class HalfSpace {
+  readonly h: number;
+  /** binom[a][b] = C(a, b) for a, b <= h (+1 spare column). */
+  readonly binom: Float64Array[];
+  private readonly cache = new Map<number, Int32Array>();
+
+  constructor(h: number) {
+    this.h = h;
+    this.binom = [];
+    for (let a = 0; a <= h; a++) {
+      const row = new Float64Array(h + 2);
+      row[0] = 1;
+      for (let b = 1; b <= a; b++) row[b] = this.binom[a - 1][b - 1] + this.binom[a - 1][b];
+      this.binom.push(row);
+    }
+  }
+
+  choose(a: number, b: number): number {
+    return b < 0 || b > a ? 0 : this.binom[a][b];
+  }
+
+  /** Positions (ascending, plus `add`) of the k-subset of rank r, written to out[at..at+k-1]. */
+  unrank(k: number, r: number, out: Int32Array, at: number, add: number): void {
+    let rest = r;
+    let c = this.h - 1;
+    for (let t = k; t >= 1; t--) {
+      while (this.binom[c][t] > rest) c--;
+      out[at + t - 1] = c + add;
+      rest -= this.binom[c][t];
+      c--;
+    }
+  }
+
+  /** Rank of ascending positions p[at..at+k-1] (minus `sub`). */
+  rank(p: ArrayLike<number>, at: number, k: number, sub: number): number {
+    let r = 0;
+    for (let t = 0; t < k; t++) r += this.binom[p[at + t] - sub][t + 1];
+    return r;
+  }
+
+  /** RBS pairs of sub-sector k: [rank(T + a), rank(T + b)] for every (k - 1)-subset T of the other qubits. */
+  pairs(k: number, a: number, b: number): Int32Array {
+    return this.table(((k * this.h + a) * this.h + b) * 2, k - 1, a, b, a, b);
+  }
+
+  /** Flip pairs: [rank_k(T), rank_{k+1}(T + q)] for every k-subset T without q. */
+  flips(k: number, q: number): Int32Array {
+    return this.table((k * this.h + q) * 2 + 1, k, q, -1, -1, q);
+  }
+
+  private table(key: number, size: number, skipA: number, skipB: number, e1: number, e2: number): Int32Array {
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const others: number[] = [];
+    for (let q = 0; q < this.h; q++) if (q !== skipA && q !== skipB) others.push(q);
+    const count = this.choose(others.length, size);
+    const out = new Int32Array(2 * count);
+    const idx = new Int32Array(Math.max(size, 1));
+    for (let t = 0; t < size; t++) idx[t] = t;
+    const B = this.binom;
+    for (let c = 0; c < count; c++) {
+      // Colex ranks of T + e1 and T + e2: elements above an inserted one move up one place.
+      let r1 = 0;
+      let r2 = 0;
+      let below1 = 0;
+      let below2 = 0;
+      for (let t = 0; t < size; t++) {
+        const p = others[idx[t]];
+        if (e1 >= 0 && p > e1) r1 += B[p][t + 2];
+        else {
+          r1 += B[p][t + 1];
+          below1++;
+        }
+        if (p > e2) r2 += B[p][t + 2];
+        else {
+          r2 += B[p][t + 1];
+          below2++;
+        }
+      }
+      if (e1 >= 0) r1 += B[e1][below1 + 1];
+      r2 += B[e2][below2 + 1];
+      out[2 * c] = r1;
+      out[2 * c + 1] = r2;
+      // Next subset in colex order.
+      let t = 0;
+      while (t < size - 1 && idx[t] + 1 === idx[t + 1]) {
+        idx[t] = t;
+        t++;
+      }
+      idx[t]++;
+    }
+    if (tableBytes + out.byteLength <= TABLE_CACHE_BYTES) {
+      this.cache.set(key, out);
+      tableBytes += out.byteLength;
+    }
+    return out;
   }
 }
 
-export interface FlipMap {
-  /** Rank of the state in the neighbouring sector after flipping qubit q. */
-  target: Int32Array;
-  /** 1 when qubit q was set (the state moves to sector w - 1), 0 when clear (to w + 1). */
-  set: Uint8Array;
+/** Where the blocks of sector w sit: block k (k particles in the high half) starts at off[k] with rows of sL[k]. */
+interface SectorLayout {
+  w: number;
+  size: number;
+  kmin: number;
+  kmax: number;
+  off: Float64Array;
+  sL: Float64Array;
+  sH: Float64Array;
 }
 
 const spaces = new Map<number, SectorSpace>();
 
 export class SectorSpace {
-  /** A shared (memoised) space for n qubits: its flip maps and pair lists are reused by every sampler. */
+  /** A shared (memoised) space for n qubits: its tables are reused by every sampler. */
   static of(n: number): SectorSpace {
     let s = spaces.get(n);
     if (!s) {
@@ -37,420 +138,580 @@ export class SectorSpace {
   }
 
   readonly n: number;
-  private readonly binom: Float64Array[];
-  private readonly flipCache = new Map<number, FlipMap>();
-  private readonly pairCache = new Map<number, Int32Array>();
+  readonly nl: number;
+  readonly nh: number;
+  readonly low: HalfSpace;
+  readonly high: HalfSpace;
+  private readonly layouts: (SectorLayout | undefined)[] = [];
 
   constructor(n: number) {
-    if (!Number.isInteger(n) || n < 1 || n > 4096) throw new InvalidInputError(`sector space needs 1 to 4096 qubits; got ${n}`);
     this.n = n;
-    this.binom = [];
-    for (let a = 0; a <= n; a++) {
-      const row = new Float64Array(n + 2);
-      row[0] = 1;
-      for (let b = 1; b <= a; b++) row[b] = this.binom[a - 1][b - 1] + (b <= a - 1 ? this.binom[a - 1][b] : 0);
-      this.binom.push(row);
-    }
+    this.nl = Math.floor(n / 2);
+    this.nh = n - this.nl;
+    this.low = new HalfSpace(this.nl);
+    this.high = new HalfSpace(this.nh);
   }
 
-  /** C(a, b), 0 when b > a. */
-  choose(a: number, b: number): number {
-    if (b < 0 || a < 0 || b > a) return 0;
-    return this.binom[a][b];
-  }
-
+  /** C(n, w) (as a double: exact below 2^53, which covers every sector a trajectory may hold). */
   size(w: number): number {
-    return this.choose(this.n, w);
-  }
-
-  checkSize(w: number): number {
-    const s = this.size(w);
-    if (s > MAX_SECTOR_SIZE) throw new SectorOverflowError(w, s);
+    if (w < 0 || w > this.n) return 0;
+    let s = 0;
+    for (let k = Math.max(0, w - this.nl); k <= Math.min(w, this.nh); k++) s += this.high.choose(this.nh, k) * this.low.choose(this.nl, w - k);
     return s;
   }
 
-  /** Positions (ascending) of the state of rank r in sector w, written into out[0..w-1]. */
-  unrank(w: number, r: number, out: Int32Array | number[]): void {
-    let rest = r;
-    let c = this.n - 1;
-    for (let t = w; t >= 1; t--) {
-      while (this.choose(c, t) > rest) c--;
-      out[t - 1] = c;
-      rest -= this.choose(c, t);
-      c--;
+  layout(w: number): SectorLayout {
+    let l = this.layouts[w];
+    if (l) return l;
+    const kmin = Math.max(0, w - this.nl);
+    const kmax = Math.min(w, this.nh);
+    const off = new Float64Array(this.nh + 2);
+    const sL = new Float64Array(this.nh + 2);
+    const sH = new Float64Array(this.nh + 2);
+    let at = 0;
+    for (let k = kmin; k <= kmax; k++) {
+      off[k] = at;
+      sL[k] = this.low.choose(this.nl, w - k);
+      sH[k] = this.high.choose(this.nh, k);
+      at += sL[k] * sH[k];
     }
+    l = { w, size: at, kmin, kmax, off, sL, sH };
+    this.layouts[w] = l;
+    return l;
   }
 
-  /** Rank of ascending positions p[0..w-1]. */
+  /** Positions (ascending) of the state of index r in sector w, written to out[0..w-1]. */
+  unrank(w: number, r: number, out: Int32Array): void {
+    const l = this.layout(w);
+    let k = l.kmax;
+    while (k > l.kmin && l.off[k] > r) k--;
+    const rest = r - l.off[k];
+    const rH = Math.floor(rest / l.sL[k]);
+    const rL = rest - rH * l.sL[k];
+    this.low.unrank(w - k, rL, out, 0, 0);
+    this.high.unrank(k, rH, out, w - k, this.nl);
+  }
+
+  /** Index in sector w of ascending positions p[0..w-1]. */
   rank(p: ArrayLike<number>, w: number): number {
-    let r = 0;
-    for (let t = 0; t < w; t++) r += this.choose(p[t], t + 1);
-    return r;
-  }
-
-  /** For every state of sector w: its rank after flipping qubit q, and whether q was set. Cached for small sectors. */
-  flipMap(w: number, q: number): FlipMap {
-    const key = w * this.n + q;
-    const cached = this.flipCache.get(key);
-    if (cached) return cached;
-    const size = this.checkSize(w);
-    const target = new Int32Array(size);
-    const set = new Uint8Array(size);
-    const pos = new Int32Array(w + 1);
-    const tmp = new Int32Array(w + 1);
-    for (let r = 0; r < size; r++) {
-      this.unrank(w, r, pos);
-      let found = -1;
-      for (let t = 0; t < w; t++) if (pos[t] === q) found = t;
-      if (found >= 0) {
-        let u = 0;
-        for (let t = 0; t < w; t++) if (t !== found) tmp[u++] = pos[t];
-        target[r] = this.rank(tmp, w - 1);
-        set[r] = 1;
-      } else {
-        let u = 0;
-        let inserted = false;
-        for (let t = 0; t < w; t++) {
-          if (!inserted && q < pos[t]) {
-            tmp[u++] = q;
-            inserted = true;
-          }
-          tmp[u++] = pos[t];
-        }
-        if (!inserted) tmp[u++] = q;
-        target[r] = this.rank(tmp, w + 1);
-      }
-    }
-    const map = { target, set };
-    if (size <= 300_000) this.flipCache.set(key, map);
-    return map;
-  }
-
-  /**
-   * Pairs (a, b) of sector w on which RBS(i, j) acts: a has qubit i set and j clear, b is a with i moved to j.
-   * Returned flat [a0, b0, a1, b1, ...]. Cached for small sectors.
-   */
-  rbsPairs(w: number, i: number, j: number): Int32Array {
-    const key = (w * this.n + i) * this.n + j;
-    const cached = this.pairCache.get(key);
-    if (cached) return cached;
-    this.checkSize(w);
-    const n = this.n;
-    const m = n - 2;
-    const count = w >= 1 && w <= n - 1 ? this.choose(m, w - 1) : 0;
-    const out = new Int32Array(2 * count);
-    // Enumerate the (w-1)-subsets of the other n-2 qubits in lexicographic order, add i (state a) or j (state b).
-    const others: number[] = [];
-    for (let q = 0; q < n; q++) if (q !== i && q !== j) others.push(q);
-    const idx = Array.from({ length: w - 1 }, (_, t) => t);
-    const a = new Int32Array(w);
-    const b = new Int32Array(w);
-    for (let k = 0; k < count; k++) {
-      fill(a, idx, others, i);
-      fill(b, idx, others, j);
-      out[2 * k] = this.rank(a, w);
-      out[2 * k + 1] = this.rank(b, w);
-      // Next combination.
-      let t = w - 2;
-      while (t >= 0 && idx[t] === m - (w - 1) + t) t--;
-      if (t < 0) break;
-      idx[t]++;
-      for (let u = t + 1; u < w - 1; u++) idx[u] = idx[u - 1] + 1;
-    }
-    if (out.length <= 600_000) this.pairCache.set(key, out);
-    return out;
+    let m = 0;
+    while (m < w && p[m] < this.nl) m++;
+    const l = this.layout(w);
+    const k = w - m;
+    return l.off[k] + this.high.rank(p, m, k, this.nl) * l.sL[k] + this.low.rank(p, 0, m, 0);
   }
 }
 
-/** Sorted positions: others[idx[...]] plus q. */
-function fill(out: Int32Array, idx: number[], others: number[], q: number): void {
-  let u = 0;
-  let inserted = false;
-  for (let t = 0; t < idx.length; t++) {
-    const v = others[idx[t]];
-    if (!inserted && q < v) {
-      out[u++] = q;
-      inserted = true;
-    }
-    out[u++] = v;
-  }
-  if (!inserted) out[u++] = q;
+/** A trajectory that would hold more amplitudes than MAX_TRAJECTORY_AMPLITUDES (code TOO_LARGE). */
+function trajectoryTooLarge(n: number, w: number, amplitudes: number): LabError {
+  const allowed = `at most ${MAX_TRAJECTORY_AMPLITUDES.toLocaleString('en-US')} amplitudes per noise trajectory`;
+  return new LabError(
+    'TOO_LARGE',
+    `a noise trajectory on ${n} qubits reached Hamming weight ${w}, which needs ${amplitudes.toLocaleString('en-US')} amplitudes; ${allowed}. ` +
+      'Lower the noise (p1, p2), the number of qubits or of layers, or leave raw counts off (the kept outcomes need far less)',
+    { value: amplitudes, allowed, details: { qubits: n, weight: w } },
+  );
 }
+
+type Sectors = (Float64Array | null)[];
+
+/** The sectors of a real state: weights and their amplitudes. */
+export interface SectorSnapshot {
+  weights: number[];
+  amplitudes: Float64Array[];
+}
+
+/** Sector arrays up to this many amplitudes are kept for reuse from shot to shot. */
+const SPARE_MAX = 1 << 20;
 
 /**
- * A state spread over Hamming-weight sectors: re[w], im[w] hold amplitudes of sector w (null when the sector is
- * empty). `complex` is false while every imaginary part is zero (no Y factor yet), which halves the work.
+ * A state spread over Hamming-weight sectors: re[w], im[w] hold the amplitudes of sector w (null when empty; im is
+ * used only once `complex` is set by a coherent Y). The trajectory sampler keeps most states in one sector.
  */
 export class SectorState {
   readonly space: SectorSpace;
-  re: (Float64Array | null)[];
-  im: (Float64Array | null)[];
+  re: Sectors;
+  im: Sectors;
   complex = false;
-  private spareRe: (Float64Array | null)[];
-  private spareIm: (Float64Array | null)[];
+  /** Highest weight this state held amplitudes for (a diagnostic of the sampler's cost). */
+  maxWeight = 0;
+  /** The lowest and highest weights present (lo > hi when empty): loops run over these, not over all n + 1. */
+  private lo = 1;
+  private hi = 0;
+  private readonly spare: Sectors;
 
   constructor(space: SectorSpace) {
     this.space = space;
-    const n = space.n;
-    this.re = new Array(n + 1).fill(null);
-    this.im = new Array(n + 1).fill(null);
-    this.spareRe = new Array(n + 1).fill(null);
-    this.spareIm = new Array(n + 1).fill(null);
+    this.re = new Array(space.n + 1).fill(null);
+    this.im = new Array(space.n + 1).fill(null);
+    this.spare = new Array(space.n + 1).fill(null);
   }
 
-  private buffer(pool: (Float64Array | null)[], w: number): Float64Array {
-    let b = pool[w];
-    if (!b) {
-      b = new Float64Array(this.space.checkSize(w));
-      pool[w] = b;
-    } else b.fill(0);
-    return b;
+  /** A zeroed array for sector w, checked against the amplitude limit (counting what is held besides). */
+  private alloc(w: number, held: number): Float64Array {
+    const size = this.space.size(w);
+    if (held + size > MAX_TRAJECTORY_AMPLITUDES) throw trajectoryTooLarge(this.space.n, w, held + size);
+    if (w > this.maxWeight) this.maxWeight = w;
+    const spare = this.spare[w];
+    if (spare) {
+      this.spare[w] = null;
+      return spare.fill(0);
+    }
+    return new Float64Array(size);
   }
 
-  /** Clears the state and sets |positions> with amplitude 1 (positions ascending). */
-  setBasis(positions: number[]): void {
-    this.clear();
-    const w = positions.length;
-    const re = this.buffer(this.spareRe, w);
-    this.spareRe[w] = null;
-    re[this.space.rank(positions, w)] = 1;
-    this.re[w] = re;
-    this.im[w] = this.takeIm(w);
+  /** Keeps the real arrays of the current sectors for reuse (small ones only: large ones go back to the system). */
+  private recycle(): void {
+    for (let w = this.lo; w <= this.hi; w++) {
+      const a = this.re[w];
+      if (a && a.length <= SPARE_MAX) this.spare[w] = a;
+    }
   }
 
-  private takeIm(w: number): Float64Array {
-    const im = this.buffer(this.spareIm, w);
-    this.spareIm[w] = null;
-    return im;
+  /** Amplitudes held (complex ones count once). */
+  held(): number {
+    let s = 0;
+    for (let w = this.lo; w <= this.hi; w++) if (this.re[w]) s += this.re[w]!.length;
+    return s;
+  }
+
+  private refresh(): void {
+    this.lo = this.space.n + 1;
+    this.hi = -1;
+    for (let w = 0; w <= this.space.n; w++) {
+      if (!this.re[w]) continue;
+      if (w < this.lo) this.lo = w;
+      this.hi = w;
+    }
+  }
+
+  weights(): number[] {
+    const out: number[] = [];
+    for (let w = this.lo; w <= this.hi; w++) if (this.re[w]) out.push(w);
+    return out;
   }
 
   clear(): void {
-    for (let w = 0; w <= this.space.n; w++) {
-      if (this.re[w]) {
-        this.spareRe[w] = this.re[w];
-        this.spareIm[w] = this.im[w];
+    this.recycle();
+    this.re.fill(null);
+    this.im.fill(null);
+    this.complex = false;
+    this.lo = 1;
+    this.hi = 0;
+  }
+
+  /** A copy of this state's sectors (real amplitudes: the error-free path never needs imaginary parts). */
+  snapshot(): SectorSnapshot {
+    const weights = this.weights();
+    return { weights, amplitudes: weights.map((w) => Float64Array.from(this.re[w]!)) };
+  }
+
+  /** Replaces this state by a snapshot. */
+  load(snap: SectorSnapshot): void {
+    this.clear();
+    snap.weights.forEach((w, t) => {
+      this.re[w] = this.alloc(w, 0);
+      this.re[w]!.set(snap.amplitudes[t]);
+    });
+    this.refresh();
+  }
+
+  /** Clears the state and sets the basis state with ones at `positions` (ascending). */
+  setBasis(positions: number[]): void {
+    this.clear();
+    const w = positions.length;
+    const re = this.alloc(w, 0);
+    re[this.space.rank(positions, w)] = 1;
+    this.re[w] = re;
+    this.refresh();
+  }
+
+  private makeComplex(): void {
+    if (this.complex) return;
+    this.complex = true;
+    for (let w = this.lo; w <= this.hi; w++) if (this.re[w]) this.im[w] = new Float64Array(this.re[w]!.length);
+  }
+
+  /** Total squared norm. */
+  norm2(): number {
+    let s = 0;
+    for (let w = this.lo; w <= this.hi; w++) s += this.sectorNorm2(w);
+    return s;
+  }
+
+  sectorNorm2(w: number): number {
+    const re = this.re[w];
+    if (!re) return 0;
+    let s = 0;
+    for (let r = 0; r < re.length; r++) s += re[r] * re[r];
+    if (this.complex) {
+      const im = this.im[w]!;
+      for (let r = 0; r < im.length; r++) s += im[r] * im[r];
+    }
+    return s;
+  }
+
+  /** Multiplies every amplitude by f. */
+  scale(f: number): void {
+    for (let w = this.lo; w <= this.hi; w++) {
+      const re = this.re[w];
+      if (!re) continue;
+      for (let r = 0; r < re.length; r++) re[r] *= f;
+      if (this.complex) {
+        const im = this.im[w]!;
+        for (let r = 0; r < im.length; r++) im[r] *= f;
+      }
+    }
+  }
+
+  /** Drops every sector whose weight fails `keep`. */
+  keepIf(keep: (w: number) => boolean): void {
+    for (let w = this.lo; w <= this.hi; w++) {
+      if (this.re[w] && !keep(w)) {
         this.re[w] = null;
         this.im[w] = null;
       }
     }
-    this.complex = false;
+    this.refresh();
   }
 
-  /** Copies another state (same space) into this one. */
-  copyFrom(other: SectorState): void {
-    this.clear();
-    for (let w = 0; w <= this.space.n; w++) {
-      const src = other.re[w];
-      if (!src) continue;
-      const re = this.buffer(this.spareRe, w);
-      this.spareRe[w] = null;
-      re.set(src);
-      const im = this.takeIm(w);
-      if (other.complex) im.set(other.im[w]!);
-      this.re[w] = re;
-      this.im[w] = im;
-    }
-    this.complex = other.complex;
-  }
-
-  rbs(i: number, j: number, c: number, s: number): void {
-    const n = this.space.n;
-    for (let w = 1; w < n; w++) {
-      const re = this.re[w];
-      if (!re) continue;
-      const pairs = this.space.rbsPairs(w, i, j);
-      for (let k = 0; k < pairs.length; k += 2) {
-        const a = pairs[k];
-        const b = pairs[k + 1];
-        const x = re[a];
-        const y = re[b];
-        re[a] = c * x - s * y;
-        re[b] = s * x + c * y;
-      }
-      if (this.complex) {
-        const im = this.im[w]!;
-        for (let k = 0; k < pairs.length; k += 2) {
-          const a = pairs[k];
-          const b = pairs[k + 1];
-          const x = im[a];
-          const y = im[b];
-          im[a] = c * x - s * y;
-          im[b] = s * x + c * y;
+  /**
+   * Over the amplitudes whose configuration has qubit q set: their squared sum (mode 0), a sign flip (1) or zero (2).
+   * The loops are written out (no callback) because they run over whole sectors.
+   */
+  private withQubit(w: number, q: number, a: Float64Array, mode: 0 | 1 | 2): number {
+    const sp = this.space;
+    const l = sp.layout(w);
+    let sum = 0;
+    if (q < sp.nl) {
+      for (let k = l.kmin; k <= l.kmax; k++) {
+        const m = w - k;
+        if (m < 1) continue;
+        const F = sp.low.flips(m - 1, q);
+        const sL = l.sL[k];
+        for (let rH = 0, base = l.off[k]; rH < l.sH[k]; rH++, base += sL) {
+          if (mode === 1) for (let t = 1; t < F.length; t += 2) a[base + F[t]] = -a[base + F[t]];
+          else if (mode === 2) for (let t = 1; t < F.length; t += 2) a[base + F[t]] = 0;
+          else
+            for (let t = 1; t < F.length; t += 2) {
+              const x = a[base + F[t]];
+              sum += x * x;
+            }
         }
       }
+    } else {
+      for (let k = Math.max(l.kmin, 1); k <= l.kmax; k++) {
+        const F = sp.high.flips(k - 1, q - sp.nl);
+        const sL = l.sL[k];
+        for (let t = 1; t < F.length; t += 2) {
+          const start = l.off[k] + F[t] * sL;
+          if (mode === 1) for (let r = start; r < start + sL; r++) a[r] = -a[r];
+          else if (mode === 2) a.fill(0, start, start + sL);
+          else for (let r = start; r < start + sL; r++) sum += a[r] * a[r];
+        }
+      }
+    }
+    return sum;
+  }
+
+  /** Squared norm of the part with qubit q set (the numerator of a Born probability). */
+  massWith(q: number): number {
+    let s = 0;
+    for (let w = Math.max(1, this.lo); w <= this.hi; w++) {
+      if (!this.re[w]) continue;
+      s += this.withQubit(w, q, this.re[w]!, 0);
+      if (this.complex) s += this.withQubit(w, q, this.im[w]!, 0);
+    }
+    return s;
+  }
+
+  /**
+   * out[q] = massWith(q) / norm2 for every qubit (occupation probabilities), in one pass: per block, the mass of each
+   * high-half row and of each low-half column, then each row's (column's) mass to the qubits of its subset.
+   */
+  occupations(out: Float64Array): void {
+    const sp = this.space;
+    out.fill(0);
+    const pos = new Int32Array(sp.n + 1);
+    let total = 0;
+    for (let w = this.lo; w <= this.hi; w++) {
+      const re = this.re[w];
+      if (!re) continue;
+      const im = this.complex ? this.im[w] : null;
+      const l = sp.layout(w);
+      for (let k = l.kmin; k <= l.kmax; k++) {
+        const sL = l.sL[k];
+        const cols = new Float64Array(sL);
+        for (let rH = 0, base = l.off[k]; rH < l.sH[k]; rH++, base += sL) {
+          let row = 0;
+          for (let rL = 0; rL < sL; rL++) {
+            const p = re[base + rL] ** 2 + (im ? im[base + rL] ** 2 : 0);
+            row += p;
+            cols[rL] += p;
+          }
+          if (row === 0) continue;
+          total += row;
+          sp.high.unrank(k, rH, pos, 0, sp.nl);
+          for (let t = 0; t < k; t++) out[pos[t]] += row;
+        }
+        for (let rL = 0; rL < sL; rL++) {
+          if (cols[rL] === 0) continue;
+          sp.low.unrank(w - k, rL, pos, 0, 0);
+          for (let t = 0; t < w - k; t++) out[pos[t]] += cols[rL];
+        }
+      }
+    }
+    for (let q = 0; q < sp.n; q++) out[q] = total > 0 ? out[q] / total : 0;
+  }
+
+  /** Pauli Z on qubit q: flips the sign of every configuration with q set. */
+  z(q: number): void {
+    for (let w = Math.max(1, this.lo); w <= this.hi; w++) {
+      if (!this.re[w]) continue;
+      this.withQubit(w, q, this.re[w]!, 1);
+      if (this.complex) this.withQubit(w, q, this.im[w]!, 1);
+    }
+  }
+
+  /** The projector (1 - n_q) times f: zeroes every configuration with q set and scales the rest. */
+  project(q: number, f: number): void {
+    this.scale(f);
+    for (let w = Math.max(1, this.lo); w <= this.hi; w++) {
+      if (!this.re[w]) continue;
+      this.withQubit(w, q, this.re[w]!, 2);
+      if (this.complex) this.withQubit(w, q, this.im[w]!, 2);
     }
   }
 
   /**
-   * Applies a single-qubit Pauli (1 X, 2 Y, 3 Z; 0 is a no-op) on qubit q. Amplitude that would land in a sector
-   * outside [lo, hi] is dropped (the caller's pruning; the default keeps everything).
+   * Moves the part of sector `from` with qubit q clear (up = true: into sector from + 1, q set) or set (up = false:
+   * into from - 1, q clear), multiplying by the phase (pr + i pi), into dst (re, im; im may be null when real).
    */
-  pauli(q: number, p: number, lo = 0, hi = Infinity): void {
-    if (p === 0) return;
-    const n = this.space.n;
-    if (p === 3) {
-      for (let w = 1; w <= n; w++) {
-        const re = this.re[w];
-        if (!re) continue;
-        const im = this.im[w]!;
-        const { set } = this.space.flipMap(w, q);
-        for (let r = 0; r < re.length; r++) {
-          if (set[r]) {
-            re[r] = -re[r];
-            im[r] = -im[r];
-          }
+  private move(from: number, q: number, up: boolean, dRe: Float64Array, dIm: Float64Array | null, pr: number, pi: number): void {
+    const sp = this.space;
+    const sRe = this.re[from]!;
+    const sIm = this.complex ? this.im[from]! : null;
+    const to = up ? from + 1 : from - 1;
+    const ls = sp.layout(from);
+    const ld = sp.layout(to);
+    const put = (s: number, d: number) => {
+      const xr = sRe[s];
+      const xi = sIm ? sIm[s] : 0;
+      dRe[d] = pr * xr - pi * xi;
+      if (dIm) dIm[d] = pr * xi + pi * xr;
+    };
+    if (q < sp.nl) {
+      // Same k, low part gains or loses q.
+      for (let k = ls.kmin; k <= ls.kmax; k++) {
+        const m = from - k;
+        if (up ? m > sp.nl - 1 : m < 1) continue;
+        const F = sp.low.flips(up ? m : m - 1, q);
+        const sS = ls.sL[k];
+        const sD = ld.sL[k];
+        const src = up ? 0 : 1;
+        for (let rH = 0; rH < ls.sH[k]; rH++) {
+          const bS = ls.off[k] + rH * sS;
+          const bD = ld.off[k] + rH * sD;
+          for (let t = 0; t < F.length; t += 2) put(bS + F[t + src], bD + F[t + 1 - src]);
         }
       }
+    } else {
+      const qh = q - sp.nl;
+      for (let k = ls.kmin; k <= ls.kmax; k++) {
+        if (up ? k > sp.nh - 1 : k < 1) continue;
+        const kd = up ? k + 1 : k - 1;
+        const F = sp.high.flips(up ? k : k - 1, qh);
+        const sL = ls.sL[k]; // the low part is unchanged
+        const src = up ? 0 : 1;
+        for (let t = 0; t < F.length; t += 2) {
+          const bS = ls.off[k] + F[t + src] * sL;
+          const bD = ld.off[kd] + F[t + 1 - src] * sL;
+          if (pr === 1 && pi === 0) {
+            dRe.set(sRe.subarray(bS, bS + sL), bD);
+            if (dIm && sIm) dIm.set(sIm.subarray(bS, bS + sL), bD);
+          } else for (let r = 0; r < sL; r++) put(bS + r, bD + r);
+        }
+      }
+    }
+  }
+
+  /** Kraus operator sigma+ (up) or sigma- (down) on qubit q times f: every sector moves one weight up or down. */
+  jump(q: number, up: boolean, f = 1): void {
+    const n = this.space.n;
+    const re: Sectors = new Array(n + 1).fill(null);
+    const im: Sectors = new Array(n + 1).fill(null);
+    let held = this.held();
+    for (let w = this.lo; w <= this.hi; w++) {
+      if (!this.re[w] || (up ? w === n : w === 0)) continue;
+      const to = up ? w + 1 : w - 1;
+      re[to] = this.alloc(to, held);
+      held += re[to]!.length;
+      if (this.complex) im[to] = new Float64Array(re[to]!.length);
+      this.move(w, q, up, re[to]!, im[to], f, 0);
+    }
+    this.recycle();
+    this.re = re;
+    this.im = im;
+    this.refresh();
+  }
+
+  /**
+   * Coherent Pauli X (p = 1) or Y (p = 2) on qubit q: sector w splits into w - 1 and w + 1. Amplitude landing in a
+   * sector that fails `keep` is not computed (the caller's pruning).
+   */
+  flip(q: number, p: 1 | 2, keep: (w: number) => boolean = () => true): void {
+    if (p === 2) this.makeComplex();
+    const n = this.space.n;
+    const re: Sectors = new Array(n + 1).fill(null);
+    const im: Sectors = new Array(n + 1).fill(null);
+    let held = this.held();
+    const target = (w: number): boolean => {
+      if (!re[w]) {
+        re[w] = this.alloc(w, held);
+        held += re[w]!.length;
+        if (this.complex) im[w] = new Float64Array(re[w]!.length);
+      }
+      return true;
+    };
+    for (let w = this.lo; w <= this.hi; w++) {
+      if (!this.re[w]) continue;
+      // X|0> = |1>, X|1> = |0>; Y|0> = i|1>, Y|1> = -i|0>.
+      if (w < n && keep(w + 1) && target(w + 1)) this.move(w, q, true, re[w + 1]!, im[w + 1], p === 1 ? 1 : 0, p === 1 ? 0 : 1);
+      if (w > 0 && keep(w - 1) && target(w - 1)) this.move(w, q, false, re[w - 1]!, im[w - 1], p === 1 ? 1 : 0, p === 1 ? 0 : -1);
+    }
+    this.recycle();
+    this.re = re;
+    this.im = im;
+    this.refresh();
+  }
+
+  /** RBS(i, j) with cos c and sin s on every sector: a_i <- c a_i - s a_j, a_j <- s a_i + c a_j. */
+  rbs(i: number, j: number, c: number, s: number): void {
+    for (let w = Math.max(1, this.lo); w <= Math.min(this.hi, this.space.n - 1); w++) {
+      if (!this.re[w]) continue;
+      this.rbsOn(this.re[w]!, w, i, j, c, s);
+      if (this.complex) this.rbsOn(this.im[w]!, w, i, j, c, s);
+    }
+  }
+
+  private rbsOn(a: Float64Array, w: number, i: number, j: number, c: number, s: number): void {
+    if (w === 1) {
+      // The unary sector: index = qubit.
+      const x = a[i];
+      const y = a[j];
+      a[i] = c * x - s * y;
+      a[j] = s * x + c * y;
       return;
     }
-    // X or Y: every sector splits into w - 1 (bit set) and w + 1 (bit clear).
-    const newRe: (Float64Array | null)[] = new Array(n + 1).fill(null);
-    const newIm: (Float64Array | null)[] = new Array(n + 1).fill(null);
-    const target = (w: number): [Float64Array, Float64Array] => {
-      if (!newRe[w]) {
-        newRe[w] = this.buffer(this.spareRe, w);
-        this.spareRe[w] = null;
-        newIm[w] = this.buffer(this.spareIm, w);
-        this.spareIm[w] = null;
-      }
-      return [newRe[w]!, newIm[w]!];
-    };
-    const y = p === 2;
-    if (y) {
-      // Make sure imaginary parts are tracked from here on.
-      this.complex = true;
-    }
-    const oldRe = this.re;
-    const oldIm = this.im;
-    for (let w = 0; w <= n; w++) {
-      const re = oldRe[w];
-      if (!re) continue;
-      const im = oldIm[w]!;
-      const { target: tgt, set } = this.space.flipMap(w, q);
-      const down = w > 0 && w - 1 >= lo && w - 1 <= hi ? target(w - 1) : null;
-      const up = w < n && w + 1 >= lo && w + 1 <= hi ? target(w + 1) : null;
-      if (!down && !up) continue;
-      for (let r = 0; r < re.length; r++) {
-        const xr = re[r];
-        const xi = im[r];
-        if (xr === 0 && xi === 0) continue;
-        const t = tgt[r];
-        if (set[r]) {
-          if (!down) continue;
-          const [dr, di] = down;
-          // X|1> = |0>; Y|1> = -i|0>.
-          if (y) {
-            dr[t] = xi;
-            di[t] = -xr;
-          } else {
-            dr[t] = xr;
-            di[t] = xi;
+    const sp = this.space;
+    const l = sp.layout(w);
+    const nl = sp.nl;
+    if (i < nl && j < nl) {
+      for (let k = l.kmin; k <= l.kmax; k++) {
+        const m = w - k;
+        if (m < 1 || m > nl - 1) continue;
+        const P = sp.low.pairs(m, i, j);
+        const sL = l.sL[k];
+        for (let rH = 0, base = l.off[k]; rH < l.sH[k]; rH++, base += sL) {
+          for (let t = 0; t < P.length; t += 2) {
+            const x = a[base + P[t]];
+            const y = a[base + P[t + 1]];
+            a[base + P[t]] = c * x - s * y;
+            a[base + P[t + 1]] = s * x + c * y;
           }
-        } else {
-          if (!up) continue;
-          const [ur, ui] = up;
-          // X|0> = |1>; Y|0> = i|1>.
-          if (y) {
-            ur[t] = -xi;
-            ui[t] = xr;
-          } else {
-            ur[t] = xr;
-            ui[t] = xi;
+        }
+      }
+    } else if (i >= nl && j >= nl) {
+      for (let k = Math.max(l.kmin, 1); k <= Math.min(l.kmax, sp.nh - 1); k++) {
+        const P = sp.high.pairs(k, i - nl, j - nl);
+        const sL = l.sL[k];
+        for (let t = 0; t < P.length; t += 2) {
+          const bA = l.off[k] + P[t] * sL;
+          const bB = l.off[k] + P[t + 1] * sL;
+          for (let r = 0; r < sL; r++) {
+            const x = a[bA + r];
+            const y = a[bB + r];
+            a[bA + r] = c * x - s * y;
+            a[bB + r] = s * x + c * y;
+          }
+        }
+      }
+    } else if (i < nl) {
+      // i low, j high: (H, L + i) in block k pairs with (H + j, L) in block k + 1.
+      for (let k = l.kmin; k < l.kmax; k++) {
+        const m = w - k;
+        if (m < 1 || k > sp.nh - 1) continue;
+        const FH = sp.high.flips(k, j - nl);
+        const FL = sp.low.flips(m - 1, i);
+        const sA = l.sL[k];
+        const sB = l.sL[k + 1];
+        for (let u = 0; u < FH.length; u += 2) {
+          const bA = l.off[k] + FH[u] * sA;
+          const bB = l.off[k + 1] + FH[u + 1] * sB;
+          for (let t = 0; t < FL.length; t += 2) {
+            const pa = bA + FL[t + 1];
+            const pb = bB + FL[t];
+            const x = a[pa];
+            const y = a[pb];
+            a[pa] = c * x - s * y;
+            a[pb] = s * x + c * y;
+          }
+        }
+      }
+    } else {
+      // i high, j low: (H + i, L) in block k pairs with (H, L + j) in block k - 1.
+      for (let k = Math.max(l.kmin, 1); k <= l.kmax; k++) {
+        const m = w - k;
+        if (m > nl - 1) continue;
+        const FH = sp.high.flips(k - 1, i - nl);
+        const FL = sp.low.flips(m, j);
+        const sA = l.sL[k];
+        const sB = l.sL[k - 1];
+        for (let u = 0; u < FH.length; u += 2) {
+          const bA = l.off[k] + FH[u + 1] * sA;
+          const bB = l.off[k - 1] + FH[u] * sB;
+          for (let t = 0; t < FL.length; t += 2) {
+            const pa = bA + FL[t];
+            const pb = bB + FL[t + 1];
+            const x = a[pa];
+            const y = a[pb];
+            a[pa] = c * x - s * y;
+            a[pb] = s * x + c * y;
           }
         }
       }
     }
-    // Recycle the old buffers, drop empty new sectors.
-    for (let w = 0; w <= n; w++) {
-      if (oldRe[w]) {
-        this.spareRe[w] = oldRe[w];
-        this.spareIm[w] = oldIm[w];
-      }
-    }
-    for (let w = 0; w <= n; w++) {
-      const re = newRe[w];
-      if (!re) continue;
-      let any = false;
-      const im = newIm[w]!;
-      for (let r = 0; r < re.length && !any; r++) if (re[r] !== 0 || im[r] !== 0) any = true;
-      if (!any) {
-        this.spareRe[w] = re;
-        this.spareIm[w] = im;
-        newRe[w] = null;
-        newIm[w] = null;
-      }
-    }
-    this.re = newRe;
-    this.im = newIm;
   }
 
-  /** Drops the sectors of weight outside [lo, hi]. */
-  keepRange(lo: number, hi: number): void {
-    for (let v = 0; v <= this.space.n; v++) {
-      if ((v >= lo && v <= hi) || !this.re[v]) continue;
-      this.spareRe[v] = this.re[v];
-      this.spareIm[v] = this.im[v];
-      this.re[v] = null;
-      this.im[v] = null;
-    }
-  }
-
-  /** Drops every sector but w (a measurement that found weight w, before renormalisation). */
-  keepOnly(w: number): void {
-    for (let v = 0; v <= this.space.n; v++) {
-      if (v === w || !this.re[v]) continue;
-      this.spareRe[v] = this.re[v];
-      this.spareIm[v] = this.im[v];
-      this.re[v] = null;
-      this.im[v] = null;
-    }
-  }
-
-  /** Total squared norm per sector. */
-  norms(): Float64Array {
-    const out = new Float64Array(this.space.n + 1);
-    for (let w = 0; w <= this.space.n; w++) {
-      const re = this.re[w];
-      if (!re) continue;
-      const im = this.im[w]!;
-      let s = 0;
-      for (let r = 0; r < re.length; r++) s += re[r] * re[r] + im[r] * im[r];
-      out[w] = s;
-    }
-    return out;
-  }
-
-  /** Samples a basis state by |amplitude|^2 given u in [0, 1); returns its sector and rank. */
-  sample(u: number): { w: number; r: number } {
-    const norms = this.norms();
-    let total = 0;
-    for (let w = 0; w < norms.length; w++) total += norms[w];
-    let target = u * total;
+  /** Draws a configuration by |amplitude|^2 with u in [0, norm2): its weight and index (null for a zero state). */
+  sample(u: number): { w: number; r: number } | null {
+    let target = u;
     let last: { w: number; r: number } | null = null;
-    let lastSector = -1;
-    for (let w = 0; w <= this.space.n; w++) {
+    for (let w = this.lo; w <= this.hi; w++) {
       const re = this.re[w];
-      if (!re || norms[w] === 0) continue;
-      lastSector = w;
-      if (target >= norms[w]) {
-        target -= norms[w];
+      if (!re) continue;
+      const mass = this.sectorNorm2(w);
+      if (mass <= 0) continue;
+      if (target >= mass) {
+        target -= mass;
+        last = { w, r: lastNonZero(re, this.complex ? this.im[w] : null) };
         continue;
       }
-      const im = this.im[w]!;
+      const im = this.complex ? this.im[w]! : null;
       for (let r = 0; r < re.length; r++) {
-        const p = re[r] * re[r] + im[r] * im[r];
+        const p = re[r] * re[r] + (im ? im[r] * im[r] : 0);
         if (p === 0) continue;
-        last = { w, r };
-        if (target < p) return last;
+        if (target < p) return { w, r };
         target -= p;
+        last = { w, r };
       }
+      return last; // rounding within the sector
     }
-    if (last) return last;
-    // Rounding pushed u past the end: the last non-zero amplitude.
-    if (lastSector < 0) throw new Error('sector state has zero norm');
-    const re = this.re[lastSector]!;
-    const im = this.im[lastSector]!;
-    for (let r = re.length - 1; r >= 0; r--) if (re[r] !== 0 || im[r] !== 0) return { w: lastSector, r };
-    return { w: lastSector, r: 0 };
+    return last; // rounding past the end: the last configuration with weight
   }
+}
+
+function lastNonZero(re: Float64Array, im: Float64Array | null): number {
+  for (let r = re.length - 1; r >= 0; r--) if (re[r] !== 0 || (im && im[r] !== 0)) return r;
+  return 0;
 }

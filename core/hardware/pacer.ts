@@ -1,0 +1,33 @@
+// Cooperative long work: synchronous loops (shots, gates) ask `due()` cheaply and, every few milliseconds, `await
+// pause()`, which yields to the event loop so that a timer, a UI event or a SIGINT handler can run and abort, then
+// throws AbortError if the signal fired. So a long run stops within a few milliseconds of an abort.
+import { throwIfAborted } from '../errors.ts';
+
+/** Milliseconds of work between two yields to the event loop. */
+export const YIELD_EVERY_MS = 10;
+
+// setImmediate (Node, Electron's utility processes) costs microseconds; setTimeout(0) (browsers) about a millisecond.
+const yieldToEventLoop: () => Promise<void> =
+  typeof setImmediate === 'function' ? () => new Promise((resolve) => setImmediate(resolve)) : () => new Promise((resolve) => setTimeout(resolve, 0));
+
+export class Pacer {
+  private last = performance.now();
+
+  constructor(
+    private readonly signal?: AbortSignal,
+    private readonly everyMs = YIELD_EVERY_MS,
+  ) {}
+
+  /** True when the work since the last pause has run for the interval or longer. */
+  due(): boolean {
+    return performance.now() - this.last >= this.everyMs;
+  }
+
+  /** Yields to the event loop; throws AbortError when the signal has fired (before or during the yield). */
+  async pause(): Promise<void> {
+    throwIfAborted(this.signal);
+    await yieldToEventLoop();
+    throwIfAborted(this.signal);
+    this.last = performance.now();
+  }
+}
