@@ -7,6 +7,7 @@ import { parseCsv, profileDataset } from '../core/data/index.ts';
 import type { Dataset } from '../core/data/index.ts';
 import { openDatabase } from '../electron/backend/db/database.ts';
 import { DatasetService } from '../electron/backend/services/datasets.ts';
+import { figures, summarize, timeRuns } from './summary.ts';
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -42,10 +43,11 @@ export async function run(): Promise<Record<string, unknown>> {
   try {
     const text = syntheticCsv(100_000, 32, 0.1, 42);
 
-    // The whole path: text -> parsed, typed, profiled, stored in a fresh database. Three runs, each into its own new
-    // database (the machine is shared: the best run is the figure, the first one is the cold one; CPU time beside it).
+    // The whole path: text -> parsed, typed, profiled, stored in a fresh database. Five runs, each into its own new
+    // database (the machine is shared: the median is the figure, with min and max; the first run is the cold one;
+    // CPU time beside it).
     const runs: { wall: number; cpu: number }[] = [];
-    for (let r = 0; r < 3; r++) {
+    for (let r = 0; r < 5; r++) {
       const fresh = openDatabase(join(dir, `fresh-${r}.db`));
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
@@ -55,7 +57,6 @@ export async function run(): Promise<Record<string, unknown>> {
       runs.push({ wall, cpu: (cpu.user + cpu.system) / 1000 });
       fresh.close();
     }
-    const best = runs.reduce((a, b) => (b.wall < a.wall ? b : a));
     const db = openDatabase(join(dir, 'bench.db'));
     const service = new DatasetService(db);
     const summary = service.importCsv({ fileName: 'bench.csv', content: text });
@@ -74,23 +75,28 @@ export async function run(): Promise<Record<string, unknown>> {
     // 1,000 datasets (small ones, inserted directly) then time list().
     const small: Dataset = parseCsv(syntheticCsv(50, 8, 0.1, 7));
     for (let k = 0; k < 999; k++) service.insertDataset(small, { name: `small ${k}`, source: 'synthetic' });
-    const times: number[] = [];
     let count = 0;
-    for (let r = 0; r < 5; r++) {
-      t = performance.now();
-      count = service.list().length;
-      times.push(performance.now() - t);
-    }
+    const times = timeRuns(
+      () => {
+        count = service.list().length;
+      },
+      5,
+      1,
+    );
     db.close();
     return {
-      import_100k_x32_ms: round(best.wall),
-      import_100k_x32_cpu_ms: round(best.cpu),
+      ...figures(
+        'import_100k_x32_ms',
+        runs.map((r) => r.wall),
+        1,
+      ),
+      import_100k_x32_cpu_ms: round(summarize(runs.map((r) => r.cpu)).median),
       import_100k_x32_first_ms: round(runs[0].wall),
       import_100k_x32_parse_ms: round(parseMs),
       import_100k_x32_profile_ms: round(profileMs),
       import_100k_x32_csv_mb: round(text.length / 1e6),
       get_100k_x32_ms: round(getMs),
-      list_1000_datasets_ms: round(Math.min(...times)),
+      ...figures('list_1000_datasets_ms', times, 1),
       list_1000_datasets_count: count,
     };
   } finally {
