@@ -20,7 +20,18 @@ const sets: { name: string; table: Dataset; exclude: string[] }[] = [
 for (const set of sets) {
   const { active } = selectColumns(set.table, { exclude: set.exclude, outcome: 'death' });
   const header = active.map((c) => c.name).join(',');
-  const csv = (t: Dataset) => [header, ...Array.from({ length: t.rows }, (_, i) => active.map((c) => { const v = t.columns[c.index].values[i]; return v === v ? String(v) : ''; }).join(','))].join('\n') + '\n';
+  const csv = (t: Dataset) =>
+    [
+      header,
+      ...Array.from({ length: t.rows }, (_, i) =>
+        active
+          .map((c) => {
+            const v = t.columns[c.index].values[i];
+            return v === v ? String(v) : '';
+          })
+          .join(','),
+      ),
+    ].join('\n') + '\n';
   writeFileSync(join(out, `${set.name}-original.csv`), csv(set.table));
   writeFileSync(join(out, `${set.name}-columns.json`), JSON.stringify(active.map((c) => ({ name: c.name, kind: c.target.kind }))));
   for (const seed of seeds) {
@@ -30,6 +41,9 @@ for (const set of sets) {
   const t0 = performance.now();
   const report = await runExperiment(set.table, { outcome: 'death', exclude: set.exclude, methods, mask: { mechanism: 'mcar', rate: 0.2 }, seeds });
   process.stderr.write(`${set.name}: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-  writeFileSync(join(out, `${set.name}-qnnlab.json`), JSON.stringify(report.results.map((r) => ({ seed: r.seed, method: r.method, nrmse: r.nrmse, pfc: r.pfc, auc: r.auc, seconds: r.seconds }))));
+  writeFileSync(
+    join(out, `${set.name}-qnnlab.json`),
+    JSON.stringify(report.results.map((r) => ({ seed: r.seed, method: r.method, nrmse: r.nrmse, pfc: r.pfc, auc: r.auc, seconds: r.seconds }))),
+  );
 }
 process.stderr.write(`wrote ${out}\n`);

@@ -160,7 +160,8 @@ class Workspace {
     rows.forEach((i, k) => {
       const v = predicted[k];
       const ok = c.target.kind === 'numeric' ? Number.isFinite(v) : Number.isInteger(v) && v >= 0 && v < c.target.classes;
-      if (!ok) throw new Error(`model ${kind} imputed ${v} in column "${c.name}", which is not a valid ${c.target.kind === 'numeric' ? 'number' : 'category code'}`);
+      if (!ok)
+        throw new Error(`model ${kind} imputed ${v} in column "${c.name}", which is not a valid ${c.target.kind === 'numeric' ? 'number' : 'category code'}`);
       this.values[j][i] = v;
     });
     this.encode(j, rows);
@@ -178,7 +179,11 @@ export function initialFill(columns: readonly ActiveColumn[], data: readonly Flo
     if (c.target.kind === 'numeric') {
       let s = 0;
       let n = 0;
-      for (const x of v) if (x === x) (s += x), n++;
+      for (const x of v) {
+        if (x !== x) continue;
+        s += x;
+        n++;
+      }
       return n > 0 ? s / n : 0;
     }
     const counts = new Float64Array(c.target.classes);
@@ -193,7 +198,13 @@ export const fitSeed = (seed: number, cycle: number, column: number) => deriveSe
 export const predictSeed = (seed: number, cycle: number, column: number) => deriveSeed(seed, cycle, column, 1);
 
 /** Runs the chained equations on the active columns' values (NaN = missing). */
-export async function fitChained(columns: readonly ActiveColumn[], data: readonly Float64Array[], rows: number, method: ChainedMethod, options: ChainedFitOptions): Promise<ChainedFitResult> {
+export async function fitChained(
+  columns: readonly ActiveColumn[],
+  data: readonly Float64Array[],
+  rows: number,
+  method: ChainedMethod,
+  options: ChainedFitOptions,
+): Promise<ChainedFitResult> {
   throwIfAborted(options.signal);
   const initial = initialFill(columns, data);
   const ws = new Workspace(columns, data, rows, initial);
@@ -204,13 +215,21 @@ export async function fitChained(columns: readonly ActiveColumn[], data: readonl
     .map((c, j) => ({ j, missing: ws.missingRows[j].length }))
     .filter(({ j, missing }) => {
       if (rows - missing >= 2) return missing > 0 || options.modelAllColumns === true;
-      warnings.push(`Column "${columns[j].name}" has only ${rows - missing} observed cell: its missing cells keep the column's ${columns[j].target.kind === 'numeric' ? 'mean' : 'mode'}.`);
+      warnings.push(
+        `Column "${columns[j].name}" has only ${rows - missing} observed cell: its missing cells keep the column's ${columns[j].target.kind === 'numeric' ? 'mean' : 'mode'}.`,
+      );
       return false;
     })
     .sort((a, b) => a.missing - b.missing || a.j - b.j)
     .map(({ j }) => j);
   const imputed = order.filter((j) => ws.missingRows[j].length > 0);
-  const result = (cycles: number, steps: FittedStep[], stopReason: ChainedFitResult['stopReason'], traces: TraceEntry[], changes: number[][]): ChainedFitResult => ({
+  const result = (
+    cycles: number,
+    steps: FittedStep[],
+    stopReason: ChainedFitResult['stopReason'],
+    traces: TraceEntry[],
+    changes: number[][],
+  ): ChainedFitResult => ({
     values: ws.values,
     initial,
     steps,
@@ -224,7 +243,10 @@ export async function fitChained(columns: readonly ActiveColumn[], data: readonl
   });
   if (order.length === 0 || method.maxCycles === 0) return result(0, [], imputed.length === 0 ? 'no-missing' : 'max-cycles', [], []);
 
-  const stopping = new StoppingState(method.stopping, imputed.map((j) => columnValues(ws, j)));
+  const stopping = new StoppingState(
+    method.stopping,
+    imputed.map((j) => columnValues(ws, j)),
+  );
   let steps: FittedStep[] = [];
   let lastCycle: FittedStep[] = [];
   const traces: TraceEntry[] = [];
@@ -237,7 +259,14 @@ export async function fitChained(columns: readonly ActiveColumn[], data: readonl
       const j = order[s];
       const column = columns[j];
       const report = (inner: number) =>
-        options.onProgress?.({ cycle, maxCycles: method.maxCycles, column: column.name, step: s + 1, steps: order.length, fraction: (cycle - 1 + (s + inner) / order.length) / method.maxCycles });
+        options.onProgress?.({
+          cycle,
+          maxCycles: method.maxCycles,
+          column: column.name,
+          step: s + 1,
+          steps: order.length,
+          fraction: (cycle - 1 + (s + inner) / order.length) / method.maxCycles,
+        });
       report(0);
       const spec = method.modelFor(column);
       const observed = ws.observedRows(j);
@@ -261,7 +290,11 @@ export async function fitChained(columns: readonly ActiveColumn[], data: readonl
     }
     // A complete table fitted for later use (modelAllColumns): one cycle of models, nothing to iterate.
     if (imputed.length === 0) return result(1, cycleSteps, 'no-missing', traces, changes);
-    const judged = stopping.judge(imputed.map((j) => columnValues(ws, j)), before, rows);
+    const judged = stopping.judge(
+      imputed.map((j) => columnValues(ws, j)),
+      before,
+      rows,
+    );
     changes.push(judged.change);
     if (judged.decision === 'stop-previous') {
       // missForest returns the imputation before the cycle whose change grew.

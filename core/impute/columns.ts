@@ -67,7 +67,10 @@ export function selectColumns(table: Dataset, choice: ColumnChoice = {}): Column
       return;
     }
     if (passive || c.role === 'ignored') {
-      if (missing > 0 && c.role !== 'ignored') warnings.push(`Column "${c.name}" (${exclude.has(c.name) ? 'excluded' : c.name === choice.outcome ? 'outcome' : c.role}) has ${missing} missing cells; they are left empty.`);
+      if (missing > 0 && c.role !== 'ignored')
+        warnings.push(
+          `Column "${c.name}" (${exclude.has(c.name) ? 'excluded' : c.name === choice.outcome ? 'outcome' : c.role}) has ${missing} missing cells; they are left empty.`,
+        );
       return;
     }
     active.push({ index, name: c.name, type: c.type, categories: c.categories ? [...c.categories] : null, target: targetOf(c), missing });

@@ -38,7 +38,13 @@ function table(seed: number, rows = 120): Dataset {
     if (i % 6 === 3) d[i] = NaN;
     if (i % 4 === 0) leak[i] = NaN;
   }
-  const col = (name: string, values: Float64Array, type: DataColumn['type'], role: DataColumn['role'] = 'feature', categories: string[] | null = null): DataColumn => ({ name, type, role, values, categories });
+  const col = (
+    name: string,
+    values: Float64Array,
+    type: DataColumn['type'],
+    role: DataColumn['role'] = 'feature',
+    categories: string[] | null = null,
+  ): DataColumn => ({ name, type, role, values, categories });
   return {
     rows,
     columns: [
@@ -90,7 +96,8 @@ for (const name of imputerNames()) {
     it('never uses the outcome as a predictor', async () => {
       const t = table(4, 200);
       const leakErr = (completed: Dataset) => {
-        let se = 0, n = 0;
+        let se = 0,
+          n = 0;
         t.columns[5].values.forEach((v, i) => {
           if (v === v) return;
           se += (completed.columns[5].values[i] - 10 * completed.columns[6].values[i]) ** 2;

@@ -51,7 +51,9 @@ describe('experiments', () => {
     expect(() => resolveExperiment(table, { ...config, outcome: 'sbp' })).toThrow(/"sbp" must be binary/);
     expect(() => resolveExperiment(table, { ...config, mask: { mechanism: 'mcar', rate: 1 } })).toThrow(/strictly between 0 and 1 .*; got 1\./);
     expect(() => resolveExperiment(table, { ...config, folds: 400 })).toThrow(/folds must be an integer between 2 and 100; got 400/);
-    expect(() => resolveExperiment({ ...table, rows: 4, columns: table.columns.map((c) => ({ ...c, values: c.values.slice(0, 4) })) }, { ...config, folds: 5 })).toThrow(/4 rows, fewer than the 5 folds/);
+    expect(() =>
+      resolveExperiment({ ...table, rows: 4, columns: table.columns.map((c) => ({ ...c, values: c.values.slice(0, 4) })) }, { ...config, folds: 5 }),
+    ).toThrow(/4 rows, fewer than the 5 folds/);
     expect(() => resolveExperiment(table, { ...config, folds: 60 })).toThrow(/only \d+ rows of its rarer value, fewer than the 60 folds/);
     expect(() => resolveExperiment(table, { ...config, methods: ['mice', 'mice'] })).toThrow(/"mice" is listed twice/);
     expect(() => resolveExperiment(table, { ...config, methods: [{ name: 'mice', options: { tol: -1 } }] })).toThrow(/mice option "tol" must be >= 0; got -1/);
@@ -63,7 +65,10 @@ describe('experiments', () => {
     const row = (seed: number, method: string, nrmse: number): SeedResult =>
       ({ seed, method, nrmse, rmse: 1, pfc: null, auc: 0.7, columns: [], seconds: 1, circuits: 0, shots: 0 }) as unknown as SeedResult;
     const s = summariseExperiment(r, [row(2, 'mice', 0.5), row(1, 'mean', 1), row(1, 'mice', 0.7), row(2, 'mean', 1)]);
-    expect(s.methods.map((m) => [m.method, m.nrmse.mean])).toEqual([['mean', 1], ['mice', expect.closeTo(0.6, 12)]]);
+    expect(s.methods.map((m) => [m.method, m.nrmse.mean])).toEqual([
+      ['mean', 1],
+      ['mice', expect.closeTo(0.6, 12)],
+    ]);
     expect(s.varianceRatios.nrmse.mice.mean).toBeNull(); // mean's variance is zero
   });
 });

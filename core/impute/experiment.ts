@@ -109,30 +109,42 @@ export function resolveExperiment(table: Dataset, config: ExperimentConfig): Res
   const exclude = [...(config.exclude ?? [])];
   checkColumnNames(table, exclude, 'exclude');
   const outcomeName = config.outcome;
-  if (typeof outcomeName !== 'string' || outcomeName === '') throw new InvalidInputError('An outcome column is required (the binary outcome the downstream AUC predicts, e.g. death).', { field: 'outcome' });
+  if (typeof outcomeName !== 'string' || outcomeName === '')
+    throw new InvalidInputError('An outcome column is required (the binary outcome the downstream AUC predicts, e.g. death).', { field: 'outcome' });
   checkColumnNames(table, [outcomeName], 'outcome');
   const outcome = table.columns.find((c) => c.name === outcomeName)!;
   const values = new Set<number>();
   let missing = 0;
-  for (const v of outcome.values) if (v !== v) missing++;
-  else values.add(v);
+  for (const v of outcome.values)
+    if (v !== v) missing++;
+    else values.add(v);
   if (!(outcome.type === 'binary' || (outcome.categories?.length === 2 && [...values].every((v) => v === 0 || v === 1))) || values.size > 2) {
-    throw new InvalidInputError(`The outcome column "${outcomeName}" must be binary (two values, e.g. 0/1 or alive/dead); it is ${outcome.type} with ${values.size} distinct values.`, {
-      field: 'outcome',
-      value: outcomeName,
-      allowed: 'a binary column',
-    });
+    throw new InvalidInputError(
+      `The outcome column "${outcomeName}" must be binary (two values, e.g. 0/1 or alive/dead); it is ${outcome.type} with ${values.size} distinct values.`,
+      {
+        field: 'outcome',
+        value: outcomeName,
+        allowed: 'a binary column',
+      },
+    );
   }
   if (missing > 0) {
-    throw new InvalidInputError(`The outcome column "${outcomeName}" has ${missing} missing values; the downstream AUC needs every outcome. Remove those rows or choose another outcome.`, {
-      field: 'outcome',
-      value: outcomeName,
-      details: { missing },
-    });
+    throw new InvalidInputError(
+      `The outcome column "${outcomeName}" has ${missing} missing values; the downstream AUC needs every outcome. Remove those rows or choose another outcome.`,
+      {
+        field: 'outcome',
+        value: outcomeName,
+        details: { missing },
+      },
+    );
   }
   const folds = config.folds ?? EXPERIMENT_DEFAULTS.folds;
   if (!Number.isInteger(folds) || folds < 2 || folds > MAX_FOLDS) {
-    throw new InvalidInputError(`folds must be an integer between 2 and ${MAX_FOLDS}; got ${String(folds)}.`, { field: 'folds', value: folds, allowed: `2 to ${MAX_FOLDS}` });
+    throw new InvalidInputError(`folds must be an integer between 2 and ${MAX_FOLDS}; got ${String(folds)}.`, {
+      field: 'folds',
+      value: folds,
+      allowed: `2 to ${MAX_FOLDS}`,
+    });
   }
   if (table.rows < folds) {
     throw new InvalidInputError(`The table has ${table.rows} rows, fewer than the ${folds} folds of the cross-validation. Use at most ${table.rows} folds.`, {
@@ -143,11 +155,14 @@ export function resolveExperiment(table: Dataset, config: ExperimentConfig): Res
   }
   const rarer = Math.min(...[0, 1].map((k) => outcome.values.filter((v) => v === k).length));
   if (rarer < folds) {
-    throw new InvalidInputError(`The outcome "${outcomeName}" has only ${rarer} rows of its rarer value, fewer than the ${folds} folds: every fold needs both outcomes. Use fewer folds.`, {
-      field: 'folds',
-      value: folds,
-      allowed: `2 to ${Math.max(2, rarer)}`,
-    });
+    throw new InvalidInputError(
+      `The outcome "${outcomeName}" has only ${rarer} rows of its rarer value, fewer than the ${folds} folds: every fold needs both outcomes. Use fewer folds.`,
+      {
+        field: 'folds',
+        value: folds,
+        allowed: `2 to ${Math.max(2, rarer)}`,
+      },
+    );
   }
   checkMaskMechanism(config.mask?.mechanism);
   checkMaskRate(config.mask?.rate);
@@ -160,7 +175,11 @@ export function resolveExperiment(table: Dataset, config: ExperimentConfig): Res
   if (dup) throw new InvalidInputError(`The method "${dup.name}" is listed twice.`, { field: 'methods', value: dup.name });
   const seeds = config.seeds;
   if (!Array.isArray(seeds) || seeds.length === 0 || seeds.length > MAX_SEEDS || !seeds.every((s) => Number.isInteger(s))) {
-    throw new InvalidInputError(`seeds must be 1 to ${MAX_SEEDS} integers; got ${Array.isArray(seeds) ? seeds.length : String(seeds)}.`, { field: 'seeds', value: seeds, allowed: `1 to ${MAX_SEEDS} integers` });
+    throw new InvalidInputError(`seeds must be 1 to ${MAX_SEEDS} integers; got ${Array.isArray(seeds) ? seeds.length : String(seeds)}.`, {
+      field: 'seeds',
+      value: seeds,
+      allowed: `1 to ${MAX_SEEDS} integers`,
+    });
   }
   const resolved: ResolvedExperiment = { outcome: outcomeName, exclude, methods, mask: { ...config.mask }, seeds: [...seeds], folds };
   // Fails now (naming the column) if the mask's columns are wrong or MAR has no driver.
@@ -199,7 +218,14 @@ export async function runExperimentSeed(
   for (const [methodIndex, method] of r.methods.entries()) {
     throwIfAborted(hooks.signal);
     const report = (inner: number, imputation?: ChainedProgress) =>
-      hooks.onProgress?.({ seed, seedIndex: position.index, method: method.name, methodIndex, fraction: (position.index + (methodIndex + inner) / r.methods.length) / position.of, imputation });
+      hooks.onProgress?.({
+        seed,
+        seedIndex: position.index,
+        method: method.name,
+        methodIndex,
+        fraction: (position.index + (methodIndex + inner) / r.methods.length) / position.of,
+        imputation,
+      });
     report(0);
     const t0 = now();
     const fit = await fitImputer(mask.masked, {
@@ -254,7 +280,11 @@ export function summariseExperiment(r: ResolvedExperiment, results: readonly See
     const columns: MethodSummary['columns'] = {};
     for (const name of new Set(rows.flatMap((x) => x.columns.map((c) => c.column)))) {
       const cs = rows.map((x) => x.columns.find((c) => c.column === name));
-      columns[name] = { nrmse: stat(cs.map((c) => c?.nrmse ?? null)), pfc: stat(cs.map((c) => c?.pfc ?? null)), wasserstein: stat(cs.map((c) => c?.wasserstein ?? null)) };
+      columns[name] = {
+        nrmse: stat(cs.map((c) => c?.nrmse ?? null)),
+        pfc: stat(cs.map((c) => c?.pfc ?? null)),
+        wasserstein: stat(cs.map((c) => c?.wasserstein ?? null)),
+      };
     }
     const avg = (f: (x: SeedResult) => number) => (rows.length > 0 ? rows.reduce((s, x) => s + f(x), 0) / rows.length : 0);
     return {
@@ -276,7 +306,10 @@ export function summariseExperiment(r: ResolvedExperiment, results: readonly See
     for (const a of r.methods) {
       out[a.name] = {};
       for (const b of r.methods) {
-        const v = varianceRatio(by.get(a.name)!.map((x) => x[metric] ?? NaN), by.get(b.name)!.map((x) => x[metric] ?? NaN));
+        const v = varianceRatio(
+          by.get(a.name)!.map((x) => x[metric] ?? NaN),
+          by.get(b.name)!.map((x) => x[metric] ?? NaN),
+        );
         out[a.name][b.name] = Number.isFinite(v) ? v : null;
       }
     }

@@ -25,7 +25,7 @@ describe('fit once, apply to new patients', () => {
     expect(modelled).toBeGreaterThan(50);
   });
 
-  it('without models for complete columns, their new missing cells get the fit\'s mean, with a warning', async () => {
+  it("without models for complete columns, their new missing cells get the fit's mean, with a warning", async () => {
     const complete = (await fitImputer(patients, { method: 'mean' })).completed;
     const fitted = await fitImputer(complete, { method: 'mice', seed: 1 });
     const incoming = syntheticIcu(50, 10).dataset;

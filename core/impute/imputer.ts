@@ -41,7 +41,9 @@ function withValues(table: Dataset, replaced: Map<number, { values: Float64Array
     ...table,
     columns: table.columns.map((c, j) => {
       const r = replaced.get(j);
-      return r ? { ...c, values: r.values, categories: r.categories !== undefined ? (r.categories ? [...r.categories] : null) : c.categories } : { ...c, values: Float64Array.from(c.values) };
+      return r
+        ? { ...c, values: r.values, categories: r.categories !== undefined ? (r.categories ? [...r.categories] : null) : c.categories }
+        : { ...c, values: Float64Array.from(c.values) };
     }),
     warnings: [...table.warnings],
   };
@@ -51,9 +53,15 @@ export async function fitImputer(table: Dataset, options: FitOptions): Promise<I
   const imputer = createImputer(options.method, options.options ?? {}, options.env ?? {});
   const seed = options.seed ?? IMPUTER_DEFAULTS.seed;
   const { active, warnings } = selectColumns(table, options);
-  if (active.length === 0) throw new InvalidInputError('No column to impute from: every column is an outcome, identifier, excluded or entirely missing.', { field: 'exclude' });
+  if (active.length === 0)
+    throw new InvalidInputError('No column to impute from: every column is an outcome, identifier, excluded or entirely missing.', { field: 'exclude' });
   const data = active.map((c) => table.columns[c.index].values);
-  const r = await fitChained(active, data, table.rows, imputer, { seed, modelAllColumns: options.modelAllColumns, signal: options.signal, onProgress: options.onProgress });
+  const r = await fitChained(active, data, table.rows, imputer, {
+    seed,
+    modelAllColumns: options.modelAllColumns,
+    signal: options.signal,
+    onProgress: options.onProgress,
+  });
   const completed = withValues(table, new Map(active.map((c, j) => [c.index, { values: r.values[j] }])));
   const model: ImputationModel = {
     format: MODEL_FORMAT,
@@ -69,7 +77,17 @@ export async function fitImputer(table: Dataset, options: FitOptions): Promise<I
     steps: r.steps.map((s) => ({ cycle: s.cycle, column: s.column, standardise: s.standardise, model: s.model.toJSON() })),
     traces: r.traces.map((t) => ({ ...t, mean: Number.isFinite(t.mean) ? t.mean : null, sd: Number.isFinite(t.sd) ? t.sd : null })),
   };
-  return { completed, model, traces: r.traces, warnings: [...warnings, ...r.warnings], cost: r.cost, recipe: imputer.recipe, cycles: r.cycles, stopReason: r.stopReason, changes: r.changes };
+  return {
+    completed,
+    model,
+    traces: r.traces,
+    warnings: [...warnings, ...r.warnings],
+    cost: r.cost,
+    recipe: imputer.recipe,
+    cycles: r.cycles,
+    stopReason: r.stopReason,
+    changes: r.changes,
+  };
 }
 
 export interface ApplyOptions {
@@ -97,13 +115,17 @@ function matchColumn(saved: SavedColumn, column: DataColumn): { values: Float64A
   if (column.type === 'numeric') return { values: column.values, problem: `"${saved.name}" is numeric here but ${saved.type} in the model` };
   if (!saved.categories || !column.categories) {
     const t = targetOf(column);
-    if (t.kind === 'categorical' && t.classes > saved.target.classes) return { values: column.values, problem: `"${saved.name}" has codes up to ${t.classes - 1}, the model up to ${saved.target.classes - 1}` };
+    if (t.kind === 'categorical' && t.classes > saved.target.classes)
+      return { values: column.values, problem: `"${saved.name}" has codes up to ${t.classes - 1}, the model up to ${saved.target.classes - 1}` };
     return { values: column.values };
   }
   const index = new Map(saved.categories.map((l, k) => [l, k]));
   const unknown = column.categories.filter((l) => !index.has(l));
   if (unknown.length > 0) {
-    return { values: column.values, problem: `"${saved.name}" has categories the model never saw: ${unknown.map((l) => `"${l}"`).join(', ')} (the model knows ${saved.categories.map((l) => `"${l}"`).join(', ')})` };
+    return {
+      values: column.values,
+      problem: `"${saved.name}" has categories the model never saw: ${unknown.map((l) => `"${l}"`).join(', ')} (the model knows ${saved.categories.map((l) => `"${l}"`).join(', ')})`,
+    };
   }
   const remap = column.categories.map((l) => index.get(l)!);
   return { values: Float64Array.from(column.values, (v) => (v === v ? remap[v] : NaN)) };
@@ -127,18 +149,38 @@ export async function applyImputer(savedModel: unknown, table: Dataset, options:
   const matched = model.columns.map((c) => ({ saved: c, index: byName.get(c.name)!, ...matchColumn(c, table.columns[byName.get(c.name)!]) }));
   const problems = matched.filter((m) => m.problem).map((m) => m.problem!);
   if (problems.length > 0) {
-    throw new InvalidInputError(`The table's columns differ from the model's: ${problems.join('; ')}. Apply the model to a table like the one it was fitted on.`, {
-      field: 'columns',
-      value: matched.filter((m) => m.problem).map((m) => m.saved.name),
-    });
+    throw new InvalidInputError(
+      `The table's columns differ from the model's: ${problems.join('; ')}. Apply the model to a table like the one it was fitted on.`,
+      {
+        field: 'columns',
+        value: matched.filter((m) => m.problem).map((m) => m.saved.name),
+      },
+    );
   }
-  const active: ActiveColumn[] = matched.map((m) => ({ index: m.index, name: m.saved.name, type: m.saved.type, categories: m.saved.categories, target: m.saved.target, missing: 0 }));
-  const steps: FittedStep[] = model.steps.map((s) => ({ cycle: s.cycle, column: s.column, standardise: s.standardise, model: imputer.restore(s.model, active.find((c) => c.name === s.column)!) }));
+  const active: ActiveColumn[] = matched.map((m) => ({
+    index: m.index,
+    name: m.saved.name,
+    type: m.saved.type,
+    categories: m.saved.categories,
+    target: m.saved.target,
+    missing: 0,
+  }));
+  const steps: FittedStep[] = model.steps.map((s) => ({
+    cycle: s.cycle,
+    column: s.column,
+    standardise: s.standardise,
+    model: imputer.restore(
+      s.model,
+      active.find((c) => c.name === s.column)!,
+    ),
+  }));
   const warnings: string[] = [];
   const modelled = new Set(model.steps.map((s) => s.column));
   matched.forEach((m) => {
     if (modelled.has(m.saved.name) || !m.values.some((v) => v !== v)) return;
-    warnings.push(`Column "${m.saved.name}" had no missing cells when the imputer was fitted, so it has no model: its missing cells get the fit's ${m.saved.target.kind === 'numeric' ? 'mean' : 'mode'}.`);
+    warnings.push(
+      `Column "${m.saved.name}" had no missing cells when the imputer was fitted, so it has no model: its missing cells get the fit's ${m.saved.target.kind === 'numeric' ? 'mean' : 'mode'}.`,
+    );
   });
   const known = new Set([...model.columns.map((c) => c.name), ...model.passive]);
   for (const c of table.columns) {
@@ -154,6 +196,9 @@ export async function applyImputer(savedModel: unknown, table: Dataset, options:
     model.replay,
     { seed: options.seed ?? model.seed, signal: options.signal, onProgress: options.onProgress },
   );
-  const completed = withValues(table, new Map(matched.map((m, j) => [m.index, { values: r.values[j], categories: m.saved.categories ?? table.columns[m.index].categories }])));
+  const completed = withValues(
+    table,
+    new Map(matched.map((m, j) => [m.index, { values: r.values[j], categories: m.saved.categories ?? table.columns[m.index].categories }])),
+  );
   return { completed, warnings, cost: r.cost };
 }

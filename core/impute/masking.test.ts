@@ -43,12 +43,22 @@ describe('masking of observed cells', () => {
     const age = dataset.columns.find((c) => c.name === 'age')!.values;
     const hr = m.columns.find((c) => c.name === 'heart_rate')!;
     const hidden = new Set(hr.rows);
-    let inMask = 0, nIn = 0, out = 0, nOut = 0;
-    dataset.columns.find((c) => c.name === 'heart_rate')!.values.forEach((v, i) => {
-      if (v !== v) return;
-      if (hidden.has(i)) (inMask += age[i]), nIn++;
-      else (out += age[i]), nOut++;
-    });
+    let inMask = 0,
+      nIn = 0,
+      out = 0,
+      nOut = 0;
+    dataset.columns
+      .find((c) => c.name === 'heart_rate')!
+      .values.forEach((v, i) => {
+        if (v !== v) return;
+        if (hidden.has(i)) {
+          inMask += age[i];
+          nIn++;
+        } else {
+          out += age[i];
+          nOut++;
+        }
+      });
     expect(inMask / nIn).toBeGreaterThan(out / nOut + 3);
   });
 

@@ -47,11 +47,14 @@ export interface Mask {
 
 export function checkMaskRate(rate: unknown): number {
   if (typeof rate !== 'number' || !(rate > 0 && rate < 1)) {
-    throw new InvalidInputError(`The mask rate must be a number strictly between 0 and 1 (e.g. 0.2 hides a fifth of the observed cells); got ${String(rate)}.`, {
-      field: 'mask.rate',
-      value: rate,
-      allowed: '0 < rate < 1',
-    });
+    throw new InvalidInputError(
+      `The mask rate must be a number strictly between 0 and 1 (e.g. 0.2 hides a fifth of the observed cells); got ${String(rate)}.`,
+      {
+        field: 'mask.rate',
+        value: rate,
+        allowed: '0 < rate < 1',
+      },
+    );
   }
   return rate;
 }
@@ -107,10 +110,13 @@ export function maskTable(table: Dataset, options: MaskOptions): Mask {
     const names = new Set(options.columns);
     const unusable = options.columns.filter((n) => !active.some((c) => c.name === n));
     if (unusable.length > 0) {
-      throw new InvalidInputError(`mask.columns: ${unusable.map((n) => `"${n}"`).join(', ')} cannot be masked: the outcome, identifiers and excluded columns are never imputed.`, {
-        field: 'mask.columns',
-        value: unusable,
-      });
+      throw new InvalidInputError(
+        `mask.columns: ${unusable.map((n) => `"${n}"`).join(', ')} cannot be masked: the outcome, identifiers and excluded columns are never imputed.`,
+        {
+          field: 'mask.columns',
+          value: unusable,
+        },
+      );
     }
     chosen = active.filter((c) => names.has(c.name));
   }
@@ -118,10 +124,13 @@ export function maskTable(table: Dataset, options: MaskOptions): Mask {
   if (mechanism === 'mar') {
     drivers = active.filter((c) => c.missing === 0 && !(options.columns ?? []).includes(c.name));
     if (drivers.length === 0) {
-      throw new InvalidInputError('MAR masking needs at least one fully observed feature column (outside the masked columns) for the missingness to depend on; this table has none. Use mcar or mnar.', {
-        field: 'mask.mechanism',
-        value: mechanism,
-      });
+      throw new InvalidInputError(
+        'MAR masking needs at least one fully observed feature column (outside the masked columns) for the missingness to depend on; this table has none. Use mcar or mnar.',
+        {
+          field: 'mask.mechanism',
+          value: mechanism,
+        },
+      );
     }
     const driverNames = new Set(drivers.map((c) => c.name));
     chosen = chosen.filter((c) => !driverNames.has(c.name));

@@ -52,11 +52,14 @@ export type SavedColumn = ImputationModel['columns'][number];
 export function validateImputationModel(data: unknown): ImputationModel {
   if (data && typeof data === 'object' && (data as { format?: unknown }).format === MODEL_FORMAT && (data as { version?: unknown }).version !== MODEL_VERSION) {
     const v = (data as { version?: unknown }).version;
-    throw new InvalidInputError(`This imputer model is format version ${String(v)}; this QNN Lab reads version ${MODEL_VERSION}. Fit the imputer again with this version.`, {
-      field: 'version',
-      value: v,
-      allowed: String(MODEL_VERSION),
-    });
+    throw new InvalidInputError(
+      `This imputer model is format version ${String(v)}; this QNN Lab reads version ${MODEL_VERSION}. Fit the imputer again with this version.`,
+      {
+        field: 'version',
+        value: v,
+        allowed: String(MODEL_VERSION),
+      },
+    );
   }
   const parsed = imputationModelSchema.safeParse(data);
   if (!parsed.success) {
@@ -68,7 +71,10 @@ export function validateImputationModel(data: unknown): ImputationModel {
   const m = parsed.data;
   const names = new Set(m.columns.map((c) => c.name));
   for (const [k, s] of m.steps.entries()) {
-    if (!names.has(s.column)) throw new InvalidInputError(`The file is damaged: "steps.${k}.column" names "${s.column}", which is not one of its columns.`, { field: `steps.${k}.column` });
+    if (!names.has(s.column))
+      throw new InvalidInputError(`The file is damaged: "steps.${k}.column" names "${s.column}", which is not one of its columns.`, {
+        field: `steps.${k}.column`,
+      });
   }
   return m;
 }

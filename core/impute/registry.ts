@@ -1,7 +1,7 @@
 // The one imputer registry: name -> summary, options schema (zod, defaults applied by parsing) and a factory that
 // turns resolved options into a chained-equations method. Every path (CLI, experiments, the run engine, workers)
 // resolves an imputer here; the conformance suite (conformance.test.ts) runs over every registered entry.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { InvalidInputError } from '../errors.ts';
 import type { FittedColumnModel, SavedColumnModel } from '../models/column-model.ts';
 import type { ChainedMethod } from './chained.ts';
@@ -66,7 +66,10 @@ export function resolveImputerOptions(name: string, raw: Record<string, unknown>
     const issue = parsed.error.issues[0];
     const path = issue.path.map(String).join('.');
     const field = `options.${path}`;
-    throw new InvalidInputError(`${name} option "${path || '(root)'}" ${describeIssue(issue, raw)}.`, { field, value: path ? (raw as Record<string, unknown>)[path] : raw });
+    throw new InvalidInputError(`${name} option "${path || '(root)'}" ${describeIssue(issue, raw)}.`, {
+      field,
+      value: path ? (raw as Record<string, unknown>)[path] : raw,
+    });
   }
   return parsed.data;
 }

@@ -46,7 +46,15 @@ export function scoreMask(original: Dataset, completed: Dataset, mask: Mask): Ma
     if (col.type === 'numeric') {
       const sd = meanSd(col.values).sd;
       const r = rmse(imputed, m.truth);
-      columns.push({ column: m.name, kind: 'numeric', cells: m.rows.length, rmse: orNull(r), nrmse: orNull(nrmse(imputed, m.truth, sd)), wasserstein: orNull(wasserstein1d(imputed, m.truth)), pfc: null });
+      columns.push({
+        column: m.name,
+        kind: 'numeric',
+        cells: m.rows.length,
+        rmse: orNull(r),
+        nrmse: orNull(nrmse(imputed, m.truth, sd)),
+        wasserstein: orNull(wasserstein1d(imputed, m.truth)),
+        pfc: null,
+      });
       imputed.forEach((v, k) => {
         squared += (v - m.truth[k]) ** 2;
         standardised += ((v - m.truth[k]) / sd) ** 2;

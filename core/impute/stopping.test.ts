@@ -10,7 +10,7 @@ function columns(num: [number, number], cat: [number, number]): ColumnValues[] {
 }
 
 describe('stopping rules', () => {
-  it('missForest: continues while either part\'s normalised change decreases, then returns the previous imputation', () => {
+  it("missForest: continues while either part's normalised change decreases, then returns the previous imputation", () => {
     const s = new StoppingState({ kind: 'missforest' }, columns([2, 2], [0, 0]));
     // cycle 1: numeric change (4 + 0) / (1 + 9 + 16 + 4), categorical 1 of 4 x 1 cells
     let r = s.judge(columns([4, 2], [1, 0]), [Float64Array.from([2, 2]), Float64Array.from([0, 0])], 4);

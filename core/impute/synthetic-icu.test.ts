@@ -9,8 +9,26 @@ describe('synthetic ICU generator', () => {
   it('says it is synthetic and has the MIMIC-III-like columns, seeded', () => {
     expect(source).toMatch(/^SYNTHETIC ICU data .*no real patients/);
     expect(dataset.columns.map((c) => c.name)).toEqual([
-      'id', 'age', 'heart_rate', 'sbp', 'dbp', 'resp_rate', 'temperature', 'spo2', 'glucose', 'gcs', 'creatinine', 'bun', 'wbc', 'hemoglobin', 'platelets', 'sodium',
-      'potassium', 'bicarbonate', 'lactate', 'death',
+      'id',
+      'age',
+      'heart_rate',
+      'sbp',
+      'dbp',
+      'resp_rate',
+      'temperature',
+      'spo2',
+      'glucose',
+      'gcs',
+      'creatinine',
+      'bun',
+      'wbc',
+      'hemoglobin',
+      'platelets',
+      'sodium',
+      'potassium',
+      'bicarbonate',
+      'lactate',
+      'death',
     ]);
     expect(Array.from(syntheticIcu(50, 7).dataset.columns[3].values)).toEqual(Array.from(syntheticIcu(50, 7).dataset.columns[3].values));
     expect(() => syntheticIcu(0, 1)).toThrow(/rows must be an integer between 1/);
@@ -28,7 +46,8 @@ describe('synthetic ICU generator', () => {
   it('correlates through severity and organ systems; death follows severity', () => {
     const corr = (a: Float64Array, b: Float64Array) => {
       const idx = [...a.keys()].filter((i) => a[i] === a[i] && b[i] === b[i]);
-      const ma = meanSd(idx.map((i) => a[i])), mb = meanSd(idx.map((i) => b[i]));
+      const ma = meanSd(idx.map((i) => a[i])),
+        mb = meanSd(idx.map((i) => b[i]));
       return idx.reduce((s, i) => s + (a[i] - ma.mean) * (b[i] - mb.mean), 0) / ((idx.length - 1) * ma.sd * mb.sd);
     };
     expect(corr(col('sbp'), col('dbp'))).toBeGreaterThan(0.4);
@@ -38,7 +57,8 @@ describe('synthetic ICU generator', () => {
 
   it('has realistic missingness: labs missing together, more often for the less severe; vitals rarely', () => {
     const missing = (name: string) => col(name).map((v) => (v !== v ? 1 : 0));
-    const bun = missing('bun'), creat = missing('creatinine');
+    const bun = missing('bun'),
+      creat = missing('creatinine');
     const both = bun.reduce((s, v, i) => s + (v && creat[i] ? 1 : 0), 0);
     expect(both / creat.reduce((s, v) => s + v, 0)).toBeGreaterThan(0.7);
     expect(meanSd(missing('heart_rate')).mean).toBeLessThan(0.03);

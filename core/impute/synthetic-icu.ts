@@ -51,7 +51,19 @@ const VARIABLES: Variable[] = [
   { name: 'sodium', mean: 138.5, sd: 4.5, loading: -0.1, min: 110, max: 170, digits: 0, lab: true }, // mmol/L
   { name: 'potassium', system: 'kidney', systemLoading: 0.45, mean: 4.1, sd: 0.6, loading: 0.2, min: 2, max: 8, digits: 1, lab: true }, // mmol/L
   { name: 'bicarbonate', system: 'kidney', systemLoading: -0.4, mean: 24.5, sd: 4, loading: -0.55, min: 5, max: 45, digits: 0, lab: true }, // mmol/L
-  { name: 'lactate', system: 'circulation', systemLoading: 0.35, mean: Math.log(1.8), sd: 0.5, loading: 0.65, log: true, min: 0.3, max: 25, digits: 1, lab: true }, // mmol/L
+  {
+    name: 'lactate',
+    system: 'circulation',
+    systemLoading: 0.35,
+    mean: Math.log(1.8),
+    sd: 0.5,
+    loading: 0.65,
+    log: true,
+    min: 0.3,
+    max: 25,
+    digits: 1,
+    lab: true,
+  }, // mmol/L
 ];
 
 export interface SyntheticIcu {
@@ -69,7 +81,11 @@ const sigmoid = (t: number) => 1 / (1 + Math.exp(-t));
 
 export function syntheticIcu(rows: number, seed: number): SyntheticIcu {
   if (!Number.isInteger(rows) || rows < 1 || rows > MAX_SYNTH_ROWS) {
-    throw new InvalidInputError(`rows must be an integer between 1 and ${MAX_SYNTH_ROWS}; got ${String(rows)}.`, { field: 'rows', value: rows, allowed: `1 to ${MAX_SYNTH_ROWS}` });
+    throw new InvalidInputError(`rows must be an integer between 1 and ${MAX_SYNTH_ROWS}; got ${String(rows)}.`, {
+      field: 'rows',
+      value: rows,
+      allowed: `1 to ${MAX_SYNTH_ROWS}`,
+    });
   }
   if (!Number.isFinite(seed)) throw new InvalidInputError(`seed must be a finite number; got ${String(seed)}.`, { field: 'seed', value: seed });
   const rng = createRng(seed);
@@ -98,7 +114,13 @@ export function syntheticIcu(rows: number, seed: number): SyntheticIcu {
     });
     death[i] = rng.next() < sigmoid(-2.9 + 1.5 * severity + 0.35 * ((a - 64) / 16)) ? 1 : 0;
   }
-  const numeric = (name: string, v: Float64Array, role: DataColumn['role'] = 'feature'): DataColumn => ({ name, type: 'numeric', role, values: v, categories: null });
+  const numeric = (name: string, v: Float64Array, role: DataColumn['role'] = 'feature'): DataColumn => ({
+    name,
+    type: 'numeric',
+    role,
+    values: v,
+    categories: null,
+  });
   const columns: DataColumn[] = [
     numeric('id', id, 'identifier'),
     numeric('age', age),

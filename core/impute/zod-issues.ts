@@ -16,11 +16,17 @@ export function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   const got = `; got ${showValue(value)}`;
   switch (issue.code) {
     case 'too_big':
-      return issue.origin === 'array' ? `must have at most ${String(issue.maximum)} entries${got}` : `must be ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}${got}`;
+      return issue.origin === 'array'
+        ? `must have at most ${String(issue.maximum)} entries${got}`
+        : `must be ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}${got}`;
     case 'too_small':
-      return issue.origin === 'array' ? `must have at least ${String(issue.minimum)} entries${got}` : `must be ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}${got}`;
+      return issue.origin === 'array'
+        ? `must have at least ${String(issue.minimum)} entries${got}`
+        : `must be ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}${got}`;
     case 'invalid_type':
-      return value === undefined ? `is missing (expected ${issue.expected})` : `must be ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}${got}`;
+      return value === undefined
+        ? `is missing (expected ${issue.expected})`
+        : `must be ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}${got}`;
     case 'invalid_value':
       return `must be ${issue.values.map((v) => showValue(v)).join(' or ')}${got}`;
     case 'unrecognized_keys':

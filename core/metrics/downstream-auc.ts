@@ -12,7 +12,13 @@ export interface DownstreamAucResult {
 }
 
 /** x: row-major features (rows x cols), complete; y: 0/1 outcome. */
-export function downstreamAuc(x: Float64Array, rows: number, cols: number, y: ArrayLike<number>, options: { folds: number; seed: number; C?: number }): DownstreamAucResult {
+export function downstreamAuc(
+  x: Float64Array,
+  rows: number,
+  cols: number,
+  y: ArrayLike<number>,
+  options: { folds: number; seed: number; C?: number },
+): DownstreamAucResult {
   const fold = stratifiedKFold(y, options.folds, options.seed);
   const aucs: number[] = [];
   for (let f = 0; f < options.folds; f++) {
@@ -31,11 +37,20 @@ export function downstreamAuc(x: Float64Array, rows: number, cols: number, y: Ar
       });
       return out;
     };
-    const fit = fitLogistic(pick(train), train.length, cols, train.map((i) => y[i]), { C: options.C ?? 1 });
+    const fit = fitLogistic(
+      pick(train),
+      train.length,
+      cols,
+      train.map((i) => y[i]),
+      { C: options.C ?? 1 },
+    );
     if (fit.classes.length < 2) continue;
     const p = logisticProbabilities(fit, pick(test), test.length);
     const positive = fit.classes.indexOf(1);
-    const a = auc(Float64Array.from(test, (_, r) => p[r * fit.classes.length + positive]), test.map((i) => y[i]));
+    const a = auc(
+      Float64Array.from(test, (_, r) => p[r * fit.classes.length + positive]),
+      test.map((i) => y[i]),
+    );
     if (!Number.isNaN(a)) aucs.push(a);
   }
   return { auc: aucs.length > 0 ? aucs.reduce((s, v) => s + v, 0) / aucs.length : NaN, folds: aucs };

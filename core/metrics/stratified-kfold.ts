@@ -6,9 +6,14 @@ import { createRng, shuffle } from '../random.ts';
  * continuing where the previous class stopped, so folds differ in size by at most one and keep the class shares.
  */
 export function stratifiedKFold(labels: ArrayLike<number>, k: number, seed: number): Int32Array {
-  if (!Number.isInteger(k) || k < 2) throw new InvalidInputError(`folds must be an integer of at least 2; got ${k}`, { field: 'folds', value: k, allowed: 'an integer >= 2' });
+  if (!Number.isInteger(k) || k < 2)
+    throw new InvalidInputError(`folds must be an integer of at least 2; got ${k}`, { field: 'folds', value: k, allowed: 'an integer >= 2' });
   if (labels.length < k) {
-    throw new InvalidInputError(`${k}-fold cross-validation needs at least ${k} rows; the table has ${labels.length}. Use fewer folds.`, { field: 'folds', value: k, allowed: `2 to ${labels.length}` });
+    throw new InvalidInputError(`${k}-fold cross-validation needs at least ${k} rows; the table has ${labels.length}. Use fewer folds.`, {
+      field: 'folds',
+      value: k,
+      allowed: `2 to ${labels.length}`,
+    });
   }
   const rng = createRng(seed);
   const byClass = new Map<number, number[]>();

@@ -2,7 +2,11 @@
 export function meanSd(values: ArrayLike<number>): { mean: number; sd: number; n: number } {
   let n = 0;
   let mean = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] === values[i]) (mean += values[i]), n++;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] !== values[i]) continue;
+    mean += values[i];
+    n++;
+  }
   if (n === 0) return { mean: NaN, sd: NaN, n };
   mean /= n;
   let ss = 0;

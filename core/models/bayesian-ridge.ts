@@ -17,7 +17,14 @@ export interface BayesianRidgeOptions {
 }
 
 /** scikit-learn's defaults. */
-export const BAYESIAN_RIDGE_DEFAULTS: Readonly<BayesianRidgeOptions> = Object.freeze({ maxIter: 300, tol: 1e-3, alpha1: 1e-6, alpha2: 1e-6, lambda1: 1e-6, lambda2: 1e-6 });
+export const BAYESIAN_RIDGE_DEFAULTS: Readonly<BayesianRidgeOptions> = Object.freeze({
+  maxIter: 300,
+  tol: 1e-3,
+  alpha1: 1e-6,
+  alpha2: 1e-6,
+  lambda1: 1e-6,
+  lambda2: 1e-6,
+});
 
 export interface BayesianRidgeFit {
   coef: Float64Array;
@@ -34,7 +41,13 @@ export interface BayesianRidgeFit {
 }
 
 /** Fits on row-major x (rows x cols). */
-export function fitBayesianRidge(x: Float64Array, rows: number, cols: number, y: ArrayLike<number>, options: Partial<BayesianRidgeOptions> = {}): BayesianRidgeFit {
+export function fitBayesianRidge(
+  x: Float64Array,
+  rows: number,
+  cols: number,
+  y: ArrayLike<number>,
+  options: Partial<BayesianRidgeOptions> = {},
+): BayesianRidgeFit {
   const o = { ...BAYESIAN_RIDGE_DEFAULTS, ...options };
   const xOffset = new Float64Array(cols);
   let yOffset = 0;

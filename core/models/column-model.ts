@@ -92,7 +92,9 @@ export function argmax(a: ArrayLike<number>, offset = 0, n = a.length - offset):
 
 /** The error for a saved model that cannot be loaded: names the field and says what to do. */
 export function damagedModel(kind: string, field: string, detail: string): InvalidInputError {
-  return new InvalidInputError(`The saved ${kind} model is damaged or not a QNN Lab model: ${field} ${detail}. Fit the imputer again and save a new model.`, { field });
+  return new InvalidInputError(`The saved ${kind} model is damaged or not a QNN Lab model: ${field} ${detail}. Fit the imputer again and save a new model.`, {
+    field,
+  });
 }
 
 /** Validates a saved model's state with its zod schema; a damaged or foreign file gets a message naming the field. */

@@ -5,7 +5,16 @@ import { BayesianRidgeModel, fitBayesianRidge } from './bayesian-ridge.ts';
 import { LogisticModel, fitLogistic, logisticProbabilities } from './logistic.ts';
 
 const X = [
-  [1, 2, 0.5], [2, 1, 1.5], [3, 4, -0.5], [4, 3, 2.0], [5, 6, 1.0], [6, 5, 0.0], [7, 8, -1.0], [8, 7, 3.0], [9, 9, 0.5], [10, 12, 1.0],
+  [1, 2, 0.5],
+  [2, 1, 1.5],
+  [3, 4, -0.5],
+  [4, 3, 2.0],
+  [5, 6, 1.0],
+  [6, 5, 0.0],
+  [7, 8, -1.0],
+  [8, 7, 3.0],
+  [9, 9, 0.5],
+  [10, 12, 1.0],
 ];
 const x = Float64Array.from(X.flat());
 const y = [3.1, 3.9, 7.2, 8.1, 10.9, 12.2, 14.8, 16.3, 18.1, 21.5];
@@ -25,8 +34,14 @@ describe('Bayesian ridge (as sklearn BayesianRidge)', () => {
     expect(fit.iterations).toBe(5);
   });
   it('matches sklearn posterior covariance sigma_', () => {
-    close(fit.sigma, [0.00717149874631148, -0.00613380622230601, -0.00316087072752834, -0.00613380622230601, 0.0057063902720767, 0.00283436468513443,
-      -0.00316087072752834, 0.00283436468513443, 0.00517936126841972], 10);
+    close(
+      fit.sigma,
+      [
+        0.00717149874631148, -0.00613380622230601, -0.00316087072752834, -0.00613380622230601, 0.0057063902720767, 0.00283436468513443, -0.00316087072752834,
+        0.00283436468513443, 0.00517936126841972,
+      ],
+      10,
+    );
   });
   it('predicts the posterior mean and survives a JSON round trip', async () => {
     const model = new BayesianRidgeModel(fit);
@@ -49,8 +64,10 @@ describe('logistic regression (as sklearn LogisticRegression, C = 1)', () => {
     const fit = fitLogistic(x, 10, 3, [0, 0, 1, 0, 1, 0, 1, 1, 1, 1]);
     close(fit.theta, [-0.1988634600734743, 1.0487500712095748, -0.10001210967010052, -3.735653392128601], 7);
     const p = logisticProbabilities(fit, x, 10);
-    const p1 = [0.13158430475207883, 0.03788246045384037, 0.4782044627527534, 0.1701052901293945, 0.8119174369984167, 0.5780847948147583, 0.9665058018307179,
-      0.8474388387214314, 0.9794336862954146, 0.998842923251203];
+    const p1 = [
+      0.13158430475207883, 0.03788246045384037, 0.4782044627527534, 0.1701052901293945, 0.8119174369984167, 0.5780847948147583, 0.9665058018307179,
+      0.8474388387214314, 0.9794336862954146, 0.998842923251203,
+    ];
     p1.forEach((v, i) => expect(p[i * 2 + 1]).toBeCloseTo(v, 9));
   });
   it('multinomial: matches sklearn (symmetric softmax) coefficients, intercepts and probabilities', () => {
@@ -62,8 +79,14 @@ describe('logistic regression (as sklearn LogisticRegression, C = 1)', () => {
     ];
     close(fit.theta, expected.flat(), 7);
     const p = logisticProbabilities(fit, x, 3);
-    close(p, [0.46612479119189887, 0.31431424479032044, 0.2195609640177808, 0.4355396542670501, 0.5160999129537348, 0.04836043277921509,
-      0.2730884207952316, 0.09542381286924051, 0.6314877663355278], 9);
+    close(
+      p,
+      [
+        0.46612479119189887, 0.31431424479032044, 0.2195609640177808, 0.4355396542670501, 0.5160999129537348, 0.04836043277921509, 0.2730884207952316,
+        0.09542381286924051, 0.6314877663355278,
+      ],
+      9,
+    );
   });
   it('predicts only observed classes, by their original codes; one class gives a constant model', async () => {
     const fit = fitLogistic(x, 10, 3, [3, 3, 5, 3, 5, 3, 5, 5, 5, 5]);

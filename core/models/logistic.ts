@@ -5,7 +5,16 @@
 // Classes absent from the training rows are never predicted; a single observed class gives a constant model.
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { z } from 'zod';
-import { argmax, type ColumnModelSpec, type FittedColumnModel, type ModelTarget, type SavedColumnModel, ZERO_COST, damagedModel, parseSavedState } from './column-model.ts';
+import {
+  argmax,
+  type ColumnModelSpec,
+  type FittedColumnModel,
+  type ModelTarget,
+  type SavedColumnModel,
+  ZERO_COST,
+  damagedModel,
+  parseSavedState,
+} from './column-model.ts';
 
 export interface LogisticOptions {
   /** Inverse penalty strength (sklearn's C). */
@@ -164,7 +173,12 @@ export function logisticProbabilities(fit: LogisticFit, x: Float64Array, rows: n
   return out;
 }
 
-const stateSchema = z.object({ classes: z.array(z.number().int().min(0)).min(1), cols: z.number().int().min(0), theta: z.array(z.number()), iterations: z.number().int() });
+const stateSchema = z.object({
+  classes: z.array(z.number().int().min(0)).min(1),
+  cols: z.number().int().min(0),
+  theta: z.array(z.number()),
+  iterations: z.number().int(),
+});
 
 /** Predicts the most probable class (the mode of the predictive distribution). */
 export class LogisticModel implements FittedColumnModel {

@@ -39,7 +39,10 @@ describe('MLP', () => {
       up[k] += h;
       const down = params.slice();
       down[k] -= h;
-      const numeric = (batchGradient({ sizes, params: up }, x, target, batch, categorical, scratch) - batchGradient({ sizes, params: down }, x, target, batch, categorical, scratch)) / (2 * h);
+      const numeric =
+        (batchGradient({ sizes, params: up }, x, target, batch, categorical, scratch) -
+          batchGradient({ sizes, params: down }, x, target, batch, categorical, scratch)) /
+        (2 * h);
       expect(grad[k]).toBeCloseTo(numeric, 6);
     }
   });
@@ -50,7 +53,8 @@ describe('MLP', () => {
     const net = await fitMlp(train.x, 300, 4, train.y, { kind: 'numeric' }, options, ctx(1));
     const pred = mlpPredict(net, test.x, 300);
     const mean = test.y.reduce((s, v) => s + v, 0) / 300;
-    let mse = 0, variance = 0;
+    let mse = 0,
+      variance = 0;
     for (let i = 0; i < 300; i++) {
       mse += (pred[i] - test.y[i]) ** 2;
       variance += (test.y[i] - mean) ** 2;
@@ -80,7 +84,7 @@ describe('MLP', () => {
     expect(Array.from(a.params)).not.toEqual(Array.from(c.params));
     const loaded = MlpModel.fromJSON(JSON.parse(JSON.stringify(new MlpModel(a).toJSON())).state, { kind: 'numeric' });
     expect(Array.from((await loaded.predict(x, 100)).values)).toEqual(Array.from(mlpPredict(a, x, 100)));
-    expect(() => MlpModel.fromJSON({ ...new MlpModel(a).toJSON().state as object, params: 'AAAA' }, { kind: 'numeric' })).toThrow(/state\.params/);
+    expect(() => MlpModel.fromJSON({ ...(new MlpModel(a).toJSON().state as object), params: 'AAAA' }, { kind: 'numeric' })).toThrow(/state\.params/);
   });
 
   it('stops when aborted', async () => {

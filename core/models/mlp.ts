@@ -7,7 +7,17 @@
 import { z } from 'zod';
 import { shuffle } from '../random.ts';
 import { createOptimiserState, optimiserStep } from '../train/optimisers.ts';
-import { argmax, type ColumnModelSpec, type FittedColumnModel, type ModelContext, type ModelTarget, type SavedColumnModel, ZERO_COST, decodeSavedArray, parseSavedState } from './column-model.ts';
+import {
+  argmax,
+  type ColumnModelSpec,
+  type FittedColumnModel,
+  type ModelContext,
+  type ModelTarget,
+  type SavedColumnModel,
+  ZERO_COST,
+  decodeSavedArray,
+  parseSavedState,
+} from './column-model.ts';
 import { createTick } from './cooperate.ts';
 import { encodeFloat64 } from './typed-json.ts';
 
@@ -84,7 +94,15 @@ function lossAndDelta(out: Float64Array, y: number, categorical: boolean): numbe
   return loss;
 }
 
-export async function fitMlp(x: Float64Array, rows: number, cols: number, y: Float64Array, target: ModelTarget, options: MlpOptions, ctx: ModelContext): Promise<MlpNetwork> {
+export async function fitMlp(
+  x: Float64Array,
+  rows: number,
+  cols: number,
+  y: Float64Array,
+  target: ModelTarget,
+  options: MlpOptions,
+  ctx: ModelContext,
+): Promise<MlpNetwork> {
   const categorical = target.kind === 'categorical';
   const sizes = [cols, ...options.hidden, categorical ? target.classes : 1];
   const rng = ctx.rng;
@@ -256,7 +274,15 @@ export class MlpModel implements FittedColumnModel {
 
 /** An MLP for one column (deep-mice's defaults are IMPUTER_DEFAULTS.deepMice in core/limits.ts). */
 export function mlpSpec(options: MlpOptions): ColumnModelSpec {
-  const o: MlpOptions = { hidden: [...options.hidden], maxEpochs: options.maxEpochs, batchSize: options.batchSize, learningRate: options.learningRate, patience: options.patience, validationFraction: options.validationFraction, weightDecay: options.weightDecay };
+  const o: MlpOptions = {
+    hidden: [...options.hidden],
+    maxEpochs: options.maxEpochs,
+    batchSize: options.batchSize,
+    learningRate: options.learningRate,
+    patience: options.patience,
+    validationFraction: options.validationFraction,
+    weightDecay: options.weightDecay,
+  };
   return {
     kind: 'mlp',
     recipe: { model: 'mlp', activation: 'relu', optimiser: 'adam', init: 'he-uniform', ...o },

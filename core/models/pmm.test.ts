@@ -26,6 +26,8 @@ describe('predictive mean matching', () => {
     const model = new PmmModel(fitPmm(x, 10, 1, y, 5));
     const loaded = PmmModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())).state);
     const q = Float64Array.from([3.3, 6.1]);
-    expect(Array.from((await loaded.predict(q, 2, { rng: createRng(2), seed: 2 })).values)).toEqual(Array.from((await model.predict(q, 2, { rng: createRng(2), seed: 2 })).values));
+    expect(Array.from((await loaded.predict(q, 2, { rng: createRng(2), seed: 2 })).values)).toEqual(
+      Array.from((await model.predict(q, 2, { rng: createRng(2), seed: 2 })).values),
+    );
   });
 });

@@ -5,7 +5,15 @@
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { z } from 'zod';
 import { fitBayesianRidge, linearPredict } from './bayesian-ridge.ts';
-import { type ColumnModelSpec, type FittedColumnModel, type ModelContext, type SavedColumnModel, ZERO_COST, decodeSavedArray, parseSavedState } from './column-model.ts';
+import {
+  type ColumnModelSpec,
+  type FittedColumnModel,
+  type ModelContext,
+  type SavedColumnModel,
+  ZERO_COST,
+  decodeSavedArray,
+  parseSavedState,
+} from './column-model.ts';
 import { encodeFloat64 } from './typed-json.ts';
 
 export interface PmmState {
@@ -88,7 +96,17 @@ export function pmmPredict(s: PmmState, x: Float64Array, rows: number, ctx: Pick
   return out;
 }
 
-const stateSchema = z.object({ cols: z.number().int().min(0), donorCount: z.number().int().min(1), coef: z.string(), chol: z.string(), xOffset: z.string(), yOffset: z.number(), donorMeans: z.string(), donorValues: z.string(), donors: z.number().int().min(1) });
+const stateSchema = z.object({
+  cols: z.number().int().min(0),
+  donorCount: z.number().int().min(1),
+  coef: z.string(),
+  chol: z.string(),
+  xOffset: z.string(),
+  yOffset: z.number(),
+  donorMeans: z.string(),
+  donorValues: z.string(),
+  donors: z.number().int().min(1),
+});
 
 export class PmmModel implements FittedColumnModel {
   readonly kind = 'pmm';

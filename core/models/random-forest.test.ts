@@ -27,13 +27,26 @@ describe('random forest', () => {
     for (let d = 0; d < 40; d++) counts[rng.int(40)]++;
     let best = { sse: Infinity, feature: -1, threshold: 0 };
     for (let f = 0; f < 3; f++) {
-      const values = [...new Set(Array.from({ length: 40 }, (_, i) => i).filter((i) => counts[i] > 0).map((i) => x[i * 3 + f]))].sort((a, b) => a - b);
+      const values = [
+        ...new Set(
+          Array.from({ length: 40 }, (_, i) => i)
+            .filter((i) => counts[i] > 0)
+            .map((i) => x[i * 3 + f]),
+        ),
+      ].sort((a, b) => a - b);
       for (let k = 0; k + 1 < values.length; k++) {
         const t = (values[k] + values[k + 1]) / 2;
         let sse = 0;
         for (const side of [true, false]) {
-          let n = 0, s = 0, s2 = 0;
-          for (let i = 0; i < 40; i++) if (counts[i] > 0 && x[i * 3 + f] <= t === side) { n += counts[i]; s += counts[i] * y[i]; s2 += counts[i] * y[i] * y[i]; }
+          let n = 0,
+            s = 0,
+            s2 = 0;
+          for (let i = 0; i < 40; i++)
+            if (counts[i] > 0 && x[i * 3 + f] <= t === side) {
+              n += counts[i];
+              s += counts[i] * y[i];
+              s2 += counts[i] * y[i] * y[i];
+            }
           sse += s2 - (s * s) / n;
         }
         if (sse < best.sse - 1e-12) best = { sse, feature: f, threshold: t };
@@ -50,7 +63,9 @@ describe('random forest', () => {
     const test = blobs(2, 400);
     const forest = await fitForest(train.x, 400, 3, train.y, { kind: 'numeric' }, { trees: 100, mtry: 1, nodesize: 5 }, { seed: 5 });
     const pred = forestPredict(forest, test.x, 400);
-    let mse = 0, variance = 0, mean = 0;
+    let mse = 0,
+      variance = 0,
+      mean = 0;
     for (let i = 0; i < 400; i++) mean += test.y[i] / 400;
     for (let i = 0; i < 400; i++) {
       mse += (pred[i] - test.y[i]) ** 2 / 400;
@@ -91,6 +106,8 @@ describe('random forest', () => {
     const { x, y } = blobs(4, 100);
     const ctl = new AbortController();
     ctl.abort();
-    await expect(fitForest(x, 100, 3, y, { kind: 'numeric' }, { trees: 10, mtry: 1, nodesize: 1 }, { seed: 1, signal: ctl.signal })).rejects.toThrow(/cancelled/);
+    await expect(fitForest(x, 100, 3, y, { kind: 'numeric' }, { trees: 10, mtry: 1, nodesize: 1 }, { seed: 1, signal: ctl.signal })).rejects.toThrow(
+      /cancelled/,
+    );
   });
 });

@@ -10,7 +10,11 @@ import type { ImputerEntry } from '../registry.ts';
 const d = IMPUTER_DEFAULTS.deepMice;
 const options = z.strictObject({
   cycles: z.number().int().min(1).max(MAX_IMPUTE_CYCLES).default(d.cycles),
-  hidden: z.array(z.number().int().min(1).max(MAX_MLP_UNITS)).min(1).max(MAX_MLP_LAYERS).default([...d.hidden]),
+  hidden: z
+    .array(z.number().int().min(1).max(MAX_MLP_UNITS))
+    .min(1)
+    .max(MAX_MLP_LAYERS)
+    .default([...d.hidden]),
   maxEpochs: z.number().int().min(1).max(MAX_EPOCHS).default(d.maxEpochs),
   batchSize: z.number().int().min(1).default(d.batchSize),
   learningRate: z.number().positive().max(1).default(d.learningRate),

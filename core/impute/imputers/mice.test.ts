@@ -24,7 +24,15 @@ describe('mice with predictive mean matching', () => {
     const fit = await fitImputer(table, { method: 'mice', seed: 1 });
     expect(fit.changes.length).toBe(fit.cycles);
     if (fit.stopReason === 'converged') {
-      const maxObserved = Math.max(...table.columns.filter((c) => c.role === 'feature').flatMap((c) => Array.from(c.values).filter((v) => v === v).map(Math.abs)));
+      const maxObserved = Math.max(
+        ...table.columns
+          .filter((c) => c.role === 'feature')
+          .flatMap((c) =>
+            Array.from(c.values)
+              .filter((v) => v === v)
+              .map(Math.abs),
+          ),
+      );
       expect(fit.changes.at(-1)![0]).toBeLessThan(1e-3 * maxObserved);
       expect(fit.changes.at(-2)![0]).toBeGreaterThanOrEqual(1e-3 * maxObserved);
     } else expect(fit.cycles).toBe(10);

@@ -29,7 +29,14 @@ export const miceImputer: ImputerEntry<z.output<typeof options>> = {
     return {
       name: 'mice',
       options: o,
-      recipe: { method: 'mice', ...o, order: 'increasing missingness', stopping: 'sklearn tolerance', numeric: numeric.recipe, categorical: categorical.recipe },
+      recipe: {
+        method: 'mice',
+        ...o,
+        order: 'increasing missingness',
+        stopping: 'sklearn tolerance',
+        numeric: numeric.recipe,
+        categorical: categorical.recipe,
+      },
       maxCycles: o.maxCycles,
       stopping: { kind: 'tolerance', tol: o.tol },
       keep: 'all',

@@ -29,7 +29,13 @@ export const missForestImputer: ImputerEntry<z.output<typeof options>> = {
     return {
       name: 'missforest',
       options: o,
-      recipe: { method: 'missforest', ...o, order: 'increasing missingness', stopping: 'missForest (change grows for numeric and categorical parts)', model: spec.recipe },
+      recipe: {
+        method: 'missforest',
+        ...o,
+        order: 'increasing missingness',
+        stopping: 'missForest (change grows for numeric and categorical parts)',
+        model: spec.recipe,
+      },
       maxCycles: o.maxCycles,
       stopping: { kind: 'missforest' },
       keep: o.keepCycles,

@@ -46,7 +46,11 @@ function order(r: ResolvedExperiment, results: SeedResult[]): SeedResult[] {
   return [...results].sort((a, b) => seedIndex.get(a.seed)! - seedIndex.get(b.seed)! || methodIndex.get(a.method)! - methodIndex.get(b.method)!);
 }
 
-export async function runExperimentParallel(table: Dataset, config: ExperimentConfig, options: ParallelOptions): Promise<ExperimentReport & { workers: number }> {
+export async function runExperimentParallel(
+  table: Dataset,
+  config: ExperimentConfig,
+  options: ParallelOptions,
+): Promise<ExperimentReport & { workers: number }> {
   const r = resolveExperiment(table, config);
   const n = Math.max(1, Math.min(options.workers, r.seeds.length));
   const results: SeedResult[] = [];

@@ -13,7 +13,16 @@ import { parseImputationModel } from '../../../core/impute/model-file.ts';
 import { describeImputers, imputerNames } from '../../../core/impute/registry.ts';
 import { syntheticIcu } from '../../../core/impute/synthetic-icu.ts';
 import type { ExperimentConfig, SeedResult } from '../../../core/impute/experiment.ts';
-import { EXPERIMENT_DEFAULTS, IMPUTER_DEFAULTS, MASK_MECHANISMS, MAX_FOLDS, MAX_SEEDS, MAX_SYNTH_ROWS, SYNTH_DEFAULTS, type MaskMechanism } from '../../../core/limits.ts';
+import {
+  EXPERIMENT_DEFAULTS,
+  IMPUTER_DEFAULTS,
+  MASK_MECHANISMS,
+  MAX_FOLDS,
+  MAX_SEEDS,
+  MAX_SYNTH_ROWS,
+  SYNTH_DEFAULTS,
+  type MaskMechanism,
+} from '../../../core/limits.ts';
 import { MAX_IMPORT_BYTES } from '../../contract/datasets.ts';
 import { numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type Flags } from '../command.ts';
 import { jsonFlag, outFlag } from '../flags.ts';
@@ -40,13 +49,24 @@ function readTable(flags: Flags): Dataset {
   const missing = stringFlag(flags, 'missing');
   return parseCsv(readText(file, '--data', MAX_IMPORT_BYTES), {
     outcome: stringFlag(flags, 'outcome'),
-    missingTokens: missing === undefined ? undefined : missing.split(',').map((t) => t.trim()).filter((t) => t !== ''),
+    missingTokens:
+      missing === undefined
+        ? undefined
+        : missing
+            .split(',')
+            .map((t) => t.trim())
+            .filter((t) => t !== ''),
   });
 }
 
 function listFlag(flags: Flags, name: string): string[] {
   const raw = stringFlag(flags, name);
-  return raw === undefined ? [] : raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return raw === undefined
+    ? []
+    : raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
 }
 
 /** `--option key=value` (repeatable): a method option, the value read as JSON when it parses (numbers, booleans, arrays). */
@@ -56,7 +76,11 @@ function optionFlags(flags: Flags, prefixed: boolean): Record<string, Record<str
   const out: Record<string, Record<string, unknown>> = {};
   for (const item of list.map(String)) {
     const eq = item.indexOf('=');
-    if (eq <= 0) throw new UserError(`--option must be ${prefixed ? 'METHOD.NAME=VALUE, e.g. missforest.trees=50' : 'NAME=VALUE, e.g. trees=50'}; got "${item}"`, { field: 'option', value: item });
+    if (eq <= 0)
+      throw new UserError(`--option must be ${prefixed ? 'METHOD.NAME=VALUE, e.g. missforest.trees=50' : 'NAME=VALUE, e.g. trees=50'}; got "${item}"`, {
+        field: 'option',
+        value: item,
+      });
     const key = item.slice(0, eq).trim();
     const text = item.slice(eq + 1).trim();
     let value: unknown = text;
@@ -66,7 +90,8 @@ function optionFlags(flags: Flags, prefixed: boolean): Record<string, Record<str
       // a plain string, e.g. keepCycles=all
     }
     const dot = prefixed ? key.indexOf('.') : -1;
-    if (prefixed && dot <= 0) throw new UserError(`--option must name its method: METHOD.NAME=VALUE, e.g. missforest.trees=50; got "${item}"`, { field: 'option', value: item });
+    if (prefixed && dot <= 0)
+      throw new UserError(`--option must name its method: METHOD.NAME=VALUE, e.g. missforest.trees=50; got "${item}"`, { field: 'option', value: item });
     const method = prefixed ? key.slice(0, dot) : '';
     (out[method] ??= {})[prefixed ? key.slice(dot + 1) : key] = value;
   }
@@ -103,7 +128,12 @@ const imputeCommand: Command = {
   options: {
     data: { type: 'string', value: 'FILE.csv', description: 'the table to complete (CSV, as `dataset import` reads it)', required: true },
     method: { type: 'string', value: 'NAME', description: `the imputer: ${imputerNames().join(', ')}` },
-    option: { type: 'string', multiple: true, value: 'NAME=VALUE', description: "one of the method's options (repeatable), e.g. --option trees=50; checked by the method's schema" },
+    option: {
+      type: 'string',
+      multiple: true,
+      value: 'NAME=VALUE',
+      description: "one of the method's options (repeatable), e.g. --option trees=50; checked by the method's schema",
+    },
     exclude: { type: 'string', value: 'COLS', description: 'comma-separated columns never used (neither imputed nor predictors), e.g. id,time' },
     outcome: { type: 'string', value: 'COL', description: 'the outcome column: never a predictor (default: guessed from names like death)' },
     missing: { type: 'string', value: 'TOKENS', description: 'extra missing-value tokens besides empty, NA, NaN and ?' },
@@ -120,7 +150,8 @@ const imputeCommand: Command = {
     const saveModel = stringFlag(flags, 'save-model');
     if (modelFile && saveModel) throw new UserError('give either --model (apply a saved imputer) or --save-model (fit and save one), not both');
     const method = stringFlag(flags, 'method');
-    if (!modelFile && !method) throw new UserError(`--method is required (one of ${imputerNames().join(', ')}), or --model F.json to apply a saved imputer`, { field: 'method' });
+    if (!modelFile && !method)
+      throw new UserError(`--method is required (one of ${imputerNames().join(', ')}), or --model F.json to apply a saved imputer`, { field: 'method' });
     const seed = numberFlag(flags, 'seed', { integer: true });
     const options = optionFlags(flags, false)[''] ?? {};
     const table = readTable(flags);
@@ -130,8 +161,14 @@ const imputeCommand: Command = {
     if (modelFile) {
       if (flags.exclude !== undefined) throw new UserError('--exclude cannot be used with --model: the saved imputer fixes its columns');
       const model = parseImputationModel(readText(modelFile, '--model', MAX_MODEL_BYTES));
-      if (method && method !== model.method) throw new UserError(`--method ${method} does not match the saved model, which is ${model.method}`, { field: 'method', value: method });
-      const r = await applyImputer(model, table, { options, seed, signal: io.signal, onProgress: (p) => bar.update(p.fraction, `step ${p.step}/${p.steps} ${p.column}`) });
+      if (method && method !== model.method)
+        throw new UserError(`--method ${method} does not match the saved model, which is ${model.method}`, { field: 'method', value: method });
+      const r = await applyImputer(model, table, {
+        options,
+        seed,
+        signal: io.signal,
+        onProgress: (p) => bar.update(p.fraction, `step ${p.step}/${p.steps} ${p.column}`),
+      });
       bar.done();
       warn(io, r.warnings);
       completed = r.completed;
@@ -172,7 +209,10 @@ const imputeCommand: Command = {
     completed.columns.forEach((c, j) => c.values.forEach((v, i) => (filled += v === v && table.columns[j].values[i] !== table.columns[j].values[i] ? 1 : 0)));
     const left = completed.columns.reduce((s, c) => s + c.values.filter((v) => v !== v).length, 0);
     if (flags.json) printJson(io, { out, rows: completed.rows, columns: completed.columns.length, filledCells: filled, missingCellsLeft: left, ...summary });
-    else io.stdout.write(`wrote ${out}: ${completed.rows} rows, ${filled} cells filled by ${summary.method}${left > 0 ? `, ${left} left empty (see warnings)` : ''}\n`);
+    else
+      io.stdout.write(
+        `wrote ${out}: ${completed.rows} rows, ${filled} cells filled by ${summary.method}${left > 0 ? `, ${left} left empty (see warnings)` : ''}\n`,
+      );
   },
 };
 
@@ -203,10 +243,14 @@ function maskFlag(flags: Flags): { mechanism: MaskMechanism; rate: number } {
   const raw = stringFlag(flags, 'mask') ?? `${EXPERIMENT_DEFAULTS.mask.mechanism}:${EXPERIMENT_DEFAULTS.mask.rate}`;
   const [mechanism, rateText] = raw.split(':');
   if (!MASK_MECHANISMS.includes(mechanism as MaskMechanism) || rateText === undefined) {
-    throw new UserError(`--mask must be MECHANISM:RATE with MECHANISM one of ${MASK_MECHANISMS.join(', ')}, e.g. mcar:0.2; got "${raw}"`, { field: 'mask', value: raw });
+    throw new UserError(`--mask must be MECHANISM:RATE with MECHANISM one of ${MASK_MECHANISMS.join(', ')}, e.g. mcar:0.2; got "${raw}"`, {
+      field: 'mask',
+      value: raw,
+    });
   }
   const rate = Number(rateText);
-  if (rateText.trim() === '' || !(rate > 0 && rate < 1)) throw new UserError(`--mask rate must be a number strictly between 0 and 1, e.g. mcar:0.2; got "${rateText}"`, { field: 'mask', value: raw });
+  if (rateText.trim() === '' || !(rate > 0 && rate < 1))
+    throw new UserError(`--mask rate must be a number strictly between 0 and 1, e.g. mcar:0.2; got "${rateText}"`, { field: 'mask', value: raw });
   return { mechanism: mechanism as MaskMechanism, rate };
 }
 
@@ -217,27 +261,40 @@ function fmt(v: number | null, digits = 4): string {
 const experimentCommand: Command = {
   path: ['experiment'],
   summary: 'Compare imputers: mask observed cells, impute, score NRMSE/RMSE/PFC on them and the downstream AUC, over seeds',
-  usage: 'experiment --data FILE.csv --outcome COL [--exclude COLS] --methods LIST [--option METHOD.NAME=VALUE]... [--mask mcar:0.2|mar:0.2|mnar:0.2] [--seeds K] [--folds F] [--workers N] [--json]',
+  usage:
+    'experiment --data FILE.csv --outcome COL [--exclude COLS] --methods LIST [--option METHOD.NAME=VALUE]... [--mask mcar:0.2|mar:0.2|mnar:0.2] [--seeds K] [--folds F] [--workers N] [--json]',
   options: {
     data: { type: 'string', value: 'FILE.csv', description: 'the table (CSV)', required: true },
-    outcome: { type: 'string', value: 'COL', description: 'the binary outcome the downstream AUC predicts (no missing values); never a predictor', required: true },
+    outcome: {
+      type: 'string',
+      value: 'COL',
+      description: 'the binary outcome the downstream AUC predicts (no missing values); never a predictor',
+      required: true,
+    },
     exclude: { type: 'string', value: 'COLS', description: 'comma-separated columns that are neither imputed, predictors nor features (pbc: time)' },
     missing: { type: 'string', value: 'TOKENS', description: 'extra missing-value tokens besides empty, NA, NaN and ?' },
     methods: { type: 'string', value: 'LIST', description: `comma-separated imputers: ${imputerNames().join(', ')}`, required: true },
     option: { type: 'string', multiple: true, value: 'METHOD.NAME=VALUE', description: 'a method option (repeatable), e.g. missforest.trees=50' },
-    mask: { type: 'string', value: 'MECH:RATE', description: `masking of observed cells: ${MASK_MECHANISMS.join('|')} and a rate in (0, 1) (default ${EXPERIMENT_DEFAULTS.mask.mechanism}:${EXPERIMENT_DEFAULTS.mask.rate})` },
+    mask: {
+      type: 'string',
+      value: 'MECH:RATE',
+      description: `masking of observed cells: ${MASK_MECHANISMS.join('|')} and a rate in (0, 1) (default ${EXPERIMENT_DEFAULTS.mask.mechanism}:${EXPERIMENT_DEFAULTS.mask.rate})`,
+    },
     seeds: { type: 'string', value: 'K', description: `seeds 1..K, each with its own mask (default ${EXPERIMENT_DEFAULTS.seeds}, at most ${MAX_SEEDS})` },
     folds: { type: 'string', value: 'F', description: `folds of the downstream AUC (default ${EXPERIMENT_DEFAULTS.folds}, 2 to ${MAX_FOLDS})` },
     workers: { type: 'string', value: 'N', description: 'processes to spread the seeds over (default: one per core, at most one per seed)' },
     ...jsonFlag,
   },
-  notes: ['Example (pbc): qnnlab experiment --data pbc.csv --outcome death --exclude id,time --methods mean,mice,missforest,deep-mice --mask mcar:0.2 --seeds 5 --json'],
+  notes: [
+    'Example (pbc): qnnlab experiment --data pbc.csv --outcome death --exclude id,time --methods mean,mice,missforest,deep-mice --mask mcar:0.2 --seeds 5 --json',
+  ],
   async run(flags, _p, io) {
     const table = readTable(flags);
     const options = optionFlags(flags, true);
     const methods = listFlag(flags, 'methods');
     for (const name of Object.keys(options)) {
-      if (!methods.includes(name)) throw new UserError(`--option ${name}.…: ${name} is not among --methods ${methods.join(',')}`, { field: 'option', value: name });
+      if (!methods.includes(name))
+        throw new UserError(`--option ${name}.…: ${name} is not among --methods ${methods.join(',')}`, { field: 'option', value: name });
     }
     const seedCount = numberFlag(flags, 'seeds', { integer: true, min: 1, max: MAX_SEEDS }) ?? EXPERIMENT_DEFAULTS.seeds;
     const config: ExperimentConfig = {
@@ -259,11 +316,45 @@ const experimentCommand: Command = {
     bar.done();
     const seconds = (performance.now() - t0) / 1000;
     const methodsOut = Object.fromEntries(
-      report.summary.methods.map((m) => [m.method, { nrmse: m.nrmse, rmse: m.rmse, pfc: m.pfc, auc: m.auc, seconds: m.seconds, circuits: m.circuits, shots: m.shots, recipe: m.recipe, columns: m.columns }]),
+      report.summary.methods.map((m) => [
+        m.method,
+        {
+          nrmse: m.nrmse,
+          rmse: m.rmse,
+          pfc: m.pfc,
+          auc: m.auc,
+          seconds: m.seconds,
+          circuits: m.circuits,
+          shots: m.shots,
+          recipe: m.recipe,
+          columns: m.columns,
+        },
+      ]),
     );
-    const seedRows = report.results.map((r: SeedResult) => ({ seed: r.seed, method: r.method, nrmse: r.nrmse, rmse: r.rmse, pfc: r.pfc, auc: r.auc, seconds: r.seconds, circuits: r.circuits, shots: r.shots, cycles: r.cycles, mask: r.mask, columns: r.columns }));
+    const seedRows = report.results.map((r: SeedResult) => ({
+      seed: r.seed,
+      method: r.method,
+      nrmse: r.nrmse,
+      rmse: r.rmse,
+      pfc: r.pfc,
+      auc: r.auc,
+      seconds: r.seconds,
+      circuits: r.circuits,
+      shots: r.shots,
+      cycles: r.cycles,
+      mask: r.mask,
+      columns: r.columns,
+    }));
     if (flags.json) {
-      printJson(io, { data: stringFlag(flags, 'data'), config: report.config, methods: methodsOut, varianceRatios: report.summary.varianceRatios, seeds: seedRows, totalSeconds: seconds, workers: report.workers });
+      printJson(io, {
+        data: stringFlag(flags, 'data'),
+        config: report.config,
+        methods: methodsOut,
+        varianceRatios: report.summary.varianceRatios,
+        seeds: seedRows,
+        totalSeconds: seconds,
+        workers: report.workers,
+      });
       return;
     }
     const lines = [`${'method'.padEnd(11)} ${'NRMSE'.padStart(15)} ${'RMSE'.padStart(19)} ${'PFC'.padStart(15)} ${'AUC'.padStart(15)} ${'s/seed'.padStart(7)}`];
@@ -272,7 +363,9 @@ const experimentCommand: Command = {
         `${m.method.padEnd(11)} ${`${fmt(m.nrmse.mean)} ± ${fmt(m.nrmse.sd)}`.padStart(15)} ${`${fmt(m.rmse.mean, 2)} ± ${fmt(m.rmse.sd, 2)}`.padStart(19)} ${`${fmt(m.pfc.mean)} ± ${fmt(m.pfc.sd)}`.padStart(15)} ${`${fmt(m.auc.mean)} ± ${fmt(m.auc.sd)}`.padStart(15)} ${m.seconds.toFixed(2).padStart(7)}`,
       );
     }
-    lines.push(`${report.config.seeds.length} seeds, ${report.config.mask.mechanism} ${report.config.mask.rate}, ${report.config.folds}-fold AUC, ${seconds.toFixed(1)} s on ${report.workers} worker(s)`);
+    lines.push(
+      `${report.config.seeds.length} seeds, ${report.config.mask.mechanism} ${report.config.mask.rate}, ${report.config.folds}-fold AUC, ${seconds.toFixed(1)} s on ${report.workers} worker(s)`,
+    );
     io.stdout.write(lines.join('\n') + '\n');
   },
 };
