@@ -123,4 +123,21 @@ describe('qnnlab devices / compile / estimate / simulate --backend', () => {
     expect(over.code).toBe(2);
     expect(over.stderr).toMatch(new RegExp(`the estimated cost ${estimate.costUSD.toFixed(2)} USD exceeds`));
   });
+
+  it('simulate --counts: raw bitstring counts when asked (bounded), the kept outcomes only by default beyond 12 qubits', async () => {
+    const args = ['simulate', '--qubits', '16', '--layers', '2', '--seed', '1', '--input', '[1, 2, 3]', '--backend', 'noisy', '--p2', '0.05', '--readout', '0.02', '--shots', '500', '--json'];
+    const plain = JSON.parse((await runQnnlab(...args)).stdout);
+    expect(plain.counts).toBeUndefined();
+    const counted = await runQnnlab(...args, '--counts');
+    expect(counted.code, counted.stderr).toBe(0);
+    const out = JSON.parse(counted.stdout);
+    expect(Object.values(out.counts as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(500);
+    expect(Object.keys(out.counts).every((k) => k.length === 16)).toBe(true);
+    // The counts agree with the kept shots: bitstrings of Hamming weight 1 are the kept ones.
+    const kept = Object.entries(out.counts as Record<string, number>).filter(([k]) => k.split('').filter((c) => c === '1').length === 1);
+    expect(kept.reduce((a, [, v]) => a + v, 0)).toBe(out.keptShots);
+    const local = await runQnnlab('simulate', '--qubits', '4', '--seed', '1', '--input', '[1]', '--shots', '10', '--counts');
+    expect(local.code).toBe(2);
+    expect(local.stderr).toMatch(/--counts applies with --backend NAME and --shots K/);
+  });
 });

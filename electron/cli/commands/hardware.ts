@@ -48,7 +48,19 @@ export interface BackendSimulation {
  */
 export async function simulateOnBackend(
   circuit: Circuit,
-  o: { target: BackendTarget; shots?: number; seed?: number; p1?: number; p2?: number; readout?: number; exact?: boolean; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  o: {
+    target: BackendTarget;
+    shots?: number;
+    seed?: number;
+    p1?: number;
+    p2?: number;
+    readout?: number;
+    exact?: boolean;
+    /** Raw counts by bitstring (bounded; default only for small registers). */
+    counts?: boolean;
+    signal?: AbortSignal;
+    onProgress?: (done: number, total: number) => void;
+  },
 ): Promise<BackendSimulation> {
   const backend = createQuantumBackend(o.target, { p1: o.p1, p2: o.p2, readout: o.readout });
   const name = o.target.name;
@@ -60,7 +72,7 @@ export async function simulateOnBackend(
     return { backend: name, emulated, probabilities: Array.from(r.probabilities), keptFraction: r.keptFraction, shots: null, keptShots: null, distribution: distributionObject(r.outcomes, circuit.qubits) };
   }
   if (o.shots === undefined && !backend.exact) throw new InvalidInputError(`backend ${name} returns shots: give --shots K`, { field: 'shots' });
-  const [out] = await backend.run({ circuits: [circuit], shots: o.shots ?? null, seed: o.seed ?? 0, signal: o.signal, onProgress: o.onProgress });
+  const [out] = await backend.run({ circuits: [circuit], shots: o.shots ?? null, seed: o.seed ?? 0, counts: o.counts, signal: o.signal, onProgress: o.onProgress });
   const result: BackendSimulation = { backend: name, emulated, probabilities: Array.from(out.probabilities), keptFraction: out.keptFraction, shots: out.shots, keptShots: out.keptShots };
   if (out.counts) result.counts = out.counts;
   return result;

@@ -11,7 +11,7 @@ import { checkShots, postSelectCounts, sampleStateVector, sampleUnary } from '..
 import { checkLayers, checkQubits, checkStatevectorQubits } from '../../../core/quantum/validate.ts';
 import { GRADIENT_METHODS, GRADIENT_SCOPES } from '../../../core/gradients/registry.ts';
 import { modelGradient } from '../../../core/gradients/gradient.ts';
-import { MAX_BATCH_SIZE, MAX_EPOCHS, MAX_SHOTS, TRAIN_DEFAULTS } from '../../../core/limits.ts';
+import { DEFAULT_COUNTS_MAX_QUBITS, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_SHOTS, TRAIN_DEFAULTS } from '../../../core/limits.ts';
 import { mseLoss } from '../../../core/train/losses.ts';
 import { OPTIMISERS } from '../../../core/train/optimisers.ts';
 import { resolveOptions, trainLayerwise, type LayerwiseOptions, type TrainCheckpoint, type TrainProgress } from '../../../core/train/layerwise.ts';
@@ -89,6 +89,10 @@ const simulateCommand: Command = {
     ...backendFlag,
     ...noiseOptions,
     exact: { type: 'boolean', description: 'noisy backend: the exact noisy distribution by density matrix (at most 10 qubits)' },
+    counts: {
+      type: 'boolean',
+      description: `with --backend and --shots: raw counts by bitstring (default only up to ${DEFAULT_COUNTS_MAX_QUBITS} qubits; bounded in size)`,
+    },
     ...deviceProfileFlags,
   },
   async run(flags, _p, io) {
@@ -98,11 +102,12 @@ const simulateCommand: Command = {
     const shotSeed = shotSeedOf(flags, m);
     const simulator = choiceFlag(flags, 'simulator', ['unary', 'statevector'] as const, 'unary');
     const backendName = stringFlag(flags, 'backend');
+    if (flags.counts && (backendName === undefined || shots === undefined)) throw new UserError('--counts applies with --backend NAME and --shots K', { field: 'counts' });
     if (backendName !== undefined) {
       // Through the hardware-backend registry (core/hardware): ideal, ideal-shots, noisy, device profiles.
       const circuit = buildCircuit(m, x, 'tree');
       const target = await resolveBackendFlag(flags, backendName); // --profile FILE, then the database's user copies, then the built-ins
-      const r = await simulateOnBackend(circuit, { target, shots, seed: shotSeed, ...noiseFlags(flags), exact: flags.exact === true, signal: io.signal });
+      const r = await simulateOnBackend(circuit, { target, shots, seed: shotSeed, ...noiseFlags(flags), exact: flags.exact === true, counts: flags.counts === true ? true : undefined, signal: io.signal });
       if (r.emulated) io.stderr.write(`${target.name}: ${EMULATION_NOTE}\n`);
       if (flags.json) printJson(io, { parameters: m.params, amplitudes: null, ...r, inputNorm: Math.hypot(...x) });
       else io.stdout.write(`p = [${r.probabilities.map((v) => v.toFixed(6)).join(', ')}]\nkept fraction ${r.keptFraction}\n`);
