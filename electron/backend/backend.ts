@@ -11,6 +11,7 @@ import { projectRoot } from './paths.ts';
 import { dispatch } from './rpc.ts';
 import { DatasetService, ensureBundledSamples } from './services/datasets.ts';
 import { DeviceProfileService } from './services/devices.ts';
+import { RunService } from './services/runs.ts';
 
 export interface Backend {
   handlers: Handlers;
@@ -21,6 +22,10 @@ export interface Backend {
   /** Device profiles: built-ins plus the database's user copies (e.g. to resolve `--backend NAME`). */
   devices: DeviceProfileService;
   databasePath: string;
+  /** The app's version, recorded with every run. */
+  version: string;
+  /** The database's runs and their metrics (experiments record themselves here). */
+  runs: RunService;
   close(): void;
 }
 
@@ -54,6 +59,8 @@ export function openBackend(options: BackendOptions): Backend {
       datasets,
       devices,
       databasePath: options.databasePath,
+      version: options.version,
+      runs: new RunService(db, options.version),
       close: () => db.close(),
     };
   } catch (e) {

@@ -7,7 +7,7 @@
 // A saved model can be applied on another backend than it was fitted on (fit on `ideal`, apply on a device with shots).
 import { z } from 'zod';
 import { IMPUTER_DEFAULTS, MAX_EPOCHS, MAX_IMPUTE_CYCLES, MAX_LAYERS, MAX_QUBITS, MAX_SHOTS } from '../../limits.ts';
-import { BUILTIN_CATALOG, type DeviceCatalog } from '../../hardware/device-profile.ts';
+import { BUILTIN_CATALOG, deviceCatalog, type DeviceCatalog, type DeviceProfile } from '../../hardware/device-profile.ts';
 import { estimateTraining } from '../../hardware/estimate.ts';
 import { createQuantumBackend, resolveBackend, type BackendTarget, type QuantumBackendOptions } from '../../hardware/registry.ts';
 import { damagedModel, type ColumnModelSpec } from '../../models/column-model.ts';
@@ -38,14 +38,21 @@ const options = z.strictObject({
 });
 export type QnnMiceOptions = z.output<typeof options>;
 
-/** What qnn-mice takes from its host: the device catalog (user copies of profiles) and backend options (latency...). */
+/**
+ * What qnn-mice takes from its host, as plain data (it crosses to worker threads): the user's device profiles, which
+ * shadow the built-ins of the same id (the host's resolved catalog), and backend options (e.g. emulated latency).
+ */
 export interface QnnMiceEnv {
-  catalog?: DeviceCatalog;
-  backendOptions?: QuantumBackendOptions;
+  deviceProfiles?: readonly DeviceProfile[];
+  backendOptions?: Pick<QuantumBackendOptions, 'latencyScale'>;
+}
+
+function catalogOf(env: QnnMiceEnv): DeviceCatalog {
+  return env.deviceProfiles ? deviceCatalog(env.deviceProfiles) : BUILTIN_CATALOG;
 }
 
 function runtimeOf(o: QnnMiceOptions, env: QnnMiceEnv): QnnRuntime {
-  const target = resolveBackend(o.backend, env.catalog ?? BUILTIN_CATALOG);
+  const target = resolveBackend(o.backend, catalogOf(env));
   // The exact simulator through the fast path: the ideal backend without shots gives the same numbers (tested).
   if (target.name === 'ideal' && o.shots === undefined) return {};
   const backend = createQuantumBackend(target, { ...env.backendOptions, p1: o.p1, p2: o.p2, readout: o.readout });
@@ -75,7 +82,7 @@ export const qnnMiceImputer: ImputerEntry<QnnMiceOptions> = {
   create(o, env: ImputerEnv) {
     const e = env as QnnMiceEnv;
     const runtime = runtimeOf(o, e);
-    const device = resolveBackend(o.costDevice, e.catalog ?? BUILTIN_CATALOG);
+    const device = resolveBackend(o.costDevice, catalogOf(e));
     const spec = withDeviceEstimate(
       qnnRegressorSpec({ qubits: o.qubits, layers: o.layers, epochsPerLayer: o.epochsPerLayer, batchSize: o.batchSize, learningRate: o.learningRate, clip: o.clip }, runtime),
       o,

@@ -15,6 +15,7 @@ import {
   type ResolvedExperiment,
   type SeedResult,
 } from '../../../core/impute/experiment.ts';
+import type { ImputerEnv } from '../../../core/impute/registry.ts';
 
 export interface ParallelOptions {
   /** Threads to use (at most one per seed); 1 runs in this thread. */
@@ -22,6 +23,8 @@ export interface ParallelOptions {
   signal?: AbortSignal;
   onProgress?: (p: ExperimentProgress) => void;
   onResult?: (r: SeedResult) => void;
+  /** Services the imputers need (plain data: it is copied to every worker), e.g. qnn-mice's device profiles. */
+  env?: ImputerEnv;
 }
 
 /** What a worker receives. */
@@ -29,6 +32,7 @@ export interface WorkerJob {
   table: Dataset;
   config: ResolvedExperiment;
   seeds: number[];
+  env?: ImputerEnv;
 }
 
 /** What a worker sends. */
@@ -56,7 +60,7 @@ export async function runExperimentParallel(
   const results: SeedResult[] = [];
   if (n === 1) {
     for (const [index, seed] of r.seeds.entries()) {
-      const hooks = { signal: options.signal, onProgress: options.onProgress, onResult: options.onResult };
+      const hooks = { signal: options.signal, onProgress: options.onProgress, onResult: options.onResult, env: options.env };
       results.push(...(await runExperimentSeed(table, r, seed, hooks, { index, of: r.seeds.length })));
     }
     return { config: r, results, summary: summariseExperiment(r, results), workers: 1 };
@@ -80,7 +84,7 @@ export async function runExperimentParallel(
       if (options.signal?.aborted) return fail(new AbortError());
       options.signal?.addEventListener('abort', stopAll, { once: true });
       shares.forEach((seeds, w) => {
-        const job: WorkerJob = { table, config: r, seeds };
+        const job: WorkerJob = { table, config: r, seeds, env: options.env };
         const worker = new Worker(WORKER_URL, { workerData: job });
         workers.push(worker);
         worker.on('message', (m: WorkerMessage) => {

@@ -220,3 +220,104 @@ describe('qnnlab experiment', () => {
     ).toMatch(/3 rows, fewer than the 5 folds/);
   });
 });
+
+describe('qnnlab experiment, recorded as runs', () => {
+  it('records a parent run and one child per (method, seed) with metrics, from --data with --db and from --dataset', async () => {
+    const db = file('runs.db');
+    const r = await runQnnlab('experiment', '--data', pbc, '--outcome', 'death', '--exclude', 'id,time', '--methods', 'mean,mice', '--seeds', '2', '--workers', '1', '--db', db, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.runId).toBeGreaterThan(0);
+    const { openDatabase } = await import('../../backend/db/database.ts');
+    const { RunService } = await import('../../backend/services/runs.ts');
+    const handle = openDatabase(db);
+    try {
+      const runs = new RunService(handle, 'test');
+      const parent = runs.get(out.runId);
+      expect(parent).toMatchObject({ kind: 'experiment', status: 'succeeded', progress: 1, seeds: [1, 2], datasetName: 'pbc.csv' });
+      const children = runs.children(out.runId);
+      expect(children.map((c) => c.name)).toEqual(['mean, seed 1', 'mice, seed 1', 'mean, seed 2', 'mice, seed 2']);
+      // The recorded metrics are the numbers the command printed.
+      const mice2 = runs.metrics(children[3].id);
+      const printed = out.seeds.find((s: { method: string; seed: number }) => s.method === 'mice' && s.seed === 2);
+      expect(mice2.find((m) => m.name === 'nrmse')?.value).toBe(printed.nrmse);
+      expect(mice2.find((m) => m.name === 'auc')?.value).toBe(printed.auc);
+      expect((parent.result as { methods: { method: string }[] }).methods.map((m) => m.method)).toEqual(['mean', 'mice']);
+    } finally {
+      handle.close();
+    }
+    // A dataset of the database: imported first, then the experiment by its id, recorded with it.
+    const imported = JSON.parse((await runQnnlab('dataset', 'import', pbc, '--db', db, '--json')).stdout);
+    const byId = await runQnnlab('experiment', '--dataset', String(imported.id), '--outcome', 'death', '--exclude', 'id,time', '--methods', 'mean', '--seeds', '1', '--db', db, '--json');
+    expect(byId.code, byId.stderr).toBe(0);
+    const again = JSON.parse(byId.stdout);
+    expect(again.dataset).toBe(imported.id);
+    const list = JSON.parse((await runQnnlab('dataset', 'list', '--db', db, '--json')).stdout);
+    expect(list).toHaveLength(1);
+    const h2 = openDatabase(db);
+    try {
+      expect(new RunService(h2, 'test').get(again.runId)).toMatchObject({ datasetId: imported.id, datasetName: 'pbc', status: 'succeeded' });
+    } finally {
+      h2.close();
+    }
+  });
+
+  it('a cancelled experiment is recorded as cancelled, keeping the seeds it finished', async () => {
+    const db = file('cancel.db');
+    const { openDatabase } = await import('../../backend/db/database.ts');
+    const { RunService } = await import('../../backend/services/runs.ts');
+    const ctl = new AbortController();
+    let watcher: ReturnType<typeof openDatabase> | undefined;
+    // Ctrl+C as soon as the first seed is recorded (checked at every progress redraw, through a second connection).
+    const write = () => {
+      if (!ctl.signal.aborted && existsSync(db)) {
+        watcher ??= openDatabase(db);
+        const { n } = watcher.prepare('SELECT COUNT(*) AS n FROM runs WHERE parent_id IS NOT NULL').get() as { n: number };
+        if (n > 0) ctl.abort();
+      }
+      return true;
+    };
+    const sink = { write, isTTY: true, columns: 80 } as unknown as NodeJS.WritableStream;
+    const argv = ['experiment', '--data', pbc, '--outcome', 'death', '--exclude', 'id,time', '--methods', 'mean,missforest', '--option', 'missforest.trees=10', '--seeds', '3', '--workers', '1', '--db', db];
+    const code = await runCli(argv, { stdout: sink, stderr: sink as never, signal: ctl.signal });
+    watcher?.close();
+    expect(code).toBe(130);
+    const handle = openDatabase(db);
+    try {
+      const runs = new RunService(handle, 'test');
+      const [parent] = runs.list();
+      expect(parent).toMatchObject({ kind: 'experiment', status: 'cancelled' });
+      // Whole seeds only: both methods of seed 1, and never one method of a seed.
+      const children = runs.children(parent.id);
+      expect(children.slice(0, 2).map((c) => c.name)).toEqual(['mean, seed 1', 'missforest, seed 1']);
+      expect(children.length % 2).toBe(0);
+      expect(children.length).toBeLessThan(6);
+      expect(handle.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      handle.close();
+    }
+  });
+
+  it('refuses --data with --dataset, and a dataset id that does not exist', async () => {
+    const both = await runQnnlab('experiment', '--data', pbc, '--dataset', '1', '--outcome', 'death', '--methods', 'mean');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/give --data FILE.csv or --dataset ID, not both/);
+    const missing = await runQnnlab('experiment', '--dataset', '99', '--outcome', 'death', '--methods', 'mean', '--db', file('empty.db'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/Dataset 99 does not exist/);
+  });
+});
+
+describe('qnnlab impute --method qnn-mice', () => {
+  it('takes --qubits, --layers, --backend and --shots, and refuses them for other methods', async () => {
+    const r = await runQnnlab('impute', '--data', pbc, '--method', 'qnn-mice', '--exclude', 'id,time', '--option', 'cycles=1', '--option', 'epochsPerLayer=1', '--qubits', '32', '--layers', '2', '--backend', 'ideal-shots', '--shots', '50', '--out', file('qnn.csv'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.recipe).toMatchObject({ qubits: 32, layers: 2, backend: 'ideal-shots', shots: 50 });
+    expect(out.cost.shots).toBe(out.cost.circuits * 50);
+    expect(out.missingCellsLeft).toBe(0);
+    const wrong = await runQnnlab('impute', '--data', pbc, '--method', 'mice', '--qubits', '16', '--out', file('no.csv'));
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--qubits applies to --method qnn-mice only; got --method mice/);
+  });
+});

@@ -4,7 +4,7 @@
 // nothing). Output files are written to a temporary name and renamed, so they are never half-written.
 import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { parseCsv } from '../../../core/data/csv.ts';
 import { toCsv } from '../../../core/data/export.ts';
 import type { Dataset } from '../../../core/data/types.ts';
@@ -12,7 +12,7 @@ import { applyImputer, fitImputer } from '../../../core/impute/imputer.ts';
 import { parseImputationModel } from '../../../core/impute/model-file.ts';
 import { describeImputers, imputerNames } from '../../../core/impute/registry.ts';
 import { syntheticIcu } from '../../../core/impute/synthetic-icu.ts';
-import type { ExperimentConfig, SeedResult } from '../../../core/impute/experiment.ts';
+import { resolveExperiment, type ExperimentConfig, type ExperimentSummary, type ResolvedExperiment, type SeedResult } from '../../../core/impute/experiment.ts';
 import {
   EXPERIMENT_DEFAULTS,
   IMPUTER_DEFAULTS,
@@ -25,9 +25,18 @@ import {
 } from '../../../core/limits.ts';
 import { MAX_IMPORT_BYTES } from '../../contract/datasets.ts';
 import { numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type Flags } from '../command.ts';
+import { LabError } from '../../../core/errors.ts';
 import { jsonFlag, outFlag } from '../flags.ts';
 import { createProgressBar } from '../progress.ts';
 import { runExperimentParallel } from './experiment-parallel.ts';
+import { cliCatalog } from './devices.ts';
+import { backendFlag } from './hardware.ts';
+import { deviceProfileFlags, dbFlag } from '../flags.ts';
+import { call, openCliBackend } from '../backend-client.ts';
+import { recordExperiment, type ExperimentRecording } from '../../backend/services/experiments.ts';
+import { RunService } from '../../backend/services/runs.ts';
+import type { ImputerEnv } from '../../../core/impute/registry.ts';
+import { MAX_LAYERS, MAX_QUBITS, MAX_SHOTS } from '../../../core/limits.ts';
 
 /** Largest saved imputer model `--model` reads (a JavaScript string holds at most about 512 MiB). */
 const MAX_MODEL_BYTES = 512 * 1024 ** 2;
@@ -119,12 +128,46 @@ function warn(io: CommandIO, warnings: readonly string[]): void {
   for (const w of warnings) io.stderr.write(`qnnlab: warning: ${w}\n`);
 }
 
+/** qnn-mice's flags on `impute`: shorthand for its options, and the device profiles its backend names resolve in. */
+const qnnFlags = {
+  qubits: { type: 'string', value: 'N', description: `qnn-mice: qubits, a power of two up to ${MAX_QUBITS} (default 2 nextPow2(predictors))` },
+  layers: { type: 'string', value: 'L', description: `qnn-mice: butterfly layers, 1 to log2 N (at most ${MAX_LAYERS}; default log2 N)` },
+  backend: { ...backendFlag.backend, description: `qnn-mice: where the circuits run (default ideal, the exact simulator): ${backendFlag.backend.description}` },
+  shots: { type: 'string', value: 'K', description: `qnn-mice: shots per circuit, 1 to ${MAX_SHOTS.toLocaleString('en-US')} (default exact)` },
+  ...deviceProfileFlags,
+} as const;
+
+/** --qubits, --layers, --backend, --shots as qnn-mice options (refused for other methods). */
+function qnnOptions(flags: Flags, method: string | undefined): Record<string, unknown> {
+  const given = (['qubits', 'layers', 'backend', 'shots'] as const).filter((f) => flags[f] !== undefined);
+  if (given.length === 0) return {};
+  if (method !== 'qnn-mice') {
+    throw new UserError(`${given.map((f) => `--${f}`).join(', ')} ${given.length === 1 ? 'applies' : 'apply'} to --method qnn-mice only${method ? `; got --method ${method}` : ''}`, {
+      field: given[0],
+    });
+  }
+  const out: Record<string, unknown> = {};
+  const qubits = numberFlag(flags, 'qubits', { integer: true, min: 2, max: MAX_QUBITS });
+  const layers = numberFlag(flags, 'layers', { integer: true, min: 1, max: MAX_LAYERS });
+  const shots = numberFlag(flags, 'shots', { integer: true, min: 1, max: MAX_SHOTS });
+  if (qubits !== undefined) out.qubits = qubits;
+  if (layers !== undefined) out.layers = layers;
+  if (shots !== undefined) out.shots = shots;
+  if (flags.backend !== undefined) out.backend = stringFlag(flags, 'backend');
+  return out;
+}
+
+/** What the imputers get from the host: the device profiles (user copies shadow the built-ins) for qnn-mice. */
+async function imputerEnv(flags: Flags): Promise<ImputerEnv> {
+  return { deviceProfiles: (await cliCatalog(flags)).list() };
+}
+
 const methodHelp = () => describeImputers().map((m) => `  ${m.name.padEnd(11)} ${m.summary}; options ${JSON.stringify(m.defaults)}`);
 
 const imputeCommand: Command = {
   path: ['impute'],
   summary: 'Fill every missing cell of a CSV table with an imputer (or a saved one) and write the completed table',
-  usage: `impute --data FILE.csv (--method ${imputerNames().join('|')} | --model F.json) [--option NAME=VALUE]... [--exclude COLS] [--outcome COL] [--seed S] [--save-model F.json] --out OUT.csv [--json]`,
+  usage: `impute --data FILE.csv (--method ${imputerNames().join('|')} | --model F.json) [--option NAME=VALUE]... [--qubits N --layers L --backend NAME --shots K] [--exclude COLS] [--outcome COL] [--seed S] [--save-model F.json] --out OUT.csv [--json]`,
   options: {
     data: { type: 'string', value: 'FILE.csv', description: 'the table to complete (CSV, as `dataset import` reads it)', required: true },
     method: { type: 'string', value: 'NAME', description: `the imputer: ${imputerNames().join(', ')}` },
@@ -140,6 +183,7 @@ const imputeCommand: Command = {
     seed: { type: 'string', value: 'S', description: `seed of every random choice (default ${IMPUTER_DEFAULTS.seed}; with --model, the fit's)` },
     'save-model': { type: 'string', value: 'F.json', description: 'also save the fitted imputer, to apply it later to new patients with --model' },
     model: { type: 'string', value: 'F.json', description: 'apply a saved imputer (no refitting) instead of fitting one' },
+    ...qnnFlags,
     ...outFlag,
     ...jsonFlag,
   },
@@ -153,18 +197,21 @@ const imputeCommand: Command = {
     if (!modelFile && !method)
       throw new UserError(`--method is required (one of ${imputerNames().join(', ')}), or --model F.json to apply a saved imputer`, { field: 'method' });
     const seed = numberFlag(flags, 'seed', { integer: true });
-    const options = optionFlags(flags, false)[''] ?? {};
+    const saved = modelFile ? parseImputationModel(readText(modelFile, '--model', MAX_MODEL_BYTES)) : undefined;
+    const options = { ...(optionFlags(flags, false)[''] ?? {}), ...qnnOptions(flags, method ?? saved?.method) };
+    const env = await imputerEnv(flags);
     const table = readTable(flags);
     const bar = createProgressBar(io.stderr, modelFile ? 'apply' : (method ?? 'impute'));
     let completed: Dataset;
     let summary: Record<string, unknown>;
-    if (modelFile) {
+    if (modelFile && saved) {
       if (flags.exclude !== undefined) throw new UserError('--exclude cannot be used with --model: the saved imputer fixes its columns');
-      const model = parseImputationModel(readText(modelFile, '--model', MAX_MODEL_BYTES));
+      const model = saved;
       if (method && method !== model.method)
         throw new UserError(`--method ${method} does not match the saved model, which is ${model.method}`, { field: 'method', value: method });
       const r = await applyImputer(model, table, {
         options,
+        env,
         seed,
         signal: io.signal,
         onProgress: (p) => bar.update(p.fraction, `step ${p.step}/${p.steps} ${p.column}`),
@@ -181,6 +228,7 @@ const imputeCommand: Command = {
         outcome: stringFlag(flags, 'outcome'),
         seed,
         modelAllColumns: saveModel !== undefined,
+        env,
         signal: io.signal,
         onProgress: (p) => bar.update(p.fraction, `cycle ${p.cycle}/${p.maxCycles} ${p.column}`),
       });
@@ -258,13 +306,69 @@ function fmt(v: number | null, digits = 4): string {
   return v === null ? '-' : v.toFixed(digits);
 }
 
+interface ExperimentSource {
+  table: Dataset;
+  name: string;
+  file?: string;
+  datasetId?: number;
+  /** Record the experiment as runs (a database was named, or the data came from one). */
+  record: boolean;
+}
+
+/** --data FILE.csv, or --dataset ID from the experiment database (--db, default the app's). */
+async function experimentTable(flags: Flags): Promise<ExperimentSource> {
+  const file = stringFlag(flags, 'data');
+  const rawId = stringFlag(flags, 'dataset');
+  if (file !== undefined && rawId !== undefined) throw new UserError('give --data FILE.csv or --dataset ID, not both', { field: 'dataset' });
+  if (file === undefined && rawId === undefined) throw new UserError('--data FILE.csv or --dataset ID is required', { field: 'data' });
+  if (file !== undefined) return { table: readTable(flags), name: basename(file), file, record: flags.db !== undefined };
+  if (flags.missing !== undefined) throw new UserError('--missing applies to --data FILE.csv; a dataset keeps the missing tokens it was imported with', { field: 'missing' });
+  const id = Number(rawId);
+  if (!Number.isInteger(id) || id < 1) throw new UserError(`--dataset must be a dataset id (a positive integer, see \`qnnlab dataset list\`); got "${rawId}"`, { field: 'dataset', value: rawId });
+  const backend = openCliBackend(stringFlag(flags, 'db'));
+  try {
+    const summary = await call(backend, 'datasets.get', { id });
+    return { table: backend.datasets.load(id), name: summary.name, datasetId: id, record: true };
+  } finally {
+    backend.close();
+  }
+}
+
+/** Records an experiment in the database as it runs: each seed once all its methods are done, in one transaction. */
+function openRecorder(flags: Flags, experiment: ResolvedExperiment, source: ExperimentSource) {
+  const backend = openCliBackend(stringFlag(flags, 'db'));
+  let recording: ExperimentRecording;
+  try {
+    recording = recordExperiment(backend.runs, { experiment, dataset: { id: source.datasetId ?? null, name: source.name, source: source.file }, pid: process.pid });
+  } catch (e) {
+    backend.close();
+    throw e;
+  }
+  const pending = new Map<number, SeedResult[]>();
+  let seedsDone = 0;
+  return {
+    runId: recording.id,
+    onResult(r: SeedResult) {
+      const list = [...(pending.get(r.seed) ?? []), r];
+      if (list.length < experiment.methods.length) return void pending.set(r.seed, list);
+      pending.delete(r.seed);
+      seedsDone++;
+      recording.recordSeed(list, seedsDone / experiment.seeds.length);
+    },
+    finish: (summary: ExperimentSummary) => recording.finish(summary),
+    fail: (status: 'failed' | 'cancelled', message: string) => recording.fail(status, message),
+    close: () => backend.close(),
+  };
+}
+
 const experimentCommand: Command = {
   path: ['experiment'],
   summary: 'Compare imputers: mask observed cells, impute, score NRMSE/RMSE/PFC on them and the downstream AUC, over seeds',
   usage:
-    'experiment --data FILE.csv --outcome COL [--exclude COLS] --methods LIST [--option METHOD.NAME=VALUE]... [--mask mcar:0.2|mar:0.2|mnar:0.2] [--seeds K] [--folds F] [--workers N] [--json]',
+    'experiment (--data FILE.csv | --dataset ID) --outcome COL [--exclude COLS] --methods LIST [--option METHOD.NAME=VALUE]... [--mask mcar:0.2|mar:0.2|mnar:0.2] [--seeds K] [--folds F] [--workers N] [--db PATH] [--json]',
   options: {
-    data: { type: 'string', value: 'FILE.csv', description: 'the table (CSV)', required: true },
+    data: { type: 'string', value: 'FILE.csv', description: 'the table (CSV); or --dataset' },
+    dataset: { type: 'string', value: 'ID', description: 'a dataset of the experiment database (see `qnnlab dataset list`); the experiment is recorded there' },
     outcome: {
       type: 'string',
       value: 'COL',
@@ -283,13 +387,17 @@ const experimentCommand: Command = {
     seeds: { type: 'string', value: 'K', description: `seeds 1..K, each with its own mask (default ${EXPERIMENT_DEFAULTS.seeds}, at most ${MAX_SEEDS})` },
     folds: { type: 'string', value: 'F', description: `folds of the downstream AUC (default ${EXPERIMENT_DEFAULTS.folds}, 2 to ${MAX_FOLDS})` },
     workers: { type: 'string', value: 'N', description: 'processes to spread the seeds over (default: one per core, at most one per seed)' },
+    ...dbFlag,
+    db: { ...dbFlag.db, description: `${dbFlag.db.description}; with --db (or --dataset) the experiment is recorded as runs: one per method and seed` },
+    profile: deviceProfileFlags.profile,
     ...jsonFlag,
   },
   notes: [
     'Example (pbc): qnnlab experiment --data pbc.csv --outcome death --exclude id,time --methods mean,mice,missforest,deep-mice --mask mcar:0.2 --seeds 5 --json',
   ],
   async run(flags, _p, io) {
-    const table = readTable(flags);
+    const source = await experimentTable(flags);
+    const table = source.table;
     const options = optionFlags(flags, true);
     const methods = listFlag(flags, 'methods');
     for (const name of Object.keys(options)) {
@@ -306,14 +414,30 @@ const experimentCommand: Command = {
       folds: numberFlag(flags, 'folds', { integer: true, min: 2, max: MAX_FOLDS }),
     };
     const workers = numberFlag(flags, 'workers', { integer: true, min: 1, max: 64 }) ?? availableParallelism();
+    const env = await imputerEnv(flags);
+    // Recorded as runs (one transaction per finished seed) when a database is named; the checks come first, so a
+    // refused configuration records nothing.
+    const resolved = resolveExperiment(table, config);
+    const recorder = source.record ? openRecorder(flags, resolved, source) : undefined;
     const bar = createProgressBar(io.stderr, 'experiment');
     const t0 = performance.now();
-    const report = await runExperimentParallel(table, config, {
-      workers,
-      signal: io.signal,
-      onProgress: (p) => bar.update(p.fraction, `seed ${p.seed} ${p.method}${p.imputation ? ` cycle ${p.imputation.cycle} ${p.imputation.column}` : ''}`),
-    });
-    bar.done();
+    let report;
+    try {
+      report = await runExperimentParallel(table, config, {
+        workers,
+        env,
+        signal: io.signal,
+        onResult: recorder?.onResult,
+        onProgress: (p) => bar.update(p.fraction, `seed ${p.seed} ${p.method}${p.imputation ? ` cycle ${p.imputation.cycle} ${p.imputation.column}` : ''}`),
+      });
+      recorder?.finish(report.summary);
+    } catch (e) {
+      recorder?.fail(io.signal.aborted || (e instanceof LabError && e.code === 'CANCELLED') ? 'cancelled' : 'failed', e instanceof Error ? e.message : String(e));
+      throw e;
+    } finally {
+      bar.done();
+      recorder?.close();
+    }
     const seconds = (performance.now() - t0) / 1000;
     const methodsOut = Object.fromEntries(
       report.summary.methods.map((m) => [
@@ -347,7 +471,9 @@ const experimentCommand: Command = {
     }));
     if (flags.json) {
       printJson(io, {
-        data: stringFlag(flags, 'data'),
+        data: stringFlag(flags, 'data') ?? null,
+        dataset: source.datasetId ?? null,
+        runId: recorder?.runId ?? null,
         config: report.config,
         methods: methodsOut,
         varianceRatios: report.summary.varianceRatios,
