@@ -298,6 +298,20 @@ describe('qnnlab experiment, recorded as runs', () => {
     }
   });
 
+  it('a refused configuration records nothing', async () => {
+    const db = file('refused.db');
+    for (const bad of [['--mask', 'mcar:1.5'], ['--folds', '500'], ['--outcome', 'chol']]) {
+      const r = await runQnnlab('experiment', '--data', pbc, '--outcome', 'death', '--exclude', 'id,time', '--methods', 'mean', ...bad, '--db', db);
+      expect(r.code, bad.join(' ')).toBe(2);
+    }
+    const { openDatabase } = await import('../../backend/db/database.ts');
+    if (existsSync(db)) {
+      const handle = openDatabase(db);
+      expect(handle.prepare('SELECT COUNT(*) AS n FROM runs').get()).toEqual({ n: 0 });
+      handle.close();
+    }
+  });
+
   it('refuses --data with --dataset, and a dataset id that does not exist', async () => {
     const both = await runQnnlab('experiment', '--data', pbc, '--dataset', '1', '--outcome', 'death', '--methods', 'mean');
     expect(both.code).toBe(2);
