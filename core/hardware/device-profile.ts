@@ -2,6 +2,7 @@
 // live in resources/devices/*.json; user copies are validated here before anything stores them.
 import { z } from 'zod';
 import { InvalidInputError } from '../errors.ts';
+import { describeIssue, valueAt } from '../zod-issues.ts';
 import type { NoiseModel } from './noise.ts';
 import { MAX_QUBITS } from '../limits.ts';
 import aria from '../../resources/devices/ionq-aria.json';
@@ -70,50 +71,6 @@ function fieldName(path: readonly PropertyKey[]): string {
   const parts = path.map(String);
   if (parts.length > 1 && parts.at(-1) === 'value') parts.pop();
   return parts.join('.') || '(root)';
-}
-
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
-  let v: unknown = data;
-  for (const key of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
-  }
-  return v;
-}
-
-function show(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (typeof v === 'number') return String(v);
-  const text = JSON.stringify(v);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-/** One zod issue as `must be <= 1; got 1.3` (the rule, then the offending value). */
-function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
-  const value = valueAt(data, issue.path);
-  const got = `; got ${show(value)}`;
-  switch (issue.code) {
-    case 'too_big':
-      if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') return `must be ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}${got}`;
-      return `must have at most ${String(issue.maximum)} ${issue.origin === 'string' ? 'characters' : 'items'}${got}`;
-    case 'too_small':
-      if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') return `must be ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}${got}`;
-      return `must have at least ${String(issue.minimum)} ${issue.origin === 'string' ? 'characters' : 'items'}${got}`;
-    case 'invalid_type': {
-      const expected = issue.expected === 'int' ? 'an integer' : /^[aeiou]/.test(issue.expected) ? `an ${issue.expected}` : `a ${issue.expected}`;
-      if (value === undefined) return `is missing (expected ${expected})`;
-      return `must be ${expected}${got}`;
-    }
-    case 'invalid_value':
-      return `must be ${issue.values.length === 1 ? show(issue.values[0]) : `one of ${issue.values.map(show).join(', ')}`}${got}`;
-    case 'invalid_union': {
-      const options = (issue as { options?: unknown[] }).options;
-      if (Array.isArray(options) && options.length > 0) return `must be one of ${options.map(show).join(', ')}${got}`;
-      return `${issue.message}${got}`;
-    }
-    default:
-      return `${issue.message}${got}`;
-  }
 }
 
 /** Validates unknown data (e.g. parsed JSON or a database row) as a device profile; names the wrong field. */

@@ -3,7 +3,7 @@
 // the field instead of a crash halfway through an imputation.
 import { z } from 'zod';
 import { InvalidInputError } from '../errors.ts';
-import { describeIssue } from './zod-issues.ts';
+import { describeIssue } from '../zod-issues.ts';
 
 export const MODEL_FORMAT = 'qnnlab-imputer';
 export const MODEL_VERSION = 1;

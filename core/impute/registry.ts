@@ -6,7 +6,7 @@ import { InvalidInputError } from '../errors.ts';
 import type { FittedColumnModel, SavedColumnModel } from '../models/column-model.ts';
 import type { ChainedMethod } from './chained.ts';
 import type { ActiveColumn } from './columns.ts';
-import { describeIssue } from './zod-issues.ts';
+import { describeIssue } from '../zod-issues.ts';
 import { meanImputer } from './imputers/mean.ts';
 import { miceImputer } from './imputers/mice.ts';
 import { missForestImputer } from './imputers/missforest.ts';
