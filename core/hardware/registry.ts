@@ -4,6 +4,7 @@
 import type { Circuit } from '../quantum/circuit.ts';
 import { InvalidInputError, throwIfAborted } from '../errors.ts';
 import { createRng, deriveSeed, multinomial } from '../random.ts';
+import { Pacer } from '../pacer.ts';
 import { runUnaryCircuit } from '../quantum/unary-simulator.ts';
 import type { QuantumBackend, QuantumRunRequest, CircuitOutcome } from './quantum-backend.ts';
 import { checkCircuit, exactNoisyDistribution } from './density-matrix.ts';
@@ -115,13 +116,6 @@ function idealShots(circuit: Circuit, shots: number, seed: number, counts: boole
   return out;
 }
 
-/** Wall milliseconds of work between two yields to the host's event loop (so timers, aborts and progress get through). */
-const YIELD_EVERY_MS = 15;
-
-function macrotask(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
 /**
  * Runs `f` over the request's circuits in order, checking `signal` (default: the request's) before each one and
  * yielding to the event loop every few milliseconds of work, so that a cancellation from a timer or a UI event
@@ -134,15 +128,11 @@ async function eachCircuit(
 ): Promise<CircuitOutcome[]> {
   const out: CircuitOutcome[] = [];
   const total = request.circuits.length;
-  let last = Date.now();
+  const pacer = new Pacer(signal);
   for (let k = 0; k < total; k++) {
-    throwIfAborted(signal);
+    await pacer.tick();
     out.push(await f(request.circuits[k], deriveSeed(request.seed, k), signal));
     request.onProgress?.(k + 1, total);
-    if (k + 1 < total && Date.now() - last >= YIELD_EVERY_MS) {
-      await macrotask();
-      last = Date.now();
-    }
   }
   throwIfAborted(signal);
   return out;

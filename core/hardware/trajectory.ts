@@ -40,7 +40,7 @@ import { MAX_COUNTS_CHARACTERS, MAX_QUBITS } from '../limits.ts';
 import { checkCircuit } from './density-matrix.ts';
 import { errorProbability, readoutKeepProbabilities, resolveNoise, type NoiseModel, type ResolvedNoise } from './noise.ts';
 import { SectorSpace, SectorState, type SectorSnapshot } from './sectors.ts';
-import { Pacer } from './pacer.ts';
+import { Pacer } from '../pacer.ts';
 
 export interface ShotResult {
   shots: number;

@@ -18,7 +18,7 @@ import {
   decodeSavedArray,
   parseSavedState,
 } from './column-model.ts';
-import { createTick } from './cooperate.ts';
+import { Pacer } from '../pacer.ts';
 import { encodeFloat64 } from './typed-json.ts';
 
 export interface MlpOptions {
@@ -141,13 +141,13 @@ export async function fitMlp(
   const grad = new Float64Array(params.length);
   const state = createOptimiserState('adam', params.length);
   const adam = { kind: 'adam' as const, learningRate: options.learningRate };
-  const tick = createTick(ctx.signal);
+  const pacer = new Pacer(ctx.signal);
   let best = params.slice();
   let bestLoss = Infinity;
   let bestEpoch = 0;
   let epochs = 0;
   for (let epoch = 1; epoch <= options.maxEpochs; epoch++) {
-    await tick();
+    await pacer.tick();
     epochs = epoch;
     shuffle(rng, train);
     for (let start = 0; start < train.length; start += options.batchSize) {

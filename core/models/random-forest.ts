@@ -24,7 +24,7 @@ import {
   decodeSavedArray,
   parseSavedState,
 } from './column-model.ts';
-import { createTick } from './cooperate.ts';
+import { Pacer } from '../pacer.ts';
 import { encodeFloat64, encodeInt32 } from './typed-json.ts';
 
 export interface ForestOptions {
@@ -78,9 +78,9 @@ export async function fitForest(
   const oobSum = new Float64Array(rows * Math.max(1, classes));
   const oobCount = new Int32Array(rows);
   const trees: Tree[] = [];
-  const tick = createTick(ctx.signal);
+  const pacer = new Pacer(ctx.signal);
   for (let t = 0; t < options.trees; t++) {
-    await tick();
+    await pacer.tick();
     const rng = createRng(deriveSeed(ctx.seed, t));
     const counts = new Int32Array(rows);
     for (let d = 0; d < rows; d++) counts[rng.int(rows)]++;

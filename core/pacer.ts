@@ -1,7 +1,8 @@
-// Cooperative long work: synchronous loops (shots, gates) ask `due()` cheaply and, every few milliseconds, `await
-// pause()`, which yields to the event loop so that a timer, a UI event or a SIGINT handler can run and abort, then
-// throws AbortError if the signal fired. So a long run stops within a few milliseconds of an abort.
-import { throwIfAborted } from '../errors.ts';
+// Cooperative long work, the one way core/ yields: synchronous loops (shots, gates, trees, epochs, training steps) ask
+// `due()` cheaply and, every few milliseconds, `await pause()`, which yields to the event loop so that a timer, a UI
+// event, a worker's cancel message or a SIGINT handler can run and abort, then throws AbortError if the signal fired.
+// So a long run stops within a few milliseconds of an abort.
+import { throwIfAborted } from './errors.ts';
 
 /** Milliseconds of work between two yields to the event loop. */
 export const YIELD_EVERY_MS = 10;
@@ -29,5 +30,11 @@ export class Pacer {
     await yieldToEventLoop();
     throwIfAborted(this.signal);
     this.last = performance.now();
+  }
+
+  /** For coarse loops (one tree, one epoch): throws when aborted, and yields when the interval has passed. */
+  async tick(): Promise<void> {
+    throwIfAborted(this.signal);
+    if (this.due()) await this.pause();
   }
 }
