@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import type { LabError } from '../errors.ts';
 import { DataImportError, detectDelimiter, parseCsv, toCsv, toNumber } from './index.ts';
 import type { Dataset } from './index.ts';
+import { pbcText } from '../../test-support/files.ts';
 
-const pbcText = readFileSync(new URL('../../resources/samples/pbc.csv', import.meta.url), 'utf8');
+const pbc = pbcText();
 
 function col(d: Dataset, name: string) {
   const c = d.columns.find((x) => x.name === name);
@@ -103,7 +103,7 @@ describe('missing values', () => {
 
 describe('types and roles', () => {
   it('infers pbc.csv: id identifier, sex categorical, death binary outcome', () => {
-    const d = parseCsv(pbcText);
+    const d = parseCsv(pbc);
     expect(d.rows).toBe(418);
     expect(d.columns).toHaveLength(20);
     expect(col(d, 'id')).toMatchObject({ type: 'numeric', role: 'identifier' });
@@ -201,7 +201,7 @@ describe('bad input is refused with what and where', () => {
 
 describe('export', () => {
   it('round-trips pbc.csv: same values, strings back as strings, missing as empty', () => {
-    const d = parseCsv(pbcText);
+    const d = parseCsv(pbc);
     const text = toCsv(d);
     expect(text.split('\n')[0]).toBe('id,time,trt,age,sex,ascites,hepato,spiders,edema,bili,chol,albumin,copper,alk.phos,ast,trig,platelet,protime,stage,death');
     expect(text.split('\n')[1]).toBe('1,400,1,58.7652292950034,f,1,1,1,1,14.5,261,2.6,156,1718,137.95,172,190,12.2,4,1');
@@ -233,14 +233,14 @@ describe('missing-value tokens that would blank an outcome or a large part of a 
   }
 
   it('refuses "0" on pbc: it would turn the outcome death into a constant; names the token, column and count', () => {
-    const zeros = pbcText
+    const zeros = pbc
       .trim()
       .split('\n')
       .slice(1)
       .filter((l) => l.split(',')[19] === '0').length;
     expect(zeros).toBe(257);
     for (const options of [{ missingTokens: ['0'] }, { missingTokens: ['0'], outcome: 'death' }]) {
-      const e = conflict(pbcText, options);
+      const e = conflict(pbc, options);
       expect(e.code).toBe('CONFLICT');
       expect(e.field).toBe('missingTokens');
       expect(e.value).toEqual(['0']);
@@ -248,7 +248,7 @@ describe('missing-value tokens that would blank an outcome or a large part of a 
       expect(e.message).toMatch(/Nothing was imported\..*import anyway/);
     }
     // Confirmed, it imports as asked (and the outcome is then constant, which the user chose).
-    const d = parseCsv(pbcText, { missingTokens: ['0'], outcome: 'death', confirmMissingTokens: true });
+    const d = parseCsv(pbc, { missingTokens: ['0'], outcome: 'death', confirmMissingTokens: true });
     expect(col(d, 'death').role).toBe('outcome');
     expect(cells(d, 'death').filter((v) => v === null)).toHaveLength(257);
   });

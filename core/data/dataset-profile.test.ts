@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { histogramOf, parseCsv, profileDataset, sampleRows } from './index.ts';
 import type { Dataset } from './index.ts';
+import { pbcText } from '../../test-support/files.ts';
 
-const pbcText = readFileSync(new URL('../../resources/samples/pbc.csv', import.meta.url), 'utf8');
+const pbc = pbcText();
 // An independent reading of the same file: papaparse with header rows, plain arrays, textbook formulas.
-const raw = Papa.parse<Record<string, string>>(pbcText.trim(), { header: true }).data;
+const raw = Papa.parse<Record<string, string>>(pbc.trim(), { header: true }).data;
 const names = Object.keys(raw[0]);
 
 function observed(name: string): number[] {
@@ -14,7 +14,7 @@ function observed(name: string): number[] {
 }
 
 describe('profiling pbc.csv', () => {
-  const d = parseCsv(pbcText);
+  const d = parseCsv(pbc);
   const p = profileDataset(d);
 
   it('counts rows, columns and missing cells', () => {

@@ -1,17 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { DatabaseOpenError, MIGRATIONS, SCHEMA_VERSION, openDatabase, writeTransaction, type Migration } from './index.ts';
-import { mountTmpfs } from './test-mounts.ts';
+import { useTempDir } from '../../../test-support/files.ts';
+import { mountTmpfs } from '../../../test-support/mounts.ts';
 
+const tmp = useTempDir('qnnlab-db-');
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'qnnlab-db-'));
+  dir = tmp.path;
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 

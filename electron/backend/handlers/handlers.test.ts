@@ -1,13 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES, type Handlers } from '../../contract/channels.ts';
 import { MAX_IMPORT_BYTES, type DatasetDetail, type DatasetSummary, type ExportedCsv } from '../../contract/datasets.ts';
 import type { Result } from '../../contract/errors.ts';
 import type { DeviceProfileDetail, DeviceProfileSummary, SavedDeviceProfile } from '../../contract/devices.ts';
 import { builtinDeviceProfile } from '../../../core/hardware/device-profile.ts';
-import { openDatabase, type Database } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
+import { useTempDatabase } from '../../../test-support/database.ts';
+import { pbcText } from '../../../test-support/files.ts';
 import { SCHEMA_VERSION } from '../db/migrations.ts';
 import { EventBus } from '../events.ts';
 import { dispatch } from '../rpc.ts';
@@ -15,24 +14,19 @@ import { createHandlers } from './index.ts';
 import { DatasetService } from '../services/datasets.ts';
 import { DeviceProfileService } from '../services/devices.ts';
 
-const pbc = readFileSync(new URL('../../../resources/samples/pbc.csv', import.meta.url), 'utf8');
-let dir: string;
+const pbc = pbcText();
+const lab = useTempDatabase('qnnlab-handlers-');
 let db: Database;
 let handlers: Handlers;
 let events: { event: string; payload: unknown }[];
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'qnnlab-handlers-'));
-  const databasePath = join(dir, 'lab.db');
-  db = openDatabase(databasePath);
+  const databasePath = lab.path;
+  db = lab.db;
   const bus = new EventBus();
   events = [];
   bus.subscribe((event, payload) => events.push({ event, payload }));
   handlers = createHandlers({ db, databasePath, transport: 'http', version: '0.1.0-test', datasets: new DatasetService(db), devices: new DeviceProfileService(db), events: bus });
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function ok<T>(channel: string, request: unknown): Promise<T> {
@@ -52,7 +46,7 @@ describe('handlers', () => {
   });
 
   it('app.info', async () => {
-    expect(await ok('app.info', {})).toEqual({ version: '0.1.0-test', schemaVersion: SCHEMA_VERSION, databasePath: join(dir, 'lab.db'), transport: 'http', maxImportBytes: MAX_IMPORT_BYTES });
+    expect(await ok('app.info', {})).toEqual({ version: '0.1.0-test', schemaVersion: SCHEMA_VERSION, databasePath: lab.path, transport: 'http', maxImportBytes: MAX_IMPORT_BYTES });
   });
 
   it('import, list, get, rename, export, delete', async () => {

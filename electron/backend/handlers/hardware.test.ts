@@ -1,32 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { estimateTraining } from '../../../core/hardware/estimate.ts';
 import { resolveBackend } from '../../../core/hardware/registry.ts';
 import { builtinDeviceProfile } from '../../../core/hardware/device-profile.ts';
 import type { Handlers } from '../../contract/channels.ts';
 import type { Result } from '../../contract/errors.ts';
 import type { HardwareEstimate } from '../../contract/hardware.ts';
-import { openDatabase, type Database } from '../db/database.ts';
+import { useTempDatabase } from '../../../test-support/database.ts';
 import { dispatch } from '../rpc.ts';
 import { createHandlers } from './index.ts';
 import { DatasetService } from '../services/datasets.ts';
 import { DeviceProfileService } from '../services/devices.ts';
 
-let dir: string;
-let db: Database;
+const lab = useTempDatabase('qnnlab-hardware-');
 let handlers: Handlers;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'qnnlab-hardware-'));
-  const databasePath = join(dir, 'lab.db');
-  db = openDatabase(databasePath);
-  handlers = createHandlers({ db, databasePath, transport: 'http', version: '0.1.0-test', datasets: new DatasetService(db), devices: new DeviceProfileService(db) });
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
+  const db = lab.db;
+  handlers = createHandlers({ db, databasePath: lab.path, transport: 'http', version: '0.1.0-test', datasets: new DatasetService(db), devices: new DeviceProfileService(db) });
 });
 
 async function ok(request: unknown): Promise<HardwareEstimate> {

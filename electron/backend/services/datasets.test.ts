@@ -1,28 +1,25 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { parseCsv } from '../../../core/data/index.ts';
 import { LabError } from '../../../core/errors.ts';
-import { openDatabase, type Database } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
+import { useTempDatabase } from '../../../test-support/database.ts';
+import { pbcText } from '../../../test-support/files.ts';
 import { DatasetService, ensureBundledSamples } from './datasets.ts';
 import { getSetting } from './settings.ts';
 
 const samplesDir = new URL('../../../resources/samples/', import.meta.url).pathname;
-const pbc = readFileSync(join(samplesDir, 'pbc.csv'), 'utf8');
+const pbc = pbcText();
+const lab = useTempDatabase('qnnlab-datasets-');
 let dir: string;
 let db: Database;
 let service: DatasetService;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'qnnlab-datasets-'));
-  db = openDatabase(join(dir, 'lab.db'));
+  dir = lab.dir;
+  db = lab.db;
   service = new DatasetService(db, () => new Date('2026-01-02T03:04:05.000Z'));
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function appError(fn: () => unknown): LabError {

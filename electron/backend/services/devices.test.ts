@@ -1,30 +1,25 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { BUILTIN_DEVICE_PROFILES, builtinDeviceProfile, deviceNoise } from '../../../core/hardware/device-profile.ts';
 import { createQuantumBackend, resolveBackend } from '../../../core/hardware/registry.ts';
 import { LabError } from '../../../core/errors.ts';
-import { openDatabase, type Database } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
+import { useTempDatabase } from '../../../test-support/database.ts';
+import { fakeClock, type FakeClock } from '../../../test-support/files.ts';
 import { DeviceProfileService } from './devices.ts';
 
-let dir: string;
+const lab = useTempDatabase('qnnlab-devices-');
 let path: string;
 let db: Database;
-let clock: number;
+let clock: FakeClock;
 let service: DeviceProfileService;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'qnnlab-devices-'));
-  path = join(dir, 'lab.db');
-  db = openDatabase(path);
-  clock = Date.UTC(2026, 10, 24, 12, 0, 0);
-  service = new DeviceProfileService(db, () => new Date(clock));
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
+  path = lab.path;
+  db = lab.db;
+  clock = fakeClock('2026-11-24T12:00:00.000Z');
+  service = new DeviceProfileService(db, clock.now);
 });
 
 const aria = builtinDeviceProfile('ionq-aria')!;
@@ -81,7 +76,7 @@ describe('DeviceProfileService', () => {
     expect(service.catalog().list().map((p) => p.id)).toEqual(['ionq-aria', 'ionq-forte', 'ionq-forte-enterprise', 'my-aria']);
     expect(rowCount()).toBe(1);
 
-    clock += 60_000;
+    clock.advance(60_000);
     const again = service.save({ profile: copyOf(mine, (p) => (p.fidelity.twoQubit.value = 0.98)) });
     expect(again).toMatchObject({ replaced: true, source: 'user', updatedAt: '2026-11-24T12:01:00.000Z' });
     expect(service.get('my-aria').profile.fidelity.twoQubit.value).toBe(0.98);

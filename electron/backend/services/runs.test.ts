@@ -1,26 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ResolvedExperiment, SeedResult } from '../../../core/impute/experiment.ts';
-import { openDatabase, type Database } from '../db/database.ts';
+import { useTempDatabase } from '../../../test-support/database.ts';
+import { fakeClock, type FakeClock } from '../../../test-support/files.ts';
 import { recordExperiment, seedMetrics } from './experiments.ts';
 import { RunService } from './runs.ts';
 
-let dir: string;
-let db: Database;
-let clock: number;
+const lab = useTempDatabase('qnnlab-runs-');
+let clock: FakeClock;
 let runs: RunService;
+let db: typeof lab.db;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'qnnlab-runs-'));
-  db = openDatabase(join(dir, 'lab.db'));
-  clock = Date.parse('2026-12-01T10:00:00.000Z');
-  runs = new RunService(db, '0.1.0-test', () => new Date(clock));
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
+  db = lab.db;
+  clock = fakeClock('2026-12-01T10:00:00.000Z');
+  runs = new RunService(db, '0.1.0-test', clock.now);
 });
 
 const experiment: ResolvedExperiment = {
@@ -53,14 +46,14 @@ describe('RunService', () => {
     const id = runs.create({ kind: 'train', name: 'toy', config: { qubits: 8 }, seeds: [3] });
     expect(runs.get(id)).toMatchObject({ id, kind: 'train', status: 'queued', config: { qubits: 8 }, seeds: [3], appVersion: '0.1.0-test', parentId: null, tags: [] });
     runs.start(id, 1234);
-    expect(db.prepare('SELECT worker_pid, heartbeat_at FROM runs WHERE id = ?').get(id)).toEqual({ worker_pid: 1234, heartbeat_at: clock });
-    clock += 2500;
+    expect(db.prepare('SELECT worker_pid, heartbeat_at FROM runs WHERE id = ?').get(id)).toEqual({ worker_pid: 1234, heartbeat_at: clock.ms });
+    clock.advance(2500);
     runs.progress(id, 0.5);
     runs.finish(id, { status: 'succeeded', result: { loss: 0.1, nan: NaN } });
     expect(runs.get(id)).toMatchObject({ status: 'succeeded', progress: 1, durationMs: 2500, result: { loss: 0.1, nan: null }, finishedAt: '2026-12-01T10:00:02.500Z' });
     expect(db.prepare('SELECT worker_pid, heartbeat_at FROM runs WHERE id = ?').get(id)).toEqual({ worker_pid: null, heartbeat_at: null });
     runs.log(id, 'warning', 'hello');
-    expect(runs.logs(id)).toEqual([{ at: clock, level: 'warning', message: 'hello' }]);
+    expect(runs.logs(id)).toEqual([{ at: clock.ms, level: 'warning', message: 'hello' }]);
     expect(() => runs.get(999)).toThrow(/Run 999 does not exist/);
   });
 

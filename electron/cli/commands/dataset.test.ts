@@ -1,27 +1,27 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import BetterSqlite3 from 'better-sqlite3';
 import Papa from 'papaparse';
-import { mountTmpfs } from '../../backend/db/test-mounts.ts';
+import { mountTmpfs } from '../../../test-support/mounts.ts';
+import { PBC_CSV, useTempDir } from '../../../test-support/files.ts';
 import { runCli } from '../main.ts';
 import { runQnnlab } from '../test-io.ts';
 import { printable, readImportFile } from './dataset.ts';
 
 const root = new URL('../../../', import.meta.url).pathname;
 
-const pbc = new URL('../../../resources/samples/pbc.csv', import.meta.url).pathname;
+const pbc = PBC_CSV;
+const tmp = useTempDir('qnnlab-cli-');
 let dir: string;
 let db: string;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'qnnlab-cli-'));
+  dir = tmp.path;
   db = join(dir, 'lab.db');
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('qnnlab dataset', () => {
   it('imports pbc.csv, lists it as JSON, shows and exports it', async () => {

@@ -1,27 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { runQnnlab } from '../test-io.ts';
 import { builtinDeviceProfile } from '../../../core/hardware/device-profile.ts';
+import { useDefaultDatabase, useTempDir } from '../../../test-support/files.ts';
 
+const tmp = useTempDir('qnnlab-devices-cli-');
+// Keep the user's own database out of these tests: the default database is a file of the test's folder.
+useDefaultDatabase(tmp);
 let dir: string;
 let db: string;
-let savedEnv: string | undefined;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'qnnlab-devices-cli-'));
+  dir = tmp.path;
   db = join(dir, 'lab.db');
-  // Keep the user's own database out of these tests: the default database does not exist.
-  savedEnv = process.env.QNNLAB_DB;
-  process.env.QNNLAB_DB = join(dir, 'default.db');
-});
-afterEach(() => {
-  if (savedEnv === undefined) delete process.env.QNNLAB_DB;
-  else process.env.QNNLAB_DB = savedEnv;
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const sha = (p: string) => (existsSync(p) ? createHash('sha256').update(readFileSync(p)).digest('hex') : null);

@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runQnnlab } from '../test-io.ts';
 import { BUILTIN_DEVICE_PROFILES } from '../../../core/hardware/device-profile.ts';
+import { useDefaultDatabase, useTempDir } from '../../../test-support/files.ts';
 
 describe('qnnlab devices / compile / estimate / simulate --backend', () => {
   // Keep the user's own database (and its profile copies) out of these tests: point the default at a missing file.
+  const tmp = useTempDir('qnnlab-hw-');
+  useDefaultDatabase(tmp, 'none.db');
   let home: string;
-  let savedEnv: string | undefined;
-  beforeAll(() => {
-    home = mkdtempSync(join(tmpdir(), 'qnnlab-hw-'));
-    savedEnv = process.env.QNNLAB_DB;
-    process.env.QNNLAB_DB = join(home, 'none.db');
-  });
-  afterAll(() => {
-    if (savedEnv === undefined) delete process.env.QNNLAB_DB;
-    else process.env.QNNLAB_DB = savedEnv;
-    rmSync(home, { recursive: true, force: true });
+  beforeEach(() => {
+    home = tmp.path;
   });
 
   it('lists the device profiles', async () => {
@@ -79,19 +73,14 @@ describe('qnnlab devices / compile / estimate / simulate --backend', () => {
     expect(u.stderr).toMatch(/unknown backend "nope"; known backends: ideal, ideal-shots, noisy/);
     const p = await runQnnlab('simulate', '--qubits', '4', '--layers', '1', '--seed', '1', '--input', '[1,2]', '--backend', 'noisy', '--readout', '1.5', '--shots', '10', '--json');
     expect(p.stderr).toMatch(/readout must be a probability in \[0, 1\]; got 1.5/);
-    const dir = mkdtempSync(join(tmpdir(), 'qnnlab-profile-'));
-    try {
-      const bad = structuredClone(BUILTIN_DEVICE_PROFILES[0]) as Record<string, any>;
-      bad.id = 'my-device';
-      bad.duration.twoQubitSeconds.value = -1;
-      const file = join(dir, 'bad.json');
-      writeFileSync(file, JSON.stringify(bad));
-      const r = await runQnnlab('compile', '--qubits', '4', '--layers', '1', '--backend', 'my-device', '--profile', file);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/device profile field "duration\.twoQubitSeconds(\.value)?"/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const bad = structuredClone(BUILTIN_DEVICE_PROFILES[0]) as Record<string, any>;
+    bad.id = 'my-device';
+    bad.duration.twoQubitSeconds.value = -1;
+    const file = join(home, 'bad.json');
+    writeFileSync(file, JSON.stringify(bad));
+    const r = await runQnnlab('compile', '--qubits', '4', '--layers', '1', '--backend', 'my-device', '--profile', file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/device profile field "duration\.twoQubitSeconds(\.value)?"/);
   });
 
   it('estimate and train agree on a user copy of a profile, and train takes a user profile id (one resolver)', async () => {

@@ -1,15 +1,15 @@
 // `qnnlab impute | synth | experiment` end to end, in process (runQnnlab), on small files in a temporary folder.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../core/data/csv.ts';
 import { runCli } from '../main.ts';
 import { runQnnlab } from '../test-io.ts';
+import { PBC_CSV, useTempDir } from '../../../test-support/files.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'qnnlab-impute-'));
-const pbc = new URL('../../../resources/samples/pbc.csv', import.meta.url).pathname;
-const file = (name: string) => join(dir, name);
+// One folder for the file: some tests use the files an earlier one wrote (a saved model).
+const tmp = useTempDir('qnnlab-impute-', 'all');
+const pbc = PBC_CSV;
+const file = (name: string) => tmp.file(name);
 
 describe('qnnlab synth', () => {
   it('writes a seeded synthetic table that says it is synthetic', async () => {
