@@ -145,12 +145,10 @@ export async function trainLayerwise(options: LayerwiseOptions): Promise<TrainRe
     const method = gradientMethod(phase.method);
     const P = butterflyParameterCount(n, phase.layer);
     if (st.epochsDone === 0 && st.stepInEpoch === 0) {
-      // Entering the phase: a new layer starts at theta = 0 (identity); the optimiser starts afresh.
-      if (st.params.length < P) {
-        const grown = new Float64Array(P);
-        grown.set(st.params);
-        st.params = grown;
-      }
+      // Entering the phase: a new layer starts at theta = 0 (identity; the fine-tune keeps every angle); the optimiser starts afresh.
+      const grown = new Float64Array(P);
+      grown.set(st.params);
+      st.params = grown;
       st.optimiser = createOptimiserState(r.optimiser, phase.to - phase.from + st.extra.length);
     }
     const optimiser = st.optimiser;
@@ -170,7 +168,7 @@ export async function trainLayerwise(options: LayerwiseOptions): Promise<TrainRe
         const step = st.stepInEpoch;
         const rows = order.subarray(step * r.batchSize, Math.min(r.rows, (step + 1) * r.batchSize));
         const batch = new Float64Array(rows.length * n);
-        for (let b = 0; b < rows.length; b++) batch.set(inputs.subarray(rows[b] * n, rows[b] * n + n), b * n);
+        rows.forEach((row, b) => batch.set(inputs.subarray(row * n, row * n + n), b * n));
         const out = await gradientStep({
           method, setting, batch, rows, params: st.params, extra: st.extra, loss,
           seed: deriveSeed(r.seed, phaseCode, epoch, step), shots: r.shots, backend, signal,

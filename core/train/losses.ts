@@ -25,9 +25,8 @@ export interface OutputLoss {
   initialExtra?(): Float64Array;
 }
 
-function checkTargets(targets: Float64Array, n: number, name: string): number {
+function checkTargets(targets: Float64Array, n: number, name: string): void {
   if (targets.length === 0 || targets.length % n !== 0) throw new InvalidInputError(`${name} targets must be whole rows of ${n} values; got ${targets.length}`);
-  return targets.length / n;
 }
 
 /** Mean over rows of sum_k (p_k - t_k)^2; targets rows x n (e.g. target distributions). */

@@ -138,6 +138,15 @@ describe('layer-wise trainer', () => {
   });
 });
 
+describe('toy task', () => {
+  it('refuses a model or sample count it cannot build, naming the field (the model first)', () => {
+    expect(() => orthogonalMapTask(6, 1, 0, 1)).toThrow(expect.objectContaining({ field: 'qubits' }));
+    expect(() => orthogonalMapTask(8, 4, 0, 1)).toThrow(expect.objectContaining({ field: 'layers' }));
+    const samples = expect.objectContaining({ field: 'samples', message: expect.stringMatching(/^samples must be an integer/) });
+    expect(() => orthogonalMapTask(8, 3, 0, 1)).toThrow(samples);
+  });
+});
+
 describe('losses: gradients against central finite differences', () => {
   const n = 4;
   const rows = Int32Array.of(2, 0, 1);
@@ -184,6 +193,21 @@ describe('optimisers', () => {
     const mHat = m2 / (1 - 0.9 ** 2);
     const vHat = v2 / (1 - 0.999 ** 2);
     expect(x[0]).toBeCloseTo(1 - 0.1 * (2 / (2 + 1e-8)) - (0.1 * mHat) / (Math.sqrt(vHat) + 1e-8), 14);
+  });
+
+  it('keep their state as plain JSON: a velocity for SGD, two moments for Adam', () => {
+    expect(createOptimiserState('sgd', 3)).toEqual({ kind: 'sgd', t: 0, m: [0, 0, 0], v: [] });
+    expect(createOptimiserState('adam', 2)).toEqual({ kind: 'adam', t: 0, m: [0, 0], v: [0, 0] });
+  });
+
+  it('refuse values, gradient and state of different sizes', () => {
+    const mismatch = (message: RegExp) => expect.objectContaining({ code: 'VALIDATION', message: expect.stringMatching(message) });
+    const opts = { kind: 'sgd' as const, learningRate: 0.1 };
+    expect(() => optimiserStep(opts, createOptimiserState('sgd', 2), Float64Array.of(1, 2), [1, 2, 3])).toThrow(
+      mismatch(/^optimiser: 2 values, 3 gradient entries and a state of 2 do not match$/),
+    );
+    const state = mismatch(/^optimiser: 2 values, 2 gradient entries and a state of 3/);
+    expect(() => optimiserStep(opts, createOptimiserState('sgd', 3), Float64Array.of(1, 2), [1, 2])).toThrow(state);
   });
 
   it('Adam and SGD minimise a quadratic', () => {
