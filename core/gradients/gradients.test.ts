@@ -5,9 +5,20 @@ import { forwardBatch, probabilitiesOf, runUnaryCircuit } from '../quantum/unary
 import { adjointGradientBatch, adjointGradientCircuit } from './adjoint.ts';
 import { circuitCountTable, circuitsPerSample } from './circuits.ts';
 import { modelGradient } from './gradient.ts';
+import { sampleBatchInPlace } from './evaluate.ts';
 import { exactParallelShiftResults, unshiftedFromParallel } from './parallel-shift.ts';
 import { shiftDerivative } from './parameter-shift.ts';
-import { GRADIENT_METHODS, GRADIENT_SCOPES, HARDWARE_GRADIENT_METHODS, gradientMethod, scopeIndices, shiftGradient, type Evaluator } from './registry.ts';
+import {
+  GRADIENT_METHODS,
+  GRADIENT_SCOPES,
+  HARDWARE_GRADIENT_METHODS,
+  checkMethodScope,
+  checkRunsOnHardware,
+  gradientMethod,
+  scopeIndices,
+  shiftGradient,
+  type Evaluator,
+} from './registry.ts';
 
 const rng = createRng(11);
 const rand = (k: number, s = Math.PI) => Float64Array.from({ length: k }, () => rng.uniform(-s, s));
@@ -167,8 +178,24 @@ describe('gradient-method registry', () => {
     const fast = exactParallelShiftResults(inputs, n, L, params);
     const p0 = forwardBatch(inputs, n, L, params);
     unshiftedFromParallel(fast, n, L).forEach((v, k) => expect(Math.abs(v - p0[k])).toBeLessThan(1e-13));
-    const adj = adjointGradientBatch(inputs, n, L, params, rand(3 * n, 1)).gradient;
-    expect(adj).toHaveLength(butterflyParameterCount(n, L));
+    const adj = adjointGradientBatch(inputs, n, L, params, rand(3 * n, 1));
+    expect(adj.gradient).toHaveLength(butterflyParameterCount(n, L));
+    adj.probabilities.forEach((v, k) => expect(Math.abs(v - p0[k])).toBeLessThan(1e-13));
+  });
+});
+
+describe('the parallel shift on models of different sizes in one process', () => {
+  it('never mixes up their last-layer pairs (the pairs are cached per model)', () => {
+    // (64, 2) and (128, 1) have the same number of last-layer pairs; the exact paths must still match the adjoint.
+    for (const [n, L] of [[64, 2], [128, 1], [64, 2], [4, 1]] as const) {
+      const params = rand(butterflyParameterCount(n, L));
+      const inputs = rand(n, 1);
+      const weights = rand(n, 1);
+      const setting = { n, layers: L, scope: scopeIndices(n, L, 'last-layer') };
+      const par = gradientMethod('parallel-shift').exact(inputs, params, setting, () => weights).gradient;
+      const adj = gradientMethod('adjoint').exact(inputs, params, setting, () => weights).gradient;
+      par.forEach((v, q) => expect(Math.abs(v - adj[q])).toBeLessThan(1e-12));
+    }
   });
 });
 
@@ -205,5 +232,100 @@ describe('circuit counts', () => {
       expect(r.butterflyParameterShift).toBe(4 * (r.qubits / 2) * Math.log2(r.qubits));
       expect(r.pyramidParameterShift).toBe(2 * r.qubits * (r.qubits - 1));
     }
+  });
+});
+
+describe('the registry and the gradient command refuse bad input with the field at fault', () => {
+  const n = 8, L = 3;
+  const ok = { qubits: n, layers: L, params: rand(12), inputs: rand(2 * n, 1), weights: rand(2 * n, 1), method: 'adjoint', scope: 'all' } as const;
+  const invalid = (field: string | undefined, message: RegExp | string, more: Record<string, unknown> = {}) =>
+    expect.objectContaining({ code: 'VALIDATION', field, message: typeof message === 'string' ? message : expect.stringMatching(message), ...more });
+
+  it('an unknown method, listing the known ones', () => {
+    const allowed = 'parallel-shift, parameter-shift, adjoint';
+    expect(() => gradientMethod('finite-difference')).toThrow(invalid('method', /got "finite-difference"$/, { value: 'finite-difference', allowed }));
+  });
+
+  it('a scope the method cannot take, naming the methods that can', () => {
+    const message =
+      'the parallel-shift method applies only to the last layer (scope last-layer); got scope all. Use parameter-shift or adjoint for all layers (scope all)';
+    expect(() => checkMethodScope(gradientMethod('parallel-shift'), 'all')).toThrow(invalid('scope', message, { value: 'all', allowed: 'last-layer' }));
+    expect(() => checkMethodScope(gradientMethod('adjoint'), 'last-layer')).not.toThrow();
+  });
+
+  it('a simulator-only method where circuits run, under the caller field name', () => {
+    const message = /^method adjoint is exact and simulator-only: it cannot run with shots or a backend; use parallel-shift or parameter-shift$/;
+    const allowed = 'parallel-shift, parameter-shift';
+    expect(() => checkRunsOnHardware(gradientMethod('adjoint'))).toThrow(invalid('method', message, { value: 'adjoint', allowed }));
+    expect(() => checkRunsOnHardware(gradientMethod('adjoint'), 'fineTuneMethod')).toThrow(invalid('fineTuneMethod', /^fineTuneMethod adjoint is exact/));
+    expect(checkRunsOnHardware(gradientMethod('parameter-shift'))).toBe(gradientMethod('parameter-shift').shift);
+  });
+
+  it('qubits, parameters, inputs and weights of the wrong size', () => {
+    expect(() => modelGradient({ ...ok, qubits: 6, params: [] })).toThrow(invalid('qubits', /^qubits must be a power of two/));
+    const parameters = /^parameters must have exactly 12 entries \(\(n\/2\) x layers = 4 x 3\); got 5$/;
+    expect(() => modelGradient({ ...ok, params: rand(5) })).toThrow(invalid(undefined, parameters));
+    expect(() => modelGradient({ ...ok, inputs: new Float64Array(0) })).toThrow(invalid(undefined, /^inputs must hold whole rows of 8 values; got 0 values$/));
+    expect(() => modelGradient({ ...ok, inputs: rand(12) })).toThrow(invalid(undefined, /^inputs must hold whole rows of 8 values; got 12 values$/));
+    expect(() => modelGradient({ ...ok, weights: rand(3) })).toThrow(invalid('weights', /^weights must have 16 \(rows x n\) entries; got 3$/));
+    expect(() => modelGradient({ ...ok, inputs: rand(n), weights: rand(3) })).toThrow(invalid('weights', /^weights must have 8 entries; got 3$/));
+  });
+
+  it('the kernels called directly: qubits first, then parameters and weights', () => {
+    expect(() => adjointGradientBatch(rand(6), 6, 1, [], rand(6))).toThrow(invalid('qubits', /^qubits must be a power of two/));
+    const layers = /^layers must be an integer between 1 and log2\(8\) = 3; got 4$/;
+    expect(() => adjointGradientBatch(rand(8), 8, 4, rand(12), rand(8))).toThrow(invalid('layers', layers));
+    expect(() => adjointGradientBatch(rand(8), 8, 3, rand(11), rand(8))).toThrow(invalid(undefined, /^parameters must have exactly 12 entries; got 11$/));
+    expect(() => adjointGradientBatch(rand(16), 8, 3, rand(12), rand(8))).toThrow(invalid(undefined, /^weights must have 16 entries \(rows x n\); got 8$/));
+    const circuit = modelCircuit({ qubits: 4, architecture: 'pyramid' }, rand(pyramidParameterCount(4)), rand(4, 1));
+    const weights = /^weights must have 4 entries \(one per output\); got 3$/;
+    expect(() => adjointGradientCircuit(circuit, rand(3), pyramidParameterCount(4))).toThrow(invalid(undefined, weights));
+    expect(() => exactParallelShiftResults(rand(8), 8, 3, rand(13))).toThrow(invalid(undefined, /^parameters must have exactly 12 entries; got 13$/));
+  });
+});
+
+describe('gradients on a batch: counts, seeds and kept fractions', () => {
+  const n = 8, L = 3;
+  const params = rand(12);
+  const inputs = rand(3 * n, 2);
+  const weights = rand(3 * n, 1);
+
+  it('counts circuits per sample times rows, and sums the gradients of the rows', () => {
+    const batch = modelGradient({ qubits: n, layers: L, params, inputs, weights, method: 'parameter-shift', scope: 'last-layer' });
+    expect([batch.circuitsPerSample, batch.circuitEvaluations]).toEqual([16, 48]);
+    const row = (r: number) => ({ inputs: inputs.slice(r * n, r * n + n), weights: weights.slice(r * n, r * n + n) });
+    const perRow = [0, 1, 2].map((r) => modelGradient({ qubits: n, layers: L, params, ...row(r), method: 'parameter-shift', scope: 'last-layer' }).gradient);
+    batch.gradient.forEach((v, q) => expect(Math.abs(v - (perRow[0][q] + perRow[1][q] + perRow[2][q]))).toBeLessThan(1e-13));
+  });
+
+  it('shots: seed 0 by default, other seeds draw other shots; ideal shots are all kept; the inputs are not modified', () => {
+    for (const method of HARDWARE_GRADIENT_METHODS) {
+      for (const layers of [1, L]) {
+        const P = butterflyParameterCount(n, layers);
+        const o = { qubits: n, layers, params: params.slice(0, P), inputs: inputs.slice(), weights, method, scope: 'last-layer', shots: 200 } as const;
+        const before = o.inputs.slice();
+        const unseeded = modelGradient(o);
+        expect(unseeded.keptFraction).toBe(1);
+        expect(unseeded.gradient).toEqual(modelGradient({ ...o, seed: 0 }).gradient);
+        expect(unseeded.gradient).not.toEqual(modelGradient({ ...o, seed: 1 }).gradient);
+        expect(o.inputs).toEqual(before);
+      }
+    }
+  });
+
+  it('sampleBatchInPlace replaces each row by a shot estimate (multiples of 1 / shots, summing to 1) and returns the kept fraction', () => {
+    const p = forwardBatch(inputs, n, L, params);
+    const exact = p.slice();
+    expect(sampleBatchInPlace(p, n, { shots: 1000, rng: createRng(4) })).toBe(1);
+    for (let o = 0; o < p.length; o += n) {
+      const row = Array.from(p.subarray(o, o + n));
+      expect(row.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
+      row.forEach((v, k) => {
+        expect(Math.abs(v * 1000 - Math.round(v * 1000))).toBeLessThan(1e-9);
+        expect(Math.abs(v - exact[o + k])).toBeLessThan(0.1);
+      });
+    }
+    expect(p).not.toEqual(exact);
+    expect(sampleBatchInPlace(new Float64Array(0), n, { shots: 10, rng: createRng(1) })).toBe(0);
   });
 });
