@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkBudget, estimateTraining, type TrainingPlan } from './estimate.ts';
+import { modelCircuit } from '../quantum/butterfly.ts';
+import { compileCircuit } from './compile.ts';
+import { BudgetExceededError, checkBudget, estimateTraining, type TrainingPlan } from './estimate.ts';
 import { BUILTIN_DEVICE_PROFILES, parseDeviceProfileJson, DeviceProfileValidationError, deviceAssumptions, deviceNoise, validateDeviceProfile, type DeviceProfile } from './device-profile.ts';
 import { resolveBackend } from './registry.ts';
 
@@ -82,6 +84,112 @@ describe('training estimate', () => {
     expect(() => checkBudget(e, e.costUSD + 1)).not.toThrow();
     expect(() => resolveBackend('nope')).toThrow(/unknown backend "nope"; known backends: ideal, ideal-shots, noisy, ionq-aria/);
     expect(() => estimateTraining({ ...plan, qubits: 32, layers: 2 })).toThrow(/needs 32 qubits; IonQ Aria has 25/);
+  });
+});
+
+describe('training estimate: every figure from its formula', () => {
+  // n = 4, L = 2, S = 6 samples in batches of B = 4 (2 steps per epoch), E = 3 epochs per layer, F = 2 fine-tune
+  // epochs, K = 50 shots, the per-parameter rule, on IonQ Forte (ZZ gates: the compiled RBS carries 1q gates too).
+  const forte = resolveBackend('ionq-forte');
+  const hand: TrainingPlan = {
+    qubits: 4, layers: 2, samples: 6, epochs: 3, shots: 50, method: 'parameter-shift', batchSize: 4, fineTuneEpochs: 2, backend: forte,
+  };
+
+  it('counts circuits, jobs, shots, time and cost of the per-parameter rule with a fine-tune', () => {
+    const e = estimateTraining(hand);
+    const p = forte.profile!;
+    const params = (layers: number) => Array.from({ length: 2 * layers }, (_, k) => 0.4 + 0.1 * k);
+    // Each phase's circuit is the loader plus its layers, compiled to the device's gates.
+    const counts = [1, 2, 2].map((layers) => compileCircuit(modelCircuit({ qubits: 4, layers }, params(layers), [1, 2, 3, 4]), p).counts);
+    expect(counts[0].oneQubit).toBeGreaterThan(1);
+    const phases = [
+      { phase: 'layer', layer: 1, gradientCircuits: 3 * 6 * 4 * 2, forwardCircuits: 3 * 6 },
+      { phase: 'layer', layer: 2, gradientCircuits: 3 * 6 * 4 * 2, forwardCircuits: 3 * 6 },
+      { phase: 'fine-tune', layer: 2, gradientCircuits: 2 * 6 * 4 * 2 * 2, forwardCircuits: 2 * 6 },
+    ];
+    let deviceSeconds = 0;
+    let cost = 0;
+    phases.forEach((ph, k) => {
+      const c = counts[k];
+      const circuits = ph.gradientCircuits + ph.forwardCircuits;
+      const circuitSeconds = 50 * (1 / p.shotRateHz.value + c.oneQubit * p.duration.oneQubitSeconds.value + c.twoQubit * p.duration.twoQubitSeconds.value);
+      const perCircuit = Math.max(p.pricing.minimumPerCircuitUSD.value, 50 * (0.0003 * c.oneQubit + 0.0013 * c.twoQubit));
+      expect(e.perLayer[k]).toMatchObject({ ...ph, gateCounts: c });
+      expect(e.perLayer[k].circuitSeconds).toBeCloseTo(circuitSeconds, 10);
+      expect(e.perLayer[k].costUSD).toBeCloseTo(circuits * perCircuit, 8);
+      deviceSeconds += circuits * circuitSeconds;
+      cost += circuits * perCircuit;
+    });
+    const circuits = 2 * (144 + 18) + 192 + 12;
+    // Jobs: 2 rounds (forward, then the shifted circuits) per step, 2 steps per epoch, 3 + 3 + 2 epochs.
+    const jobs = 2 * 2 * (3 + 3 + 2);
+    expect(e).toMatchObject({
+      backend: 'ionq-forte', device: true, pricingModel: 'per-gate-shot',
+      circuits, gradientCircuits: 2 * 144 + 192, forwardCircuits: 2 * 18 + 12, shots: circuits * 50,
+      gradientCircuitsPerSampleStep: 8, forwardCircuitsPerSampleEpoch: 1, jobsPerLayerEpoch: 4, jobs,
+      queueSeconds: jobs * p.queue.meanWaitSeconds.value, overheadSeconds: jobs * p.jobOverheadSeconds.value,
+      assumptions: deviceAssumptions(p),
+    });
+    expect(e.assumptions.length).toBeGreaterThan(0);
+    expect(e.deviceSeconds).toBeCloseTo(deviceSeconds, 8);
+    expect(e.wallSeconds).toBeCloseTo(deviceSeconds + jobs * (p.queue.meanWaitSeconds.value + p.jobOverheadSeconds.value), 8);
+    expect(e.costUSD).toBeCloseTo(cost, 8);
+  });
+
+  it('per-shot pricing: max(minimum, K x price per shot) per circuit', () => {
+    const enterprise = resolveBackend('ionq-forte-enterprise');
+    const price = enterprise.profile!.pricing;
+    expect(price.model).toBe('per-shot');
+    const perShot = price.model === 'per-shot' ? price.perShotUSD.value : NaN;
+    for (const shots of [10, 1000]) {
+      const e = estimateTraining({ ...hand, backend: enterprise, shots });
+      expect(e.pricingModel).toBe('per-shot');
+      expect(e.costUSD).toBeCloseTo(e.circuits * Math.max(price.minimumPerCircuitUSD.value, shots * perShot), 8);
+    }
+  });
+
+  it('a simulator: the same circuits and jobs, no gates, time or cost', () => {
+    const e = estimateTraining({ ...hand, backend: resolveBackend('ideal') });
+    const zero = { gpi: 0, gpi2: 0, ms: 0, zz: 0, oneQubit: 0, twoQubit: 0, total: 0 };
+    expect(e).toMatchObject({ backend: 'ideal', device: false, circuits: 2 * (144 + 18) + 204, jobs: 32, pricingModel: null, assumptions: [] });
+    expect([e.deviceSeconds, e.queueSeconds, e.overheadSeconds, e.wallSeconds, e.costUSD]).toEqual([0, 0, 0, 0, 0]);
+    for (const l of e.perLayer) expect(l).toMatchObject({ gateCounts: zero, circuitSeconds: 0, costUSD: 0 });
+  });
+
+  it('refuses a plan it cannot count, naming the field', () => {
+    const invalid = (field: string, message: RegExp) => expect.objectContaining({ code: 'VALIDATION', field, message: expect.stringMatching(message) });
+    // The model is checked first: with a bad register and a bad sample count, the register is named.
+    expect(() => estimateTraining({ ...hand, qubits: 6, samples: 0 })).toThrow(invalid('qubits', /^qubits must be a power of two/));
+    expect(() => estimateTraining({ ...hand, samples: 0 })).toThrow(invalid('samples', /^samples must be an integer between 1 and/));
+    expect(() => estimateTraining({ ...hand, epochs: 1.5 })).toThrow(invalid('epochs', /^epochs must be an integer/));
+    expect(() => estimateTraining({ ...hand, shots: 0 })).toThrow(invalid('shots', /^shots must be an integer/));
+    expect(() => estimateTraining({ ...hand, fineTuneEpochs: -1 })).toThrow(invalid('fineTuneEpochs', /^fineTuneEpochs must be an integer between 0 and/));
+    const adjoint = { ...hand, method: 'adjoint' as 'parameter-shift' };
+    expect(() => estimateTraining(adjoint)).toThrow(invalid('method', /^method adjoint is exact and simulator-only/));
+    expect(estimateTraining({ ...hand, fineTuneEpochs: 0 }).perLayer).toHaveLength(2);
+  });
+
+  it('the budget: the cost itself is within it; over it is a BudgetExceededError naming the budget; a budget must be a number >= 0', () => {
+    const e = estimateTraining(hand);
+    expect(() => checkBudget(e, undefined)).not.toThrow();
+    expect(() => checkBudget(e, e.costUSD)).not.toThrow();
+    let error: unknown;
+    try {
+      checkBudget(e, 10);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(BudgetExceededError);
+    expect(error).toMatchObject({
+      name: 'BudgetExceededError', code: 'VALIDATION', field: 'budgetUSD', value: 10, allowed: `at least ${e.costUSD.toFixed(2)} USD for this plan`,
+      estimateUSD: e.costUSD, budgetUSD: 10,
+    });
+    // A budget of 0 is a budget (nothing may be spent), not an invalid one.
+    expect(() => checkBudget(e, 0)).toThrow(BudgetExceededError);
+    expect(() => checkBudget(estimateTraining({ ...hand, backend: resolveBackend('ideal') }), 0)).not.toThrow();
+    for (const bad of [-1, NaN, Infinity, '5']) {
+      expect(() => checkBudget(e, bad as number)).toThrow(new RegExp(`^budget must be a non-negative number of USD; got ${String(bad)}$`));
+    }
   });
 });
 

@@ -186,7 +186,7 @@ export function estimateTraining(plan: TrainingPlan): TrainingEstimate {
 /** Refuses (throws BudgetExceededError) when the estimate's cost exceeds the budget. */
 export function checkBudget(estimate: TrainingEstimate, budgetUSD: number | undefined): void {
   if (budgetUSD === undefined) return;
-  if (typeof budgetUSD !== 'number' || !Number.isFinite(budgetUSD) || budgetUSD < 0) {
+  if (!Number.isFinite(budgetUSD) || budgetUSD < 0) {
     throw new InvalidInputError(`budget must be a non-negative number of USD; got ${String(budgetUSD)}`);
   }
   if (estimate.costUSD > budgetUSD) throw new BudgetExceededError(estimate.costUSD, budgetUSD);
