@@ -6,6 +6,7 @@
 // The phases: options (options.ts), schedule (below), one step's gradient (step.ts), checkpoints (checkpoint.ts).
 import { AbortError, InvalidInputError, throwIfAborted } from '../errors.ts';
 import { TRAIN_DEFAULTS } from '../limits.ts';
+import { Pacer } from '../pacer.ts';
 import { createRng, deriveSeed, shuffle } from '../random.ts';
 import { butterflyParameterCount } from '../quantum/butterfly.ts';
 import { checkPositiveInteger } from '../quantum/validate.ts';
@@ -140,6 +141,7 @@ export async function trainLayerwise(options: LayerwiseOptions): Promise<TrainRe
     policy.taken();
   };
 
+  const pacer = new Pacer(signal);
   for (; st.phaseIndex < phases.length; st.phaseIndex++, st.epochsDone = 0) {
     const phase = phases[st.phaseIndex];
     const method = gradientMethod(phase.method);
@@ -164,7 +166,9 @@ export async function trainLayerwise(options: LayerwiseOptions): Promise<TrainRe
       const order = Int32Array.from({ length: r.rows }, (_, k) => k);
       shuffle(createRng(deriveSeed(r.seed, phaseCode, epoch)), order);
       for (; st.stepInEpoch < stepsPerEpoch; ) {
-        throwIfAborted(signal);
+        // Yields to the event loop every few ms, so a cancel (a timer, a worker's message, Ctrl+C) gets through even
+        // on the exact path, where a step awaits nothing.
+        await pacer.tick();
         const step = st.stepInEpoch;
         const rows = order.subarray(step * r.batchSize, Math.min(r.rows, (step + 1) * r.batchSize));
         const batch = new Float64Array(rows.length * n);

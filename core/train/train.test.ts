@@ -219,3 +219,17 @@ describe('optimisers', () => {
     }
   });
 });
+
+describe('cancelling a training', () => {
+  it('an abort from a timer stops an exact-path training promptly (the trainer yields to the event loop)', async () => {
+    const big = orthogonalMapTask(16, 4, 2048, 3);
+    const controller = new AbortController();
+    const t0 = performance.now();
+    setTimeout(() => controller.abort(), 30);
+    // Thousands of steps: without yielding, the timer could only fire after the whole training.
+    await expect(
+      trainLayerwise({ qubits: 16, layers: 4, inputs: big.inputs, loss: mseLoss(big.targets, 16), epochsPerLayer: 200, batchSize: 8, signal: controller.signal }),
+    ).rejects.toBeInstanceOf(AbortError);
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+});
