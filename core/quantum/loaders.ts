@@ -1,6 +1,7 @@
 // Data loaders: circuits that turn e_0-style vacuum into the unary state x / ||x|| (||x|| is kept classically).
 // The tree loader follows METHOD.md section 2 (normative). The diagonal and semi-diagonal loaders trade depth
 // for nearest-neighbour connectivity.
+import { InvalidInputError } from '../errors.ts';
 import type { Circuit, RbsGate, UnaryGate } from './circuit.ts';
 import { rbs } from './rbs.ts';
 import { checkInput, checkQubits } from './validate.ts';
@@ -90,12 +91,13 @@ export function semiDiagonalLoader(x: ArrayLike<number>, n = nextPowerOfTwo(x.le
 }
 
 export type { LoaderKind } from '../limits.ts';
-import type { LoaderKind } from '../limits.ts';
+import { LOADER_KINDS, type LoaderKind } from '../limits.ts';
 
 export function loader(kind: LoaderKind, x: ArrayLike<number>, n?: number): Circuit {
+  if (kind === 'tree') return treeLoader(x, n);
   if (kind === 'diagonal') return diagonalLoader(x, n);
   if (kind === 'semi-diagonal') return semiDiagonalLoader(x, n);
-  return treeLoader(x, n);
+  throw new InvalidInputError(`loader must be one of ${LOADER_KINDS.join(', ')}; got ${JSON.stringify(kind)}`, { field: 'loader', value: kind, allowed: LOADER_KINDS.join(', ') });
 }
 
 export function nextPowerOfTwo(k: number): number {

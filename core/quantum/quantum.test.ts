@@ -3,7 +3,7 @@ import { createRng } from '../random.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { Circuit, UnaryGate } from './circuit.ts';
 import { rbs, rbsToStandard } from './rbs.ts';
-import { diagonalLoader, semiDiagonalLoader, treeLoader, treeLoaderGates } from './loaders.ts';
+import { diagonalLoader, loader, semiDiagonalLoader, treeLoader, treeLoaderGates } from './loaders.ts';
 import { butterflyGates, butterflyLayerPairs, butterflyParameterCount, modelCircuit, pyramidGates, pyramidPairs, pyramidParameterCount } from './butterfly.ts';
 import { forwardBatch, probabilitiesOf, runUnaryCircuit } from './unary-simulator.ts';
 import { runStandardCircuit, unaryAmplitudes, unaryToStandard, zeroState, stateProbabilities } from './statevector.ts';
@@ -82,6 +82,13 @@ describe('loaders', () => {
     const c = treeLoader([3, -4, 0]);
     expect(c.qubits).toBe(4);
     expect(Array.from(runUnaryCircuit(c))).toEqual([expect.closeTo(0.6, 14), expect.closeTo(-0.8, 14), 0, 0]);
+  });
+  it('loader() picks the loader by kind and refuses an unknown kind (never a silent tree loader)', () => {
+    const x = [1, 2, 3, 4];
+    expect(loader('diagonal', x).gates).toEqual(diagonalLoader(x).gates);
+    expect(loader('semi-diagonal', x).gates).toEqual(semiDiagonalLoader(x).gates);
+    expect(loader('tree', x).gates).toEqual(treeLoader(x).gates);
+    expect(() => loader('stairs' as never, x)).toThrow(/loader must be one of tree, diagonal, semi-diagonal; got "stairs"/);
   });
 });
 
