@@ -113,8 +113,7 @@ describe('job lifecycle', () => {
     const time = fakeTime();
     let chunks = 0;
     let sawAbort = false;
-    let job!: ReturnType<typeof submitDeviceJob<number>>;
-    job = submitDeviceJob(
+    const job: ReturnType<typeof submitDeviceJob<number>> = submitDeviceJob(
       spec({
         sleep: time.sleep, now: time.now,
         execute: async (signal) => {

@@ -166,7 +166,7 @@ function generatedKernel(n: number, layers: number, squared: boolean): Kernel | 
   };
   emit(1, 0, n);
   lines.push('}');
-  let kernel: Kernel | null = null;
+  let kernel: Kernel | null;
   try {
     kernel = new Function('inp', 'out', 'start', 'end', 'C', 'S', lines.join('\n')) as Kernel;
   } catch {

@@ -1,6 +1,7 @@
 // The single API contract: every channel with its request schema and response type. Electron's preload,
 // the web host's HTTP routes and the renderer's client are all derived from `channels`.
 import { z } from 'zod';
+import type { Result } from './errors.ts';
 import type { DatasetDetail, DatasetSummary, ExportedCsv } from './datasets.ts';
 import { datasetIdRequest, exportCsvRequest, importDatasetRequest, renameDatasetRequest } from './datasets.ts';
 import type { DeletedDeviceProfile, DeviceProfileDetail, DeviceProfileSummary, SavedDeviceProfile } from './devices.ts';
@@ -21,20 +22,24 @@ export interface AppInfo {
   maxImportBytes: number;
 }
 
+/** The request of a channel that takes no arguments. */
+const emptyRequest = z.object({});
+type EmptyRequest = typeof emptyRequest;
+
 /** Declares a channel: its request schema and (as a phantom type) its response. */
 function channel<Req extends z.ZodType, Res>(request: Req) {
   return { request, response: undefined as unknown as Res };
 }
 
 export const channels = {
-  'app.info': channel<z.ZodObject<{}>, AppInfo>(z.object({})),
-  'datasets.list': channel<z.ZodObject<{}>, DatasetSummary[]>(z.object({})),
+  'app.info': channel<EmptyRequest, AppInfo>(emptyRequest),
+  'datasets.list': channel<EmptyRequest, DatasetSummary[]>(emptyRequest),
   'datasets.get': channel<typeof datasetIdRequest, DatasetDetail>(datasetIdRequest),
   'datasets.import': channel<typeof importDatasetRequest, DatasetSummary>(importDatasetRequest),
   'datasets.rename': channel<typeof renameDatasetRequest, DatasetSummary>(renameDatasetRequest),
   'datasets.delete': channel<typeof datasetIdRequest, { id: number }>(datasetIdRequest),
   'datasets.exportCsv': channel<typeof exportCsvRequest, ExportedCsv>(exportCsvRequest),
-  'devices.list': channel<z.ZodObject<{}>, DeviceProfileSummary[]>(z.object({})),
+  'devices.list': channel<EmptyRequest, DeviceProfileSummary[]>(emptyRequest),
   'devices.get': channel<typeof deviceIdRequest, DeviceProfileDetail>(deviceIdRequest),
   'devices.save': channel<typeof saveDeviceProfileRequest, SavedDeviceProfile>(saveDeviceProfileRequest),
   'devices.delete': channel<typeof deviceIdRequest, DeletedDeviceProfile>(deviceIdRequest),
@@ -60,7 +65,7 @@ export type Handlers = { [C in ChannelName]: (request: ParsedRequestOf<C>) => Pr
 
 /** What the renderer calls: one async method per channel, resolving to a Result. */
 export type ApiClient = {
-  [C in ChannelName]: (request: RequestOf<C>) => Promise<import('./errors.ts').Result<ResponseOf<C>>>;
+  [C in ChannelName]: (request: RequestOf<C>) => Promise<Result<ResponseOf<C>>>;
 } & {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
 };

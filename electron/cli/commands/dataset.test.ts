@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import BetterSqlite3 from 'better-sqlite3';
@@ -345,6 +345,7 @@ describe('qnnlab dataset list/show: terminal safety', () => {
     const list = await runQnnlab('dataset', 'list', '--db', db);
     const show = await runQnnlab('dataset', 'show', String(id), '--db', db);
     for (const out of [list.stdout, show.stdout]) {
+      // eslint-disable-next-line no-control-regex -- no control character may reach the terminal
       expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
     }
     expect(list.stdout).toContain('evil\\u001b[2J\\u001b]0;pwned\\u0007');

@@ -109,7 +109,8 @@ async function service<T>(backend: Backend, action: string, work: () => Promise<
 }
 
 // C0 and C1 controls, DEL, line/paragraph separators and bidirectional overrides: in a name they could move the
-// cursor, recolour or clear the terminal, or reorder what is shown.
+// cursor, recolour or clear the terminal, or reorder what is shown. (Matching control characters is the point.)
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Text from the database as the terminal should show it: control characters as visible escapes (JSON output keeps the data). */

@@ -34,7 +34,6 @@ import { backendFlag } from './hardware.ts';
 import { deviceProfileFlags, dbFlag } from '../flags.ts';
 import { call, openCliBackend } from '../backend-client.ts';
 import { recordExperiment, type ExperimentRecording } from '../../backend/services/experiments.ts';
-import { RunService } from '../../backend/services/runs.ts';
 import type { ImputerEnv } from '../../../core/impute/registry.ts';
 import { MAX_LAYERS, MAX_QUBITS, MAX_SHOTS } from '../../../core/limits.ts';
 

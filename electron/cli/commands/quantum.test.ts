@@ -204,10 +204,10 @@ describe('qnnlab help, version and flag parsing', () => {
   it('describes every flag on its own line', async () => {
     const r = await runQnnlab('train', '--help');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^  --qubits N +qubits of the model: a power of two from 2 to 1024 \(required\)$/m);
-    expect(r.stdout).toMatch(/^  --epochs E +epochs per layer, 1 to 100,000 \(default 10\)$/m);
-    expect(r.stdout).toMatch(/^  --budget USD +device backends: refuse/m);
-    expect(r.stdout).toMatch(/^  --help +this help$/m);
+    expect(r.stdout).toMatch(/^ {2}--qubits N +qubits of the model: a power of two from 2 to 1024 \(required\)$/m);
+    expect(r.stdout).toMatch(/^ {2}--epochs E +epochs per layer, 1 to 100,000 \(default 10\)$/m);
+    expect(r.stdout).toMatch(/^ {2}--budget USD +device backends: refuse/m);
+    expect(r.stdout).toMatch(/^ {2}--help +this help$/m);
   });
 
   it('reports every missing required flag at once', async () => {
