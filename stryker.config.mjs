@@ -36,6 +36,7 @@ export default {
     '/renderer',
     '/e2e',
     '/bench',
+    '/scripts',
     '/test-results',
     '/playwright-report',
     '/.test-summary',
