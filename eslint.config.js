@@ -83,12 +83,22 @@ export default tseslint.config(
   },
   {
     files: ['electron/backend/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'electron/backend is shared by every host: it never imports electron (ARCHITECTURE.md).' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'electron/backend is shared by every host: it never imports electron (ARCHITECTURE.md).' }] },
+      ],
+    },
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.vue'],
     ignores: ['**/*.test.ts'],
-    rules: { 'no-restricted-imports': restrict([...NODE_MODULES, 'electron', 'better-sqlite3'], 'The renderer runs in a sandboxed page: no Node module, no electron (ARCHITECTURE.md).') },
+    rules: {
+      'no-restricted-imports': restrict(
+        [...NODE_MODULES, 'electron', 'better-sqlite3'],
+        'The renderer runs in a sandboxed page: no Node module, no electron (ARCHITECTURE.md).',
+      ),
+    },
   },
   prettier,
 );

@@ -33,7 +33,11 @@ export async function run(): Promise<Record<string, unknown>> {
   const rows = Number(process.env.IMPUTE_BENCH_ROWS ?? 10_000);
   const table = syntheticIcu(rows, 1).dataset;
   const t2 = performance.now();
-  const qnn = await runExperimentParallel(table, { outcome: 'death', methods: ['qnn-mice'], mask: { mechanism: 'mcar', rate: 0.2 }, seeds: [1] }, { workers: 1 });
+  const qnn = await runExperimentParallel(
+    table,
+    { outcome: 'death', methods: ['qnn-mice'], mask: { mechanism: 'mcar', rate: 0.2 }, seeds: [1] },
+    { workers: 1 },
+  );
   out[`impute_synth${rows}_qnn_mice_experiment_s`] = round((performance.now() - t2) / 1000, 1);
   out[`impute_synth${rows}_qnn_mice_nrmse`] = round(qnn.summary.methods[0].nrmse.mean);
   out[`impute_synth${rows}_qnn_mice_circuits`] = qnn.summary.methods[0].circuits;

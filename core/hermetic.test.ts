@@ -48,7 +48,11 @@ describe('core is hermetic', () => {
     const file = join(root, 'train', 'x.ts');
     expect(offendingImports(file, "import { a } from '../../electron/backend/db.ts';")).toEqual(['../../electron/backend/db.ts']);
     expect(offendingImports(file, "import { a } from '../../renderer/src/x.ts';")).toEqual(['../../renderer/src/x.ts']);
-    expect(offendingImports(file, "import fs from 'node:fs';\nimport x from 'fs';\nconst e = await import('electron');")).toEqual(['node:fs', 'fs', 'electron']);
+    expect(offendingImports(file, "import fs from 'node:fs';\nimport x from 'fs';\nconst e = await import('electron');")).toEqual([
+      'node:fs',
+      'fs',
+      'electron',
+    ]);
     expect(offendingImports(file, "import { b } from '../quantum/b.ts';\nimport { z } from 'zod';")).toEqual([]);
   });
 });

@@ -68,7 +68,17 @@ export const IMPUTER_DEFAULTS = {
    * qnn-mice: the hybrid QNN regressor per column (core/models/qnn-regressor.ts), trained layer-wise with the parallel
    * shift on the exact simulator unless a backend is named; its cost is also estimated on a device profile.
    */
-  qnnMice: { cycles: 5, epochsPerLayer: 4, batchSize: 64, learningRate: 0.01, clip: 2, headRidge: 1e-3, backend: 'ideal', costDevice: 'ionq-forte-enterprise', costShots: 1000 },
+  qnnMice: {
+    cycles: 5,
+    epochsPerLayer: 4,
+    batchSize: 64,
+    learningRate: 0.01,
+    clip: 2,
+    headRidge: 1e-3,
+    backend: 'ideal',
+    costDevice: 'ionq-forte-enterprise',
+    costShots: 1000,
+  },
 } as const;
 
 /** Masking mechanisms of the evaluation protocol (METHOD.md section 8). */

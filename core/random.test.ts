@@ -17,13 +17,19 @@ describe('seeded random', () => {
   it('has the right moments', () => {
     const r = createRng(1);
     const N = 200_000;
-    let s = 0, s2 = 0, ns = 0, ns2 = 0, ints = 0;
+    let s = 0,
+      s2 = 0,
+      ns = 0,
+      ns2 = 0,
+      ints = 0;
     for (let k = 0; k < N; k++) {
       const u = r.next();
       expect(u >= 0 && u < 1).toBe(true);
-      s += u; s2 += u * u;
+      s += u;
+      s2 += u * u;
       const z = r.normal();
-      ns += z; ns2 += z * z;
+      ns += z;
+      ns2 += z * z;
       ints += r.int(10) === 3 ? 1 : 0;
     }
     expect(Math.abs(s / N - 0.5)).toBeLessThan(0.005);

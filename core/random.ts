@@ -34,13 +34,19 @@ export function createRng(seed: number, state?: readonly number[]): Rng {
     [a, b, c, d] = state.map((v) => v >>> 0) as [number, number, number, number];
   } else {
     const sm = splitmix32(hashSeed(seed));
-    a = sm(); b = sm(); c = sm(); d = sm();
+    a = sm();
+    b = sm();
+    c = sm();
+    d = sm();
     if ((a | b | c | d) === 0) a = 1;
   }
   const u32 = (): number => {
     const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
     const t = b << 9;
-    c ^= a; d ^= b; b ^= c; a ^= d;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
     c ^= t;
     d = rotl(d, 11);
     return result;

@@ -49,7 +49,10 @@ test('the column histogram and the missingness heatmap render', async ({ page, h
 
   // Histogram of the selected column (svg renderer), then of a categorical one.
   await expect(page.getByTestId('histogram').locator('svg').first()).toBeVisible();
-  await page.getByTestId('column-row').filter({ hasText: /^\s*sex/ }).click();
+  await page
+    .getByTestId('column-row')
+    .filter({ hasText: /^\s*sex/ })
+    .click();
   await expect(page.getByTestId('histogram')).toContainText('sex');
   await expect(page.getByTestId('histogram').locator('svg path').first()).toBeAttached();
 

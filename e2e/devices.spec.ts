@@ -26,7 +26,11 @@ test('the device list shows the three IonQ profiles, and Aria its cited figures'
   await expect(page.getByRole('heading', { name: 'Devices', level: 1 })).toBeVisible();
   const rows = page.getByTestId('device-row');
   await expect(rows).toHaveCount(3);
-  const expected: [string, string][] = [['ionq-aria', '25'], ['ionq-forte', '36'], ['ionq-forte-enterprise', '36']];
+  const expected: [string, string][] = [
+    ['ionq-aria', '25'],
+    ['ionq-forte', '36'],
+    ['ionq-forte-enterprise', '36'],
+  ];
   for (const [id, qubits] of expected) {
     await expect(page.locator(`[data-testid=device-row][data-id="${id}"] [data-col=qubits]`)).toHaveText(qubits);
     await expect(page.locator(`[data-testid=device-row][data-id="${id}"] [data-col=connectivity]`)).toHaveText('all-to-all');

@@ -10,7 +10,10 @@ import { electronBinary } from '../scripts/electron-binary.mjs';
 const binary = electronBinary();
 
 test.describe('desktop app (Electron)', () => {
-  test.skip(!binary, 'Electron binary not installed on this machine (it downloads on first use, which needs the internet); the web-host specs cover the renderer.');
+  test.skip(
+    !binary,
+    'Electron binary not installed on this machine (it downloads on first use, which needs the internet); the web-host specs cover the renderer.',
+  );
 
   test('opens on the bundled sample with a locked-down window', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qnnlab-electron-'));

@@ -76,7 +76,11 @@ export { expect };
 export type { Page };
 
 /** Calls the host's API directly (setup and cross-checks; the UI is what the specs test). */
-export async function rpc<T>(host: WebHost, channel: string, request: unknown = {}): Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }> {
+export async function rpc<T>(
+  host: WebHost,
+  channel: string,
+  request: unknown = {},
+): Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }> {
   const response = await fetch(`${host.url}/api/rpc/${channel}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...host.authHeaders },

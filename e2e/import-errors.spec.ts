@@ -25,7 +25,7 @@ test('a ragged CSV is refused and the message names the line', async ({ page, tm
   await expectRefused(page, file, /line 3.*2 fields.*header \(line 1\) has 3/);
 });
 
-test('a file over the host\'s size limit is refused before it is read', async ({ page, tmp }) => {
+test("a file over the host's size limit is refused before it is read", async ({ page, tmp }) => {
   const file = join(tmp, 'large.csv');
   const row = '1,2,3,4,5,6,7,8,9,10\n';
   writeFileSync(file, 'a,b,c,d,e,f,g,h,i,j\n' + row.repeat(Math.ceil((1.2 * 2 ** 20) / row.length)));

@@ -18,17 +18,33 @@ describe('layer rules', () => {
     for (const spec of ['node:fs', 'path', 'electron', 'better-sqlite3']) {
       expect(await problems('core/train/x.ts', `import x from '${spec}';\nexport const a = x;\n`)).toEqual([expect.stringMatching(/import no Node module/)]);
     }
-    expect(await problems('core/train/x.ts', "import { z } from 'zod';\nimport { InvalidInputError } from '../errors.ts';\nexport const a = [z, InvalidInputError];\n")).toEqual([]);
+    expect(
+      await problems(
+        'core/train/x.ts',
+        "import { z } from 'zod';\nimport { InvalidInputError } from '../errors.ts';\nexport const a = [z, InvalidInputError];\n",
+      ),
+    ).toEqual([]);
   });
 
   it('the renderer imports only the contract from electron/', async () => {
     expect(await problems('renderer/src/x.ts', "import { dispatch } from '../../electron/backend/rpc.ts';\nexport const a = dispatch;\n")).toHaveLength(1);
-    expect(await problems('renderer/src/x.ts', "import { CHANNEL_NAMES } from '../../electron/contract/channels.ts';\nexport const a = CHANNEL_NAMES;\n")).toEqual([]);
+    expect(
+      await problems('renderer/src/x.ts', "import { CHANNEL_NAMES } from '../../electron/contract/channels.ts';\nexport const a = CHANNEL_NAMES;\n"),
+    ).toEqual([]);
   });
 
   it('electron/backend never imports electron; workers import only core and the contract', async () => {
-    expect(await problems('electron/backend/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toEqual([expect.stringMatching(/never imports electron/)]);
-    expect(await problems('electron/workers/x.ts', "import { openDatabase } from '../backend/db/database.ts';\nexport const a = openDatabase;\n")).toHaveLength(1);
-    expect(await problems('electron/workers/x.ts', "import { CHANNEL_NAMES } from '../contract/channels.ts';\nimport { createRng } from '../../core/random.ts';\nexport const a = [CHANNEL_NAMES, createRng];\n")).toEqual([]);
+    expect(await problems('electron/backend/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toEqual([
+      expect.stringMatching(/never imports electron/),
+    ]);
+    expect(await problems('electron/workers/x.ts', "import { openDatabase } from '../backend/db/database.ts';\nexport const a = openDatabase;\n")).toHaveLength(
+      1,
+    );
+    expect(
+      await problems(
+        'electron/workers/x.ts',
+        "import { CHANNEL_NAMES } from '../contract/channels.ts';\nimport { createRng } from '../../core/random.ts';\nexport const a = [CHANNEL_NAMES, createRng];\n",
+      ),
+    ).toEqual([]);
   });
 });

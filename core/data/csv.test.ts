@@ -203,7 +203,9 @@ describe('export', () => {
   it('round-trips pbc.csv: same values, strings back as strings, missing as empty', () => {
     const d = parseCsv(pbc);
     const text = toCsv(d);
-    expect(text.split('\n')[0]).toBe('id,time,trt,age,sex,ascites,hepato,spiders,edema,bili,chol,albumin,copper,alk.phos,ast,trig,platelet,protime,stage,death');
+    expect(text.split('\n')[0]).toBe(
+      'id,time,trt,age,sex,ascites,hepato,spiders,edema,bili,chol,albumin,copper,alk.phos,ast,trig,platelet,protime,stage,death',
+    );
     expect(text.split('\n')[1]).toBe('1,400,1,58.7652292950034,f,1,1,1,1,14.5,261,2.6,156,1718,137.95,172,190,12.2,4,1');
     const back = parseCsv(text);
     expect(back.rows).toBe(d.rows);

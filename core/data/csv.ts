@@ -238,7 +238,13 @@ function readColumns(rows: string[][], kept: Int32Array, n: number, names: strin
 
 const DECIMAL_COMMA = /^[+-]?(\d+(,\d*)?|,\d+)([eE][+-]?\d+)?$/;
 
-function decimalCommaColumn(rows: string[][], kept: Int32Array, n: number, j: number, missingSet: Set<string>): { values: Float64Array; observed: number } | null {
+function decimalCommaColumn(
+  rows: string[][],
+  kept: Int32Array,
+  n: number,
+  j: number,
+  missingSet: Set<string>,
+): { values: Float64Array; observed: number } | null {
   const values = new Float64Array(n);
   let observed = 0;
   for (let i = 0; i < n; i++) {

@@ -10,7 +10,10 @@ const raw = Papa.parse<Record<string, string>>(pbc.trim(), { header: true }).dat
 const names = Object.keys(raw[0]);
 
 function observed(name: string): number[] {
-  return raw.map((r) => r[name]).filter((s) => s !== '' && s !== 'NA').map(Number);
+  return raw
+    .map((r) => r[name])
+    .filter((s) => s !== '' && s !== 'NA')
+    .map(Number);
 }
 
 describe('profiling pbc.csv', () => {
@@ -96,7 +99,13 @@ describe('profiling large tables', () => {
   it('samples the missingness matrix evenly and deterministically', () => {
     const n = 1000;
     const a = new Float64Array(n).map((_, i) => (i % 3 === 0 ? NaN : i));
-    const d: Dataset = { rows: n, delimiter: ',', missingTokens: [], warnings: [], columns: [{ name: 'a', type: 'numeric', role: 'feature', values: a, categories: null }] };
+    const d: Dataset = {
+      rows: n,
+      delimiter: ',',
+      missingTokens: [],
+      warnings: [],
+      columns: [{ name: 'a', type: 'numeric', role: 'feature', values: a, categories: null }],
+    };
     const p = profileDataset(d);
     expect(p.missingness.sampled).toBe(true);
     expect(p.missingness.rows).toHaveLength(400);
@@ -123,7 +132,15 @@ describe('profiling large tables', () => {
       expected.set(key, (expected.get(key) ?? 0) + 1);
     }
     const wp = profileDataset(wide).patterns;
-    expect(wp.reduce((a, p) => a + p.count, 0)).toBe(Math.min(n, [...expected.values()].sort((a, b) => b - a).slice(0, 20).reduce((a, b) => a + b, 0)));
+    expect(wp.reduce((a, p) => a + p.count, 0)).toBe(
+      Math.min(
+        n,
+        [...expected.values()]
+          .sort((a, b) => b - a)
+          .slice(0, 20)
+          .reduce((a, b) => a + b, 0),
+      ),
+    );
     for (const p of wp) expect(p.count).toBe(expected.get(p.columns.join(',')));
     expect(wp.some((p) => p.columns.includes(53))).toBe(true); // a column beyond 52 shows up
     expect(wp.map((p) => p.count)).toEqual([...expected.values()].sort((a, b) => b - a).slice(0, 20));

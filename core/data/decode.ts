@@ -11,8 +11,25 @@ export const DETECT_ENCODING = 'detect';
 
 /** Suggestions for the import form and the CLI help; TextDecoder accepts every WHATWG label, not only these. */
 export const COMMON_ENCODINGS: readonly string[] = [
-  'utf-8', 'windows-1252', 'iso-8859-15', 'iso-8859-2', 'windows-1250', 'windows-1251', 'koi8-r', 'iso-8859-7', 'windows-1253',
-  'windows-1254', 'iso-8859-8', 'windows-1256', 'shift_jis', 'euc-jp', 'gb18030', 'big5', 'euc-kr', 'utf-16le', 'utf-16be',
+  'utf-8',
+  'windows-1252',
+  'iso-8859-15',
+  'iso-8859-2',
+  'windows-1250',
+  'windows-1251',
+  'koi8-r',
+  'iso-8859-7',
+  'windows-1253',
+  'windows-1254',
+  'iso-8859-8',
+  'windows-1256',
+  'shift_jis',
+  'euc-jp',
+  'gb18030',
+  'big5',
+  'euc-kr',
+  'utf-16le',
+  'utf-16be',
 ];
 
 export interface DecodedText {
@@ -52,7 +69,8 @@ export function decodeBytes(bytes: Uint8Array, encoding: string = DETECT_ENCODIN
   const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
   // NUL bytes: a binary file (or UTF-16 without a byte-order mark). Windows-1252 maps every byte to one character,
   // so the CSV parser sees the NULs and refuses the file as binary, naming the line.
-  if (body.subarray(0, DETECT_SAMPLE_BYTES).includes(0)) return { text: new TextDecoder('windows-1252').decode(body), encoding: 'windows-1252', detected: true };
+  if (body.subarray(0, DETECT_SAMPLE_BYTES).includes(0))
+    return { text: new TextDecoder('windows-1252').decode(body), encoding: 'windows-1252', detected: true };
   for (const name of candidates(body)) {
     const text = tryDecode(body, name);
     if (text !== null) return { text, encoding: name, detected: true };

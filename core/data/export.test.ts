@@ -18,7 +18,11 @@ describe('toCsv and formula cells (CSV injection)', () => {
     for (const line of out.trim().split('\n').slice(1)) expect(line.split(',')[2][0]).toBe('"');
     // With raw, the cells are written exactly as stored and read back the same.
     const raw = toCsv(d, { raw: true });
-    expect(Papa.parse<string[]>(raw.trim()).data.slice(1).map((r) => r[2])).toEqual(DANGEROUS);
+    expect(
+      Papa.parse<string[]>(raw.trim())
+        .data.slice(1)
+        .map((r) => r[2]),
+    ).toEqual(DANGEROUS);
     expect(parseCsv(raw).columns[2].categories).toEqual(d.columns[2].categories);
   });
 
@@ -34,7 +38,7 @@ describe('toCsv and formula cells (CSV injection)', () => {
     });
   });
 
-  it('recognises the formula characters of OWASP\'s rule, and no plain number', () => {
+  it("recognises the formula characters of OWASP's rule, and no plain number", () => {
     for (const s of ['=1', '+a', '-a', '@a', '\tx', '\rx', '-', '+']) expect(isFormulaLike(s), JSON.stringify(s)).toBe(true);
     for (const s of ['', 'a=1', '-3', '+4', '-0.5', '-1e5', ' =1', 'HYPERLINK("x")']) expect(isFormulaLike(s), JSON.stringify(s)).toBe(false);
   });

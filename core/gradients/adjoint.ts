@@ -20,7 +20,14 @@ export interface AdjointResult {
  * Adjoint gradient of sum_rows sum_k weights[row, k] p_k for the model on a batch, over parameters
  * fromParameter..P-1 (0 for all, P - n/2 for the last layer).
  */
-export function adjointGradientBatch(inputs: Float64Array, n: number, layers: number, params: ArrayLike<number>, weights: Float64Array, fromParameter = 0): AdjointResult {
+export function adjointGradientBatch(
+  inputs: Float64Array,
+  n: number,
+  layers: number,
+  params: ArrayLike<number>,
+  weights: Float64Array,
+  fromParameter = 0,
+): AdjointResult {
   checkQubits(n);
   checkLayers(layers, n);
   const P = butterflyParameterCount(n, layers);

@@ -8,7 +8,15 @@ import { checkShots } from '../quantum/shots.ts';
 import { InvalidInputError } from '../errors.ts';
 import { sampleBatchInPlace } from './evaluate.ts';
 import { forwardBatch } from '../quantum/unary-simulator.ts';
-import { checkMethodScope, checkRunsOnHardware, gradientMethod, scopeIndices, type GradientMethod, type GradientScope, type GradientSetting } from './registry.ts';
+import {
+  checkMethodScope,
+  checkRunsOnHardware,
+  gradientMethod,
+  scopeIndices,
+  type GradientMethod,
+  type GradientScope,
+  type GradientSetting,
+} from './registry.ts';
 
 export interface ModelGradientOptions {
   qubits: number;
@@ -46,9 +54,12 @@ export function modelGradient(o: ModelGradientOptions): ModelGradient {
   const params = checkVector(o.params, butterflyParameterCount(n, layers), 'parameters', `(n/2) x layers = ${n / 2} x ${layers}`);
   const method = gradientMethod(o.method);
   checkMethodScope(method, o.scope);
-  if (o.inputs.length === 0 || o.inputs.length % n !== 0) throw new InvalidInputError(`inputs must hold whole rows of ${n} values; got ${o.inputs.length} values`);
+  if (o.inputs.length === 0 || o.inputs.length % n !== 0)
+    throw new InvalidInputError(`inputs must hold whole rows of ${n} values; got ${o.inputs.length} values`);
   if (o.weights.length !== o.inputs.length) {
-    throw new InvalidInputError(`weights must have ${o.inputs.length === n ? n : `${o.inputs.length} (rows x n)`} entries; got ${o.weights.length}`, { field: 'weights' });
+    throw new InvalidInputError(`weights must have ${o.inputs.length === n ? n : `${o.inputs.length} (rows x n)`} entries; got ${o.weights.length}`, {
+      field: 'weights',
+    });
   }
   const rows = o.inputs.length / n;
   const setting: GradientSetting = { n, layers, scope: scopeIndices(n, layers, o.scope) };

@@ -44,7 +44,10 @@ function finiteDifferences(inputs: Float64Array, n: number, L: number, params: F
   return fd;
 }
 
-const exactEvaluator = (inputs: Float64Array, n: number, L: number): Evaluator => (sets) => sets.map((theta) => forwardBatch(inputs, n, L, theta));
+const exactEvaluator =
+  (inputs: Float64Array, n: number, L: number): Evaluator =>
+  (sets) =>
+    sets.map((theta) => forwardBatch(inputs, n, L, theta));
 
 // One conformance suite over every registered gradient method (as the backends have): the exact path against finite
 // differences, the circuits recipe against the exact path, the counts against the plan, shots against the exact value.
@@ -58,7 +61,13 @@ for (const name of GRADIENT_METHODS) {
       for (const s of method.scopes) expect(GRADIENT_SCOPES).toContain(s);
     });
 
-    for (const [n, L] of [[2, 1], [4, 2], [8, 3], [16, 4], [32, 5]] as const) {
+    for (const [n, L] of [
+      [2, 1],
+      [4, 2],
+      [8, 3],
+      [16, 4],
+      [32, 5],
+    ] as const) {
       for (const scope of method.scopes) {
         it(`exact path equals central finite differences in scope and is zero outside it (n = ${n}, L = ${L}, ${scope})`, () => {
           const rows = 3;
@@ -128,9 +137,9 @@ for (const name of GRADIENT_METHODS) {
       });
     } else {
       it('refuses shots (exact and simulator-only)', () => {
-        expect(() => modelGradient({ qubits: 4, layers: 2, params: rand(4), inputs: rand(4), weights: rand(4), method: name, scope: 'all', shots: 100 })).toThrow(
-          /simulator-only/,
-        );
+        expect(() =>
+          modelGradient({ qubits: 4, layers: 2, params: rand(4), inputs: rand(4), weights: rand(4), method: name, scope: 'all', shots: 100 }),
+        ).toThrow(/simulator-only/);
       });
     }
   });
@@ -143,7 +152,9 @@ describe('gradient-method registry', () => {
   });
 
   it('modelGradient: methods, scopes and counts', () => {
-    const n = 8, L = 3, P = 12;
+    const n = 8,
+      L = 3,
+      P = 12;
     const params = rand(P);
     const inputs = rand(n, 1);
     const weights = rand(n, 1);
@@ -159,8 +170,12 @@ describe('gradient-method registry', () => {
       expect(Math.abs(adjLast.gradient[q] - par.gradient[q])).toBeLessThan(1e-12);
     }
     expect(() => modelGradient({ qubits: n, layers: L, params, inputs, weights, method: 'parallel-shift', scope: 'all' })).toThrow(/only to the last layer/);
-    expect(() => modelGradient({ qubits: n, layers: L, params, inputs, weights: rand(3), method: 'adjoint', scope: 'all' })).toThrow(/weights must have 8 entries; got 3/);
-    expect(() => modelGradient({ qubits: n, layers: L, params: rand(5), inputs, weights, method: 'adjoint', scope: 'all' })).toThrow(/exactly 12 entries.*got 5/);
+    expect(() => modelGradient({ qubits: n, layers: L, params, inputs, weights: rand(3), method: 'adjoint', scope: 'all' })).toThrow(
+      /weights must have 8 entries; got 3/,
+    );
+    expect(() => modelGradient({ qubits: n, layers: L, params: rand(5), inputs, weights, method: 'adjoint', scope: 'all' })).toThrow(
+      /exactly 12 entries.*got 5/,
+    );
   });
 
   it('the per-parameter rule is the exact derivative of sin^2 (a hand calculation)', () => {
@@ -172,7 +187,8 @@ describe('gradient-method registry', () => {
   });
 
   it('the fast parallel-shift distributions and the unshifted read-off agree with the circuits', () => {
-    const n = 16, L = 4;
+    const n = 16,
+      L = 4;
     const params = rand(butterflyParameterCount(n, L));
     const inputs = rand(3 * n, 2);
     const fast = exactParallelShiftResults(inputs, n, L, params);
@@ -187,7 +203,12 @@ describe('gradient-method registry', () => {
 describe('the parallel shift on models of different sizes in one process', () => {
   it('never mixes up their last-layer pairs (the pairs are cached per model)', () => {
     // (64, 2) and (128, 1) have the same number of last-layer pairs; the exact paths must still match the adjoint.
-    for (const [n, L] of [[64, 2], [128, 1], [64, 2], [4, 1]] as const) {
+    for (const [n, L] of [
+      [64, 2],
+      [128, 1],
+      [64, 2],
+      [4, 1],
+    ] as const) {
       const params = rand(butterflyParameterCount(n, L));
       const inputs = rand(n, 1);
       const weights = rand(n, 1);
@@ -236,7 +257,8 @@ describe('circuit counts', () => {
 });
 
 describe('the registry and the gradient command refuse bad input with the field at fault', () => {
-  const n = 8, L = 3;
+  const n = 8,
+    L = 3;
   const ok = { qubits: n, layers: L, params: rand(12), inputs: rand(2 * n, 1), weights: rand(2 * n, 1), method: 'adjoint', scope: 'all' } as const;
   const invalid = (field: string | undefined, message: RegExp | string, more: Record<string, unknown> = {}) =>
     expect.objectContaining({ code: 'VALIDATION', field, message: typeof message === 'string' ? message : expect.stringMatching(message), ...more });
@@ -285,7 +307,8 @@ describe('the registry and the gradient command refuse bad input with the field 
 });
 
 describe('gradients on a batch: counts, seeds and kept fractions', () => {
-  const n = 8, L = 3;
+  const n = 8,
+    L = 3;
   const params = rand(12);
   const inputs = rand(3 * n, 2);
   const weights = rand(3 * n, 1);

@@ -28,8 +28,7 @@ export function parallelShiftCombine(results: Float64Array[], weights: Float64Ar
     for (let t = 0; t < I.length; t++) {
       const ki = o + I[t];
       const kj = o + J[t];
-      gradient[from + t] +=
-        weights[ki] * (a[ki] - b[ki] - h * (c[ki] - d[ki])) + weights[kj] * (a[kj] - b[kj] - h * (c[kj] - d[kj]));
+      gradient[from + t] += weights[ki] * (a[ki] - b[ki] - h * (c[ki] - d[ki])) + weights[kj] * (a[kj] - b[kj] - h * (c[kj] - d[kj]));
     }
   }
   return gradient;
@@ -78,7 +77,8 @@ export function exactParallelShiftResults(inputs: Float64Array, n: number, layer
   const from = (n / 2) * (layers - 1);
   const total = butterflyParameterCount(n, layers);
   if (params.length !== total) throw new InvalidInputError(`parameters must have exactly ${total} entries; got ${params.length}`);
-  const prefix = layers > 1 ? forwardBatch(inputs, n, layers - 1, Array.prototype.slice.call(params, 0, from), { amplitudes: true }) : normaliseRows(inputs.slice(), n);
+  const prefix =
+    layers > 1 ? forwardBatch(inputs, n, layers - 1, Array.prototype.slice.call(params, 0, from), { amplitudes: true }) : normaliseRows(inputs.slice(), n);
   const { I, J } = lastLayerPairs(n, layers);
   const half = n / 2;
   // cos/sin of every last-layer angle under each shift, laid out [shift][pair].
@@ -98,14 +98,22 @@ export function exactParallelShiftResults(inputs: Float64Array, n: number, layer
       const kj = o + J[t];
       const u = prefix[ki];
       const v = prefix[kj];
-      let x = C[t] * u - S[t] * v, y = S[t] * u + C[t] * v;
-      r0[ki] = x * x; r0[kj] = y * y;
-      x = C[half + t] * u - S[half + t] * v; y = S[half + t] * u + C[half + t] * v;
-      r1[ki] = x * x; r1[kj] = y * y;
-      x = C[2 * half + t] * u - S[2 * half + t] * v; y = S[2 * half + t] * u + C[2 * half + t] * v;
-      r2[ki] = x * x; r2[kj] = y * y;
-      x = C[3 * half + t] * u - S[3 * half + t] * v; y = S[3 * half + t] * u + C[3 * half + t] * v;
-      r3[ki] = x * x; r3[kj] = y * y;
+      let x = C[t] * u - S[t] * v,
+        y = S[t] * u + C[t] * v;
+      r0[ki] = x * x;
+      r0[kj] = y * y;
+      x = C[half + t] * u - S[half + t] * v;
+      y = S[half + t] * u + C[half + t] * v;
+      r1[ki] = x * x;
+      r1[kj] = y * y;
+      x = C[2 * half + t] * u - S[2 * half + t] * v;
+      y = S[2 * half + t] * u + C[2 * half + t] * v;
+      r2[ki] = x * x;
+      r2[kj] = y * y;
+      x = C[3 * half + t] * u - S[3 * half + t] * v;
+      y = S[3 * half + t] * u + C[3 * half + t] * v;
+      r3[ki] = x * x;
+      r3[kj] = y * y;
     }
   }
   return results;

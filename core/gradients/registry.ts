@@ -55,7 +55,12 @@ export interface GradientMethodSpec {
    * On the exact simulator (no shots, no backend): the probabilities at `params` and dL/dtheta, where `lossGrad` maps
    * the probabilities to dL/dp. Equal to combining the plan's exact distributions (tested), at a fraction of the cost.
    */
-  exact(inputs: Float64Array, params: Float64Array, setting: GradientSetting, lossGrad: (p: Float64Array) => Float64Array): { probabilities: Float64Array; gradient: Float64Array };
+  exact(
+    inputs: Float64Array,
+    params: Float64Array,
+    setting: GradientSetting,
+    lossGrad: (p: Float64Array) => Float64Array,
+  ): { probabilities: Float64Array; gradient: Float64Array };
 }
 
 function parameterCount(s: GradientSetting): number {
@@ -152,11 +157,14 @@ export function checkMethodScope(method: GradientMethodSpec, scope: GradientScop
 /** Refuses a method without a shift recipe where circuits must run (shots or a backend). */
 export function checkRunsOnHardware(method: GradientMethodSpec, field = 'method'): ShiftRecipe {
   if (!method.shift) {
-    throw new InvalidInputError(`${field} ${method.name} is exact and simulator-only: it cannot run with shots or a backend; use ${HARDWARE_GRADIENT_METHODS.join(' or ')}`, {
-      field,
-      value: method.name,
-      allowed: HARDWARE_GRADIENT_METHODS.join(', '),
-    });
+    throw new InvalidInputError(
+      `${field} ${method.name} is exact and simulator-only: it cannot run with shots or a backend; use ${HARDWARE_GRADIENT_METHODS.join(' or ')}`,
+      {
+        field,
+        value: method.name,
+        allowed: HARDWARE_GRADIENT_METHODS.join(', '),
+      },
+    );
   }
   return method.shift;
 }
@@ -165,7 +173,13 @@ export function checkRunsOnHardware(method: GradientMethodSpec, field = 'method'
 export type Evaluator = (paramSets: Float64Array[]) => Float64Array[];
 
 /** A shift rule's gradient through any evaluator: run the plan, combine (the reference path the exact ones are checked against). */
-export function shiftGradient(recipe: ShiftRecipe, params: ArrayLike<number>, weights: Float64Array, setting: GradientSetting, evaluate: Evaluator): { gradient: Float64Array; results: Float64Array[] } {
+export function shiftGradient(
+  recipe: ShiftRecipe,
+  params: ArrayLike<number>,
+  weights: Float64Array,
+  setting: GradientSetting,
+  evaluate: Evaluator,
+): { gradient: Float64Array; results: Float64Array[] } {
   const results = evaluate(recipe.plan(params, setting));
   return { gradient: recipe.combine(results, weights, setting), results };
 }

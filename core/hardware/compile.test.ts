@@ -17,8 +17,10 @@ function unaryMatrix(circuit: Circuit): number[][] {
     a[k] = 1;
     for (const g of circuit.gates) {
       if (g.type !== 'rbs') continue;
-      const c = Math.cos(g.theta), s = Math.sin(g.theta);
-      const x = a[g.i], y = a[g.j];
+      const c = Math.cos(g.theta),
+        s = Math.sin(g.theta);
+      const x = a[g.i],
+        y = a[g.j];
       a[g.i] = c * x - s * y;
       a[g.j] = s * x + c * y;
     }
@@ -60,12 +62,18 @@ describe('compilation to IonQ native gates', () => {
       for (const n of [2, 4, 8]) {
         const layers = Math.log2(n);
         const params = Array.from({ length: (n / 2) * layers }, () => rng.uniform(-7, 7));
-        const load = treeLoader(Array.from({ length: n }, () => rng.normal()), n);
+        const load = treeLoader(
+          Array.from({ length: n }, () => rng.normal()),
+          n,
+        );
         const circuit: Circuit = { qubits: n, gates: [...load.gates.filter((g) => g.type === 'rbs'), ...butterflyGates(n, layers, params)] };
         checkUnaryEquivalence(circuit, profile);
       }
       // Edge angles: 0, +-pi/2, pi, small.
-      const edge: Circuit = { qubits: 3, gates: [0, Math.PI / 2, -Math.PI / 2, Math.PI, 1e-9, Math.PI / 4, -3].map((theta, k) => ({ type: 'rbs' as const, i: k % 3, j: (k + 1) % 3, theta })) };
+      const edge: Circuit = {
+        qubits: 3,
+        gates: [0, Math.PI / 2, -Math.PI / 2, Math.PI, 1e-9, Math.PI / 4, -3].map((theta, k) => ({ type: 'rbs' as const, i: k % 3, j: (k + 1) % 3, theta })),
+      };
       checkUnaryEquivalence(edge, profile);
     });
   }
@@ -112,9 +120,18 @@ describe('compilation to IonQ native gates', () => {
 
   it('refuses circuits too large or needing connectivity the device lacks', () => {
     expect(() => compileCircuit({ qubits: 32, gates: [] }, aria)).toThrow(/needs 32 qubits; IonQ Aria has 25/);
-    const linear = validateDeviceProfile({ ...structuredClone(aria), id: 'linear-8', name: 'Linear 8', qubits: { value: 8, source: 'test', date: '2026-11-24' }, connectivity: { kind: 'linear', source: 'test', date: '2026-11-24' } });
+    const linear = validateDeviceProfile({
+      ...structuredClone(aria),
+      id: 'linear-8',
+      name: 'Linear 8',
+      qubits: { value: 8, source: 'test', date: '2026-11-24' },
+      connectivity: { kind: 'linear', source: 'test', date: '2026-11-24' },
+    });
     // Diagonal loader + pyramid: nearest neighbours only: fine.
-    const pyr: Circuit = { qubits: 8, gates: [...diagonalLoader([1, 2, 3, 4, 5, 6, 7, 8]).gates, ...pyramidGates(8, new Array(pyramidParameterCount(8)).fill(0.2))] };
+    const pyr: Circuit = {
+      qubits: 8,
+      gates: [...diagonalLoader([1, 2, 3, 4, 5, 6, 7, 8]).gates, ...pyramidGates(8, new Array(pyramidParameterCount(8)).fill(0.2))],
+    };
     expect(() => compileCircuit(pyr, linear)).not.toThrow();
     // Tree loader and butterfly need all-to-all.
     expect(() => compileCircuit(treeLoader([1, 2, 3, 4, 5, 6, 7, 8]), linear)).toThrow(/cannot couple qubits 0 and 4 .*all-to-all/);

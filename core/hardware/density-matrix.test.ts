@@ -18,11 +18,12 @@ const eye = (d: number): M => zeros(d).map((row, r) => row.map((_, c) => (r === 
 function matmul(a: M, b: M): M {
   const d = a.length;
   const out = zeros(d);
-  for (let r = 0; r < d; r++) for (let c = 0; c < d; c++) {
-    let s: C = [0, 0];
-    for (let k = 0; k < d; k++) s = cadd(s, cmul(a[r][k], b[k][c]));
-    out[r][c] = s;
-  }
+  for (let r = 0; r < d; r++)
+    for (let c = 0; c < d; c++) {
+      let s: C = [0, 0];
+      for (let k = 0; k < d; k++) s = cadd(s, cmul(a[r][k], b[k][c]));
+      out[r][c] = s;
+    }
   return out;
 }
 const dagger = (a: M): M => a[0].map((_, c) => a.map((row) => [row[c][0], -row[c][1]] as C));
@@ -30,10 +31,11 @@ const dagger = (a: M): M => a[0].map((_, c) => a.map((row) => [row[c][0], -row[c
 function embed1(u: M, q: number, n: number): M {
   const d = 1 << n;
   const out = zeros(d);
-  for (let r = 0; r < d; r++) for (let c = 0; c < d; c++) {
-    if ((r & ~(1 << q)) !== (c & ~(1 << q))) continue;
-    out[r][c] = u[(r >> q) & 1][(c >> q) & 1];
-  }
+  for (let r = 0; r < d; r++)
+    for (let c = 0; c < d; c++) {
+      if ((r & ~(1 << q)) !== (c & ~(1 << q))) continue;
+      out[r][c] = u[(r >> q) & 1][(c >> q) & 1];
+    }
   return out;
 }
 function czFull(a: number, b: number, n: number): M {
@@ -42,13 +44,67 @@ function czFull(a: number, b: number, n: number): M {
   for (let k = 0; k < d; k++) if ((k >> a) & 1 && (k >> b) & 1) out[k][k] = [-1, 0];
   return out;
 }
-const H: M = [[[Math.SQRT1_2, 0], [Math.SQRT1_2, 0]], [[Math.SQRT1_2, 0], [-Math.SQRT1_2, 0]]];
-const ry = (t: number): M => [[[Math.cos(t / 2), 0], [-Math.sin(t / 2), 0]], [[Math.sin(t / 2), 0], [Math.cos(t / 2), 0]]];
+const H: M = [
+  [
+    [Math.SQRT1_2, 0],
+    [Math.SQRT1_2, 0],
+  ],
+  [
+    [Math.SQRT1_2, 0],
+    [-Math.SQRT1_2, 0],
+  ],
+];
+const ry = (t: number): M => [
+  [
+    [Math.cos(t / 2), 0],
+    [-Math.sin(t / 2), 0],
+  ],
+  [
+    [Math.sin(t / 2), 0],
+    [Math.cos(t / 2), 0],
+  ],
+];
 const PAULI: M[] = [
-  [[[1, 0], [0, 0]], [[0, 0], [1, 0]]],
-  [[[0, 0], [1, 0]], [[1, 0], [0, 0]]],
-  [[[0, 0], [0, -1]], [[0, 1], [0, 0]]],
-  [[[1, 0], [0, 0]], [[0, 0], [-1, 0]]],
+  [
+    [
+      [1, 0],
+      [0, 0],
+    ],
+    [
+      [0, 0],
+      [1, 0],
+    ],
+  ],
+  [
+    [
+      [0, 0],
+      [1, 0],
+    ],
+    [
+      [1, 0],
+      [0, 0],
+    ],
+  ],
+  [
+    [
+      [0, 0],
+      [0, -1],
+    ],
+    [
+      [0, 1],
+      [0, 0],
+    ],
+  ],
+  [
+    [
+      [1, 0],
+      [0, 0],
+    ],
+    [
+      [0, 0],
+      [-1, 0],
+    ],
+  ],
 ];
 
 function plainDistribution(circuit: Circuit, noise: NoiseModel): Float64Array {
@@ -129,8 +185,22 @@ describe('exact noisy distribution', () => {
   }
 
   it('handles a diagonal X gate elsewhere and a general Pauli channel', () => {
-    const circuit: Circuit = { qubits: 3, gates: [{ type: 'x', qubit: 1 }, { type: 'rbs', i: 1, j: 2, theta: 0.7 }, { type: 'x', qubit: 0 }, { type: 'rbs', i: 0, j: 2, theta: -1.1 }] };
-    const zOnly = exactNoisyDistribution(circuit, { p1: 1, p2: 1, readout: 0, channel1: [0, 0, 0, 1], channel2: Array.from({ length: 16 }, (_, k) => ((k >> 2) % 3 === 0 && (k & 3) % 3 === 0 && k > 0 ? 1 : 0)) });
+    const circuit: Circuit = {
+      qubits: 3,
+      gates: [
+        { type: 'x', qubit: 1 },
+        { type: 'rbs', i: 1, j: 2, theta: 0.7 },
+        { type: 'x', qubit: 0 },
+        { type: 'rbs', i: 0, j: 2, theta: -1.1 },
+      ],
+    };
+    const zOnly = exactNoisyDistribution(circuit, {
+      p1: 1,
+      p2: 1,
+      readout: 0,
+      channel1: [0, 0, 0, 1],
+      channel2: Array.from({ length: 16 }, (_, k) => ((k >> 2) % 3 === 0 && (k & 3) % 3 === 0 && k > 0 ? 1 : 0)),
+    });
     const ideal = exactNoisyDistribution(circuit, { p1: 0, p2: 0, readout: 0 });
     // Z errors do not change measurement probabilities in the computational basis here? They do change interference
     // in general, but every weight is conserved: the kept (weight-1) mass is the same.

@@ -36,7 +36,8 @@ export function checkCircuit(circuit: Circuit, maxQubits: number): void {
     if (g.type === 'x') {
       if (!inRange(g.qubit)) throw new InvalidInputError(`gate ${k} (x) acts on qubit ${g.qubit}, outside 0..${n - 1}`);
     } else if (g.type === 'rbs') {
-      if (!inRange(g.i) || !inRange(g.j) || g.i === g.j) throw new InvalidInputError(`gate ${k} (rbs) acts on (${g.i}, ${g.j}); needs two different qubits in 0..${n - 1}`);
+      if (!inRange(g.i) || !inRange(g.j) || g.i === g.j)
+        throw new InvalidInputError(`gate ${k} (rbs) acts on (${g.i}, ${g.j}); needs two different qubits in 0..${n - 1}`);
       if (!Number.isFinite(g.theta)) throw new InvalidInputError(`gate ${k} (rbs) has a non-finite angle ${g.theta}`);
     } else {
       throw new InvalidInputError(`gate ${k} has unknown type ${(g as { type: unknown }).type}`);

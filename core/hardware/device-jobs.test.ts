@@ -16,10 +16,14 @@ function fakeTime() {
       if (signal.aborted) return reject(new AbortError());
       const entry = { until: t + ms, resolve, reject, signal };
       pending.push(entry);
-      signal.addEventListener('abort', () => {
-        pending.splice(pending.indexOf(entry), 1);
-        reject(new AbortError());
-      }, { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          pending.splice(pending.indexOf(entry), 1);
+          reject(new AbortError());
+        },
+        { once: true },
+      );
     });
   /** Moves the clock on by `ms` and wakes every sleep due by then; then lets the job's continuations run. */
   const advance = async (ms: number) => {
@@ -34,7 +38,15 @@ function fakeTime() {
 }
 
 const spec = <T>(over: Partial<DeviceJobSpec<T>> & Pick<DeviceJobSpec<T>, 'execute'>): DeviceJobSpec<T> => ({
-  id: 'j', backend: 'x', circuits: 1, shots: 10, queueSeconds: 100, runSeconds: 10, latencyScale: 1, maxDelayMs: Infinity, ...over,
+  id: 'j',
+  backend: 'x',
+  circuits: 1,
+  shots: 10,
+  queueSeconds: 100,
+  runSeconds: 10,
+  latencyScale: 1,
+  maxDelayMs: Infinity,
+  ...over,
 });
 
 describe('job lifecycle', () => {
@@ -63,7 +75,11 @@ describe('job lifecycle', () => {
     await time.advance(10_000);
     await expect(job.result).resolves.toBe(1);
     expect(job.status).toBe('completed');
-    expect(seen.map((e) => [e.status, e.atMs])).toEqual([['queued', 0], ['running', 100_000], ['completed', 110_000]]);
+    expect(seen.map((e) => [e.status, e.atMs])).toEqual([
+      ['queued', 0],
+      ['running', 100_000],
+      ['completed', 110_000],
+    ]);
     expect(job.events).toEqual(seen);
     expect(seen.every((e) => e.jobId === 'j' && e.queueSeconds === 100 && e.runSeconds === 10)).toBe(true);
   });
@@ -74,9 +90,17 @@ describe('job lifecycle', () => {
     expect(time.waits).toEqual([1500]);
   });
 
-  it('fails with the work\'s message when the work throws', async () => {
+  it("fails with the work's message when the work throws", async () => {
     const time = fakeTime();
-    const job = submitDeviceJob(spec({ sleep: time.sleep, now: time.now, execute: () => { throw new Error('device error'); } }));
+    const job = submitDeviceJob(
+      spec({
+        sleep: time.sleep,
+        now: time.now,
+        execute: () => {
+          throw new Error('device error');
+        },
+      }),
+    );
     await time.advance(100_000);
     await expect(job.result).rejects.toThrow(/device error/);
     expect(job.status).toBe('failed');
@@ -87,13 +111,25 @@ describe('job lifecycle', () => {
   it('cancels while queued: the work never starts', async () => {
     const time = fakeTime();
     let ran = false;
-    const job = submitDeviceJob(spec({ sleep: time.sleep, now: time.now, execute: () => { ran = true; return 1; } }));
+    const job = submitDeviceJob(
+      spec({
+        sleep: time.sleep,
+        now: time.now,
+        execute: () => {
+          ran = true;
+          return 1;
+        },
+      }),
+    );
     await time.advance(50_000);
     job.cancel();
     await expect(job.result).rejects.toBeInstanceOf(AbortError);
     expect(job.status).toBe('cancelled');
     expect(ran).toBe(false);
-    expect(job.events.map((e) => [e.status, e.atMs])).toEqual([['queued', 0], ['cancelled', 50_000]]);
+    expect(job.events.map((e) => [e.status, e.atMs])).toEqual([
+      ['queued', 0],
+      ['cancelled', 50_000],
+    ]);
     expect(time.pending).toHaveLength(0);
   });
 
@@ -115,7 +151,8 @@ describe('job lifecycle', () => {
     let sawAbort = false;
     const job: ReturnType<typeof submitDeviceJob<number>> = submitDeviceJob(
       spec({
-        sleep: time.sleep, now: time.now,
+        sleep: time.sleep,
+        now: time.now,
         execute: async (signal) => {
           // An emulated sampler: 100 chunks of shots, checking the signal between them.
           for (let c = 0; c < 100; c++) {

@@ -40,7 +40,12 @@ export const deviceProfileSchema = z.object({
   jobOverheadSeconds: figure(nonNegative),
   queue: z.object({ model: z.enum(['exponential', 'fixed']), meanWaitSeconds: figure(nonNegative) }),
   pricing: z.discriminatedUnion('model', [
-    z.object({ model: z.literal('per-gate-shot'), oneQubitGateShotUSD: figure(nonNegative), twoQubitGateShotUSD: figure(nonNegative), minimumPerCircuitUSD: figure(nonNegative) }),
+    z.object({
+      model: z.literal('per-gate-shot'),
+      oneQubitGateShotUSD: figure(nonNegative),
+      twoQubitGateShotUSD: figure(nonNegative),
+      minimumPerCircuitUSD: figure(nonNegative),
+    }),
     z.object({ model: z.literal('per-shot'), perShotUSD: figure(nonNegative), minimumPerCircuitUSD: figure(nonNegative) }),
   ]),
   debiasing: z.object({ minShots: figure(z.number().int().min(1)) }).optional(),
@@ -77,9 +82,19 @@ function fieldName(path: readonly PropertyKey[]): string {
 export function validateDeviceProfile(data: unknown): DeviceProfile {
   const parsed = deviceProfileSchema.safeParse(data);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ field: fieldName(i.path), path: i.path.map(String).join('.') || '(root)', message: describeIssue(i, data) }));
+    const issues = parsed.error.issues.map((i) => ({
+      field: fieldName(i.path),
+      path: i.path.map(String).join('.') || '(root)',
+      message: describeIssue(i, data),
+    }));
     const first = issues[0];
-    const more = issues.length > 1 ? ` (and ${issues.length - 1} more: ${issues.slice(1, 4).map((i) => i.field).join(', ')})` : '';
+    const more =
+      issues.length > 1
+        ? ` (and ${issues.length - 1} more: ${issues
+            .slice(1, 4)
+            .map((i) => i.field)
+            .join(', ')})`
+        : '';
     throw new DeviceProfileValidationError(first.field, first.message + more, issues, first.path, valueAt(data, parsed.error.issues[0].path));
   }
   const p = parsed.data;

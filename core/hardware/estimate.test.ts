@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { modelCircuit } from '../quantum/butterfly.ts';
 import { compileCircuit } from './compile.ts';
 import { BudgetExceededError, checkBudget, estimateTraining, type TrainingPlan } from './estimate.ts';
-import { BUILTIN_DEVICE_PROFILES, parseDeviceProfileJson, DeviceProfileValidationError, deviceAssumptions, deviceNoise, validateDeviceProfile, type DeviceProfile } from './device-profile.ts';
+import {
+  BUILTIN_DEVICE_PROFILES,
+  parseDeviceProfileJson,
+  DeviceProfileValidationError,
+  deviceAssumptions,
+  deviceNoise,
+  validateDeviceProfile,
+  type DeviceProfile,
+} from './device-profile.ts';
 import { resolveBackend } from './registry.ts';
 
 const plan: TrainingPlan = { qubits: 16, layers: 4, samples: 10, epochs: 2, shots: 100, method: 'parallel-shift', backend: resolveBackend('ionq-aria') };
@@ -92,7 +100,15 @@ describe('training estimate: every figure from its formula', () => {
   // epochs, K = 50 shots, the per-parameter rule, on IonQ Forte (ZZ gates: the compiled RBS carries 1q gates too).
   const forte = resolveBackend('ionq-forte');
   const hand: TrainingPlan = {
-    qubits: 4, layers: 2, samples: 6, epochs: 3, shots: 50, method: 'parameter-shift', batchSize: 4, fineTuneEpochs: 2, backend: forte,
+    qubits: 4,
+    layers: 2,
+    samples: 6,
+    epochs: 3,
+    shots: 50,
+    method: 'parameter-shift',
+    batchSize: 4,
+    fineTuneEpochs: 2,
+    backend: forte,
   };
 
   it('counts circuits, jobs, shots, time and cost of the per-parameter rule with a fine-tune', () => {
@@ -124,10 +140,19 @@ describe('training estimate: every figure from its formula', () => {
     // Jobs: 2 rounds (forward, then the shifted circuits) per step, 2 steps per epoch, 3 + 3 + 2 epochs.
     const jobs = 2 * 2 * (3 + 3 + 2);
     expect(e).toMatchObject({
-      backend: 'ionq-forte', device: true, pricingModel: 'per-gate-shot',
-      circuits, gradientCircuits: 2 * 144 + 192, forwardCircuits: 2 * 18 + 12, shots: circuits * 50,
-      gradientCircuitsPerSampleStep: 8, forwardCircuitsPerSampleEpoch: 1, jobsPerLayerEpoch: 4, jobs,
-      queueSeconds: jobs * p.queue.meanWaitSeconds.value, overheadSeconds: jobs * p.jobOverheadSeconds.value,
+      backend: 'ionq-forte',
+      device: true,
+      pricingModel: 'per-gate-shot',
+      circuits,
+      gradientCircuits: 2 * 144 + 192,
+      forwardCircuits: 2 * 18 + 12,
+      shots: circuits * 50,
+      gradientCircuitsPerSampleStep: 8,
+      forwardCircuitsPerSampleEpoch: 1,
+      jobsPerLayerEpoch: 4,
+      jobs,
+      queueSeconds: jobs * p.queue.meanWaitSeconds.value,
+      overheadSeconds: jobs * p.jobOverheadSeconds.value,
       assumptions: deviceAssumptions(p),
     });
     expect(e.assumptions.length).toBeGreaterThan(0);
@@ -181,8 +206,13 @@ describe('training estimate: every figure from its formula', () => {
     }
     expect(error).toBeInstanceOf(BudgetExceededError);
     expect(error).toMatchObject({
-      name: 'BudgetExceededError', code: 'VALIDATION', field: 'budgetUSD', value: 10, allowed: `at least ${e.costUSD.toFixed(2)} USD for this plan`,
-      estimateUSD: e.costUSD, budgetUSD: 10,
+      name: 'BudgetExceededError',
+      code: 'VALIDATION',
+      field: 'budgetUSD',
+      value: 10,
+      allowed: `at least ${e.costUSD.toFixed(2)} USD for this plan`,
+      estimateUSD: e.costUSD,
+      budgetUSD: 10,
     });
     // A budget of 0 is a budget (nothing may be spent), not an invalid one.
     expect(() => checkBudget(e, 0)).toThrow(BudgetExceededError);
@@ -226,8 +256,17 @@ describe('device profiles', () => {
       [(p) => (p.nativeGates.twoQubit = 'cx'), /^device profile field "nativeGates.twoQubit" must be one of "ms", "zz"; got "cx"$/],
       [(p) => (p.qubits.date = 'May 2025'), /^device profile field "qubits.date" must be a date YYYY-MM-DD; got "May 2025"$/],
       [(p) => (p.connectivity.kind = 'ring'), /^device profile field "connectivity.kind" must be one of "all-to-all", "linear", "edges"; got "ring"$/],
-      [(p) => (p.connectivity = { kind: 'edges', edges: [[0, 99]], source: 's', date: '2026-01-01' }), /^device profile field "connectivity.edges" must join two different qubits below 25; got edge \[0, 99\]$/],
-      [(p) => { p.fidelity.oneQubit.value = 2; p.fidelity.spam.value = -1; }, /^device profile field "fidelity.oneQubit" must be <= 1; got 2 \(and 1 more: fidelity.spam\)$/],
+      [
+        (p) => (p.connectivity = { kind: 'edges', edges: [[0, 99]], source: 's', date: '2026-01-01' }),
+        /^device profile field "connectivity.edges" must join two different qubits below 25; got edge \[0, 99\]$/,
+      ],
+      [
+        (p) => {
+          p.fidelity.oneQubit.value = 2;
+          p.fidelity.spam.value = -1;
+        },
+        /^device profile field "fidelity.oneQubit" must be <= 1; got 2 \(and 1 more: fidelity.spam\)$/,
+      ],
     ];
     for (const [edit, message] of cases) {
       const p = structuredClone(BUILTIN_DEVICE_PROFILES[0]) as Record<string, any>;

@@ -35,7 +35,6 @@ import type { BackendTarget } from './registry.ts';
 import { checkRunsOnHardware, gradientMethod, type GradientMethodSpec, type HardwareGradientMethod } from '../gradients/registry.ts';
 import { MAX_EPOCHS, MAX_SHOTS, TRAIN_DEFAULTS } from '../limits.ts';
 
-
 export interface TrainingPlan {
   qubits: number;
   layers: number;
@@ -90,7 +89,10 @@ export interface TrainingEstimate {
 }
 
 export class BudgetExceededError extends InvalidInputError {
-  constructor(readonly estimateUSD: number, readonly budgetUSD: number) {
+  constructor(
+    readonly estimateUSD: number,
+    readonly budgetUSD: number,
+  ) {
     super(
       `the estimated cost ${estimateUSD.toFixed(2)} USD exceeds the budget of ${budgetUSD.toFixed(2)} USD; nothing was submitted. ` +
         'Lower --shots or --epochs, use --method parallel-shift, or raise --budget.',

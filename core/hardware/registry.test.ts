@@ -25,7 +25,9 @@ describe('backend registry', () => {
     expect(() => createQuantumBackend(resolveBackend('noisy'), { readout: -0.01 })).toThrow(/readout/);
   });
   it('refuses a circuit too large for the device', async () => {
-    await expect(createQuantumBackend(resolveBackend('ionq-aria'), { latencyScale: 0 }).run({ circuits: [circuit(32, 1)], shots: 10, seed: 1 })).rejects.toThrow(/32 qubits/);
+    await expect(
+      createQuantumBackend(resolveBackend('ionq-aria'), { latencyScale: 0 }).run({ circuits: [circuit(32, 1)], shots: 10, seed: 1 }),
+    ).rejects.toThrow(/32 qubits/);
   });
   it('runs device jobs through queued, running, completed, and can cancel them', async () => {
     const events: DeviceJobEvent[] = [];

@@ -75,7 +75,8 @@ export function resolveBackend(name: string, catalog: DeviceCatalog = BUILTIN_CA
 export function createQuantumBackend(target: BackendTarget, options: QuantumBackendOptions = {}): QuantumBackend {
   if (target.profile) return deviceBackend(target.profile, options);
   const entry = registry.get(target.name);
-  if (!entry) throw new InvalidInputError(`unknown backend "${target.name}"; known backends: ${backendNames().join(', ')}`, { field: 'backend', value: target.name });
+  if (!entry)
+    throw new InvalidInputError(`unknown backend "${target.name}"; known backends: ${backendNames().join(', ')}`, { field: 'backend', value: target.name });
   return entry.create(options);
 }
 
@@ -88,7 +89,9 @@ function checkRequest(request: QuantumRunRequest, backend: QuantumBackend): void
   for (const c of request.circuits) {
     checkCircuit(c, backend.maxQubits);
     if (request.shots === null && backend.exactMaxQubits !== undefined && c.qubits > backend.exactMaxQubits) {
-      throw new InvalidInputError(`exact results on backend ${backend.name} take at most ${backend.exactMaxQubits} qubits; got ${c.qubits} (give a number of shots)`);
+      throw new InvalidInputError(
+        `exact results on backend ${backend.name} take at most ${backend.exactMaxQubits} qubits; got ${c.qubits} (give a number of shots)`,
+      );
     }
   }
 }
@@ -138,7 +141,13 @@ async function eachCircuit(
   return out;
 }
 
-async function noisyOutcome(circuit: Circuit, noise: NoiseModel, request: QuantumRunRequest, seed: number, signal: AbortSignal | undefined): Promise<CircuitOutcome> {
+async function noisyOutcome(
+  circuit: Circuit,
+  noise: NoiseModel,
+  request: QuantumRunRequest,
+  seed: number,
+  signal: AbortSignal | undefined,
+): Promise<CircuitOutcome> {
   if (request.shots === null) {
     const r = exactNoisyDistribution(circuit, noise, { signal });
     return { probabilities: r.probabilities, keptFraction: r.keptFraction, shots: null, keptShots: null };

@@ -97,7 +97,10 @@ describe('hybrid QNN regressor', () => {
     const rows = 300;
     const x = Float64Array.from({ length: rows * 3 }, () => rng.normal());
     const y = Float64Array.from({ length: rows }, (_, i) => (x[i * 3] > 0.5 ? 2 : x[i * 3] < -0.5 ? 0 : 1));
-    const fit = await qnnRegressorSpec({ epochsPerLayer: 8, learningRate: 0.1 }).fit({ x, rows, cols: 3, y, target: { kind: 'categorical', classes: 3 } }, ctx());
+    const fit = await qnnRegressorSpec({ epochsPerLayer: 8, learningRate: 0.1 }).fit(
+      { x, rows, cols: 3, y, target: { kind: 'categorical', classes: 3 } },
+      ctx(),
+    );
     const pred = await fit.model.predict(x, rows, ctx());
     let right = 0;
     for (let i = 0; i < rows; i++) right += pred.values[i] === y[i] ? 1 : 0;

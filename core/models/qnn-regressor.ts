@@ -33,7 +33,17 @@ import type { QuantumBackend } from '../hardware/quantum-backend.ts';
 import { trainLayerwise } from '../train/layerwise.ts';
 import type { LossResult, OutputLoss } from '../train/losses.ts';
 import type { OptimiserKind } from '../train/optimisers.ts';
-import { argmax, decodeSavedArray, parseSavedState, type ColumnModelSpec, type FittedColumnModel, type ModelContext, type ModelCost, type ModelTarget, type SavedColumnModel } from './column-model.ts';
+import {
+  argmax,
+  decodeSavedArray,
+  parseSavedState,
+  type ColumnModelSpec,
+  type FittedColumnModel,
+  type ModelContext,
+  type ModelCost,
+  type ModelTarget,
+  type SavedColumnModel,
+} from './column-model.ts';
 import { encodeFloat64 } from './typed-json.ts';
 
 export interface QnnRegressorOptions {
@@ -99,7 +109,8 @@ export function qnnInputs(x: Float64Array, rows: number, cols: number, n: number
 export function qnnQubits(cols: number, requested?: number): number {
   const preferred = 2 * Math.max(1, nextPowerOfTwo(cols));
   if (requested === undefined) {
-    if (preferred > MAX_QUBITS) throw new InvalidInputError(`${cols} predictors need ${preferred} qubits; at most ${MAX_QUBITS} are possible`, { field: 'qubits', value: preferred });
+    if (preferred > MAX_QUBITS)
+      throw new InvalidInputError(`${cols} predictors need ${preferred} qubits; at most ${MAX_QUBITS} are possible`, { field: 'qubits', value: preferred });
     return preferred;
   }
   checkQubits(requested);
@@ -351,7 +362,17 @@ export function qnnRegressorSpec(options: Partial<QnnRegressorOptions> = {}, run
         signal: ctx.signal,
         onProgress: ctx.onProgress ? (p) => ctx.onProgress!(p.fraction) : undefined,
       });
-      const state: QnnRegressorState = { qubits: n, layers, cols: data.cols, outputs, clip: o.clip, params: Float64Array.from(result.params), head: Float64Array.from(result.extra), yMean, ySd };
+      const state: QnnRegressorState = {
+        qubits: n,
+        layers,
+        cols: data.cols,
+        outputs,
+        clip: o.clip,
+        params: Float64Array.from(result.params),
+        head: Float64Array.from(result.extra),
+        yMean,
+        ySd,
+      };
       return {
         model: new QnnRegressorModel(data.target, state, { backend: runtime.backend, shots }),
         cost: { circuits: result.circuits, shots: shots === undefined ? 0 : result.circuits * shots },

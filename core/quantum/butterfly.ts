@@ -91,7 +91,8 @@ export interface ModelSpec {
 export function modelCircuit(spec: ModelSpec, params: ArrayLike<number>, x: ArrayLike<number>): Circuit {
   const n = spec.qubits;
   checkQubits(n);
-  const load = spec.loader && spec.loader !== 'tree' ? loader(spec.loader, x, n).gates : [{ type: 'x', qubit: 0 } as UnaryGate, ...treeLoaderGates(checkInput(x, n))];
+  const load =
+    spec.loader && spec.loader !== 'tree' ? loader(spec.loader, x, n).gates : [{ type: 'x', qubit: 0 } as UnaryGate, ...treeLoaderGates(checkInput(x, n))];
   const body = spec.architecture === 'pyramid' ? pyramidGates(n, params) : butterflyGates(n, checkLayers(spec.layers, n), params);
   return { qubits: n, gates: [...load, ...body] };
 }

@@ -58,7 +58,11 @@ export function diagonalLoader(x: ArrayLike<number>, n = nextPowerOfTwo(x.length
   checkQubits(n);
   const v = Array.from(checkInput(x, n));
   const gates: UnaryGate[] = [{ type: 'x', qubit: 0 }];
-  chain(v.map((_, k) => k), v, gates);
+  chain(
+    v.map((_, k) => k),
+    v,
+    gates,
+  );
   return { qubits: n, gates };
 }
 
@@ -97,7 +101,11 @@ export function loader(kind: LoaderKind, x: ArrayLike<number>, n?: number): Circ
   if (kind === 'tree') return treeLoader(x, n);
   if (kind === 'diagonal') return diagonalLoader(x, n);
   if (kind === 'semi-diagonal') return semiDiagonalLoader(x, n);
-  throw new InvalidInputError(`loader must be one of ${LOADER_KINDS.join(', ')}; got ${JSON.stringify(kind)}`, { field: 'loader', value: kind, allowed: LOADER_KINDS.join(', ') });
+  throw new InvalidInputError(`loader must be one of ${LOADER_KINDS.join(', ')}; got ${JSON.stringify(kind)}`, {
+    field: 'loader',
+    value: kind,
+    allowed: LOADER_KINDS.join(', '),
+  });
 }
 
 export function nextPowerOfTwo(k: number): number {

@@ -40,7 +40,9 @@ export function circuitToQasm(circuit: Circuit, options: QasmOptions = {}): stri
   lines.push(`qreg q[${circuit.qubits}];`, `creg c[${circuit.qubits}];`);
   for (const g of circuit.gates) {
     if (g.type === 'rbs') {
-      lines.push(`// rbs(${angle(g.theta)}) q[${g.i}],q[${g.j}]${g.param !== undefined ? ` param ${g.param}` : ''}${g.layer ? ` layer ${g.layer}` : g.param === undefined ? ' loader' : ''}`);
+      lines.push(
+        `// rbs(${angle(g.theta)}) q[${g.i}],q[${g.j}]${g.param !== undefined ? ` param ${g.param}` : ''}${g.layer ? ` layer ${g.layer}` : g.param === undefined ? ' loader' : ''}`,
+      );
     }
     for (const s of unaryToStandard({ qubits: circuit.qubits, gates: [g] }).gates) lines.push(gateLine(s));
   }
@@ -100,7 +102,15 @@ export function parseQasm(text: string): StandardCircuit {
   };
   for (const raw of source.split(';')) {
     const stmt = raw.trim();
-    if (!stmt || stmt.startsWith('OPENQASM') || stmt.startsWith('include') || stmt.startsWith('creg') || stmt.startsWith('barrier') || stmt.startsWith('measure')) continue;
+    if (
+      !stmt ||
+      stmt.startsWith('OPENQASM') ||
+      stmt.startsWith('include') ||
+      stmt.startsWith('creg') ||
+      stmt.startsWith('barrier') ||
+      stmt.startsWith('measure')
+    )
+      continue;
     const qreg = /^qreg\s+(\w+)\[(\d+)\]$/.exec(stmt);
     if (qreg) {
       if (qubits >= 0) throw new InvalidInputError('OpenQASM: only one qreg is supported');

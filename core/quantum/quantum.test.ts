@@ -17,7 +17,12 @@ const randParams = (k: number) => Array.from({ length: k }, () => rng.uniform(-M
 
 describe('RBS', () => {
   it('its decomposition realises the normative action on |10> and |01>, for (i, j) in either order', () => {
-    for (const [i, j] of [[0, 1], [1, 0], [2, 0], [1, 3]] as const) {
+    for (const [i, j] of [
+      [0, 1],
+      [1, 0],
+      [2, 0],
+      [1, 3],
+    ] as const) {
       const t = 0.7;
       for (const start of [i, j]) {
         const st = zeroState(4);
@@ -56,7 +61,11 @@ describe('RBS', () => {
 });
 
 describe('loaders', () => {
-  for (const [name, load] of [['tree', treeLoader], ['diagonal', diagonalLoader], ['semi-diagonal', semiDiagonalLoader]] as const) {
+  for (const [name, load] of [
+    ['tree', treeLoader],
+    ['diagonal', diagonalLoader],
+    ['semi-diagonal', semiDiagonalLoader],
+  ] as const) {
     it(`${name} loader reproduces x / ||x|| with signs, n = 2..64, with zeros`, () => {
       for (const n of [2, 4, 8, 16, 64]) {
         for (let trial = 0; trial < 5; trial++) {
@@ -64,7 +73,10 @@ describe('loaders', () => {
           if (trial === 1) x.fill(0, 0, n / 2);
           if (trial === 2) x.fill(0, n / 2);
           if (trial === 3) for (let k = 0; k < n; k += 2) x[k] = 0;
-          if (trial === 4) { x.fill(0); x[n - 1] = -2; }
+          if (trial === 4) {
+            x.fill(0);
+            x[n - 1] = -2;
+          }
           const norm = Math.hypot(...x);
           const a = runUnaryCircuit(load(x, n));
           for (let k = 0; k < n; k++) expect(a[k]).toBeCloseTo(x[k] / norm, 13);
@@ -76,7 +88,15 @@ describe('loaders', () => {
     const c = treeLoader(randVec(16));
     expect(c.gates.filter((g) => g.type === 'rbs')).toHaveLength(15);
     expect(c.gates[0]).toEqual({ type: 'x', qubit: 0 });
-    expect(treeLoaderGates(randVec(8)).map((g) => [g.i, g.j])).toEqual([[0, 4], [0, 2], [4, 6], [0, 1], [2, 3], [4, 5], [6, 7]]);
+    expect(treeLoaderGates(randVec(8)).map((g) => [g.i, g.j])).toEqual([
+      [0, 4],
+      [0, 2],
+      [4, 6],
+      [0, 1],
+      [2, 3],
+      [4, 5],
+      [6, 7],
+    ]);
   });
   it('tree loader zero-pads to the next power of two', () => {
     const c = treeLoader([3, -4, 0]);
@@ -94,9 +114,24 @@ describe('loaders', () => {
 
 describe('layouts', () => {
   it('butterfly pairs follow METHOD.md section 3', () => {
-    expect(butterflyLayerPairs(8, 1)).toEqual([{ i: 0, j: 4 }, { i: 1, j: 5 }, { i: 2, j: 6 }, { i: 3, j: 7 }]);
-    expect(butterflyLayerPairs(8, 2)).toEqual([{ i: 0, j: 2 }, { i: 1, j: 3 }, { i: 4, j: 6 }, { i: 5, j: 7 }]);
-    expect(butterflyLayerPairs(8, 3)).toEqual([{ i: 0, j: 1 }, { i: 2, j: 3 }, { i: 4, j: 5 }, { i: 6, j: 7 }]);
+    expect(butterflyLayerPairs(8, 1)).toEqual([
+      { i: 0, j: 4 },
+      { i: 1, j: 5 },
+      { i: 2, j: 6 },
+      { i: 3, j: 7 },
+    ]);
+    expect(butterflyLayerPairs(8, 2)).toEqual([
+      { i: 0, j: 2 },
+      { i: 1, j: 3 },
+      { i: 4, j: 6 },
+      { i: 5, j: 7 },
+    ]);
+    expect(butterflyLayerPairs(8, 3)).toEqual([
+      { i: 0, j: 1 },
+      { i: 2, j: 3 },
+      { i: 4, j: 5 },
+      { i: 6, j: 7 },
+    ]);
     const g = butterflyGates(8, 3, randParams(12));
     expect(g.map((x) => x.param)).toEqual([...Array(12).keys()]);
     expect(butterflyParameterCount(1024, 10)).toBe(5120);
@@ -144,7 +179,10 @@ describe('unary simulator vs 2^n state vector', () => {
   it('agree on loader + butterfly and loader + pyramid models (n = 4, 8)', () => {
     for (const n of [4, 8]) {
       const m = Math.log2(n);
-      for (const [arch, k] of [['butterfly', butterflyParameterCount(n, m)], ['pyramid', pyramidParameterCount(n)]] as const) {
+      for (const [arch, k] of [
+        ['butterfly', butterflyParameterCount(n, m)],
+        ['pyramid', pyramidParameterCount(n)],
+      ] as const) {
         const c = modelCircuit({ qubits: n, layers: m, architecture: arch }, randParams(k), randVec(n));
         const unary = runUnaryCircuit(c);
         const amp = unaryAmplitudes(runStandardCircuit(unaryToStandard(c)));
@@ -182,7 +220,8 @@ describe('forwardBatch', () => {
 
 describe('1,024 qubits', () => {
   it('forwardBatch matches the gate-by-gate simulation of loader + 10 layers', () => {
-    const n = 1024, L = 10;
+    const n = 1024,
+      L = 10;
     const params = randParams(butterflyParameterCount(n, L));
     const x = Float64Array.from(randVec(n));
     const a = runUnaryCircuit(modelCircuit({ qubits: n, layers: L }, params, x));

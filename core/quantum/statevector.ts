@@ -27,7 +27,10 @@ function apply1(st: StateVector, q: number, m: readonly number[]): void {
   for (let base = 0; base < N; base++) {
     if (base & bit) continue;
     const k1 = base | bit;
-    const xr = re[base], xi = im[base], yr = re[k1], yi = im[k1];
+    const xr = re[base],
+      xi = im[base],
+      yr = re[k1],
+      yi = im[k1];
     re[base] = ar * xr - ai * xi + br * yr - bi * yi;
     im[base] = ar * xi + ai * xr + br * yi + bi * yr;
     re[k1] = cr * xr - ci * xi + dr * yr - di * yi;
@@ -39,22 +42,31 @@ const R = Math.SQRT1_2;
 
 function matrixOf(g: Extract<StandardGate, { qubit: number }>): number[] {
   switch (g.type) {
-    case 'x': return [0, 0, 1, 0, 1, 0, 0, 0];
-    case 'y': return [0, 0, 0, -1, 0, 1, 0, 0];
-    case 'z': return [1, 0, 0, 0, 0, 0, -1, 0];
-    case 'h': return [R, 0, R, 0, R, 0, -R, 0];
-    case 's': return [1, 0, 0, 0, 0, 0, 0, 1];
-    case 'sdg': return [1, 0, 0, 0, 0, 0, 0, -1];
+    case 'x':
+      return [0, 0, 1, 0, 1, 0, 0, 0];
+    case 'y':
+      return [0, 0, 0, -1, 0, 1, 0, 0];
+    case 'z':
+      return [1, 0, 0, 0, 0, 0, -1, 0];
+    case 'h':
+      return [R, 0, R, 0, R, 0, -R, 0];
+    case 's':
+      return [1, 0, 0, 0, 0, 0, 0, 1];
+    case 'sdg':
+      return [1, 0, 0, 0, 0, 0, 0, -1];
     case 'rx': {
-      const c = Math.cos(g.theta / 2), s = Math.sin(g.theta / 2);
+      const c = Math.cos(g.theta / 2),
+        s = Math.sin(g.theta / 2);
       return [c, 0, 0, -s, 0, -s, c, 0];
     }
     case 'ry': {
-      const c = Math.cos(g.theta / 2), s = Math.sin(g.theta / 2);
+      const c = Math.cos(g.theta / 2),
+        s = Math.sin(g.theta / 2);
       return [c, 0, -s, 0, s, 0, c, 0];
     }
     case 'rz': {
-      const c = Math.cos(g.theta / 2), s = Math.sin(g.theta / 2);
+      const c = Math.cos(g.theta / 2),
+        s = Math.sin(g.theta / 2);
       return [c, -s, 0, 0, 0, 0, c, s];
     }
   }
@@ -69,7 +81,8 @@ export function applyStandardGate(st: StateVector, g: StandardGate): void {
     check(g.control);
     check(g.target);
     if (g.control === g.target) throw new InvalidInputError(`gate ${g.type} needs two different qubits; got ${g.control} twice`);
-    const cb = 1 << g.control, tb = 1 << g.target;
+    const cb = 1 << g.control,
+      tb = 1 << g.target;
     const { re, im } = st;
     for (let k = 0; k < re.length; k++) {
       if (!(k & cb)) continue;
@@ -80,9 +93,12 @@ export function applyStandardGate(st: StateVector, g: StandardGate): void {
         }
       } else if (!(k & tb)) {
         const k1 = k | tb;
-        const tr = re[k], ti = im[k];
-        re[k] = re[k1]; im[k] = im[k1];
-        re[k1] = tr; im[k1] = ti;
+        const tr = re[k],
+          ti = im[k];
+        re[k] = re[k1];
+        im[k] = im[k1];
+        re[k1] = tr;
+        im[k1] = ti;
       }
     }
     return;

@@ -94,7 +94,16 @@ export function normaliseRows(batch: Float64Array, n: number): Float64Array {
   return batch;
 }
 
-function referenceKernel(inp: Float64Array, out: Float64Array, rows: number, n: number, layers: number, C: Float64Array, S: Float64Array, squared: boolean): void {
+function referenceKernel(
+  inp: Float64Array,
+  out: Float64Array,
+  rows: number,
+  n: number,
+  layers: number,
+  C: Float64Array,
+  S: Float64Array,
+  squared: boolean,
+): void {
   const { i: I, j: J } = butterflyPairArrays(n, layers);
   const gates = I.length;
   const a = new Float64Array(n);

@@ -73,7 +73,11 @@ export function checkVector(values: ArrayLike<number>, expected: number, name: s
 
 export function checkPositiveInteger(value: unknown, name: string, max = Number.MAX_SAFE_INTEGER, min = 1): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidInputError(`${name} must be an integer between ${min} and ${max}; got ${String(value)}`, { field: name, value, allowed: `${min} to ${max}` });
+    throw new InvalidInputError(`${name} must be an integer between ${min} and ${max}; got ${String(value)}`, {
+      field: name,
+      value,
+      allowed: `${min} to ${max}`,
+    });
   }
   return value;
 }

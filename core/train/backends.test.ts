@@ -42,7 +42,9 @@ describe('trainer on every backend', () => {
     expect(r.circuitsPerSamplePerStep.layer).toBe(4);
     expect(r.keptFraction).toBe(1);
     expect(progress.every((p) => p.keptFraction === 1)).toBe(true);
-    await expect(trainLayerwise({ ...base(), backend: createQuantumBackend(resolveBackend('ideal-shots')) })).rejects.toThrow(/ideal-shots returns shots: give a number of shots/);
+    await expect(trainLayerwise({ ...base(), backend: createQuantumBackend(resolveBackend('ideal-shots')) })).rejects.toThrow(
+      /ideal-shots returns shots: give a number of shots/,
+    );
   });
 
   it('noisy with shots: completes, learns on average, kept fraction below 1 in every progress report', async () => {
@@ -68,7 +70,9 @@ describe('trainer on every backend', () => {
     expect(r.keptFraction).toBeGreaterThan(0.8);
     expect(r.keptFraction).toBeLessThan(1);
     const big = orthogonalMapTask(16, 1, 2, 1);
-    await expect(trainLayerwise({ qubits: 16, layers: 1, inputs: big.inputs, loss: mseLoss(big.targets, 16), backend })).rejects.toThrow(/exact results up to 10 qubits; the model has 16: give a number of shots/);
+    await expect(trainLayerwise({ qubits: 16, layers: 1, inputs: big.inputs, loss: mseLoss(big.targets, 16), backend })).rejects.toThrow(
+      /exact results up to 10 qubits; the model has 16: give a number of shots/,
+    );
   });
 
   it('device (ionq-aria, no emulated latency): one job per step through the lifecycle, kept fraction reported', async () => {
@@ -106,8 +110,17 @@ describe('trainer on every backend', () => {
     const steps: TrainProgress[] = [];
     const task8 = orthogonalMapTask(8, 3, 32, 1);
     const run = trainLayerwise({
-      qubits: 8, layers: 3, inputs: task8.inputs, loss: mseLoss(task8.targets, 8), epochsPerLayer: 3, batchSize: 16, seed: 1,
-      backend, shots: 2000, signal: ctl.signal, onProgress: (p) => steps.push(p),
+      qubits: 8,
+      layers: 3,
+      inputs: task8.inputs,
+      loss: mseLoss(task8.targets, 8),
+      epochsPerLayer: 3,
+      batchSize: 16,
+      seed: 1,
+      backend,
+      shots: 2000,
+      signal: ctl.signal,
+      onProgress: (p) => steps.push(p),
     });
     await expect(run).rejects.toBeInstanceOf(AbortError);
     expect(steps.length).toBeGreaterThanOrEqual(2);

@@ -53,17 +53,23 @@ export function trainFingerprint(options: ResolvedOptions, inputs: Float64Array,
 /** Refuses a checkpoint made with other options, other data or another loss, saying which. */
 export function checkResume(checkpoint: TrainCheckpoint, expected: TrainFingerprint): void {
   if (!checkpoint || checkpoint.version !== 2 || typeof checkpoint.fingerprint !== 'object' || checkpoint.fingerprint === null) {
-    throw new InvalidInputError('the checkpoint is not a QNN Lab training checkpoint of this version (version 2); start the training afresh', { field: 'resumeFrom' });
+    throw new InvalidInputError('the checkpoint is not a QNN Lab training checkpoint of this version (version 2); start the training afresh', {
+      field: 'resumeFrom',
+    });
   }
   const got = checkpoint.fingerprint;
   const differs: string[] = [];
-  if (got.options !== expected.options) differs.push('different options (qubits, layers, data size, method, optimiser, schedule, seed, shots, backend or loss)');
+  if (got.options !== expected.options)
+    differs.push('different options (qubits, layers, data size, method, optimiser, schedule, seed, shots, backend or loss)');
   if (got.data !== expected.data) differs.push(`different training data (fingerprint ${got.data}, these data ${expected.data})`);
   if (got.loss !== expected.loss) differs.push('a different loss or different targets');
   if (differs.length > 0) {
-    throw new InvalidInputError(`the checkpoint was made with ${differs.join(' and ')}; it cannot be resumed with these. Resume with the original inputs, or start afresh`, {
-      field: 'resumeFrom',
-    });
+    throw new InvalidInputError(
+      `the checkpoint was made with ${differs.join(' and ')}; it cannot be resumed with these. Resume with the original inputs, or start afresh`,
+      {
+        field: 'resumeFrom',
+      },
+    );
   }
 }
 

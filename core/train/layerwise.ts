@@ -55,7 +55,15 @@ export function phasesOf(r: ResolvedOptions): Phase[] {
     phases.push({ kind: 'layer', layer: l, from: half * (l - 1), to: half * l, epochs: r.epochsPerLayer, method: r.method, learningRate: r.learningRate });
   }
   if (r.fineTuneEpochs > 0) {
-    phases.push({ kind: 'fine-tune', layer: r.layers, from: 0, to: half * r.layers, epochs: r.fineTuneEpochs, method: r.fineTuneMethod, learningRate: r.fineTuneLearningRate });
+    phases.push({
+      kind: 'fine-tune',
+      layer: r.layers,
+      from: 0,
+      to: half * r.layers,
+      epochs: r.fineTuneEpochs,
+      method: r.fineTuneMethod,
+      learningRate: r.fineTuneLearningRate,
+    });
   }
   return phases;
 }
@@ -85,7 +93,19 @@ function initialState(options: LayerwiseOptions, fingerprint: TrainCheckpoint['f
   const resume = options.resumeFrom;
   if (!resume) {
     const extra = options.loss.initialExtra?.() ?? new Float64Array(0);
-    return { phaseIndex: 0, epochsDone: 0, stepInEpoch: 0, epochLossSum: 0, epochKeptSum: 0, params: new Float64Array(0), extra, optimiser: null, circuits: 0, stepsDone: 0, history: [] };
+    return {
+      phaseIndex: 0,
+      epochsDone: 0,
+      stepInEpoch: 0,
+      epochLossSum: 0,
+      epochKeptSum: 0,
+      params: new Float64Array(0),
+      extra,
+      optimiser: null,
+      circuits: 0,
+      stepsDone: 0,
+      history: [],
+    };
   }
   checkResume(resume, fingerprint);
   return {
@@ -165,7 +185,7 @@ export async function trainLayerwise(options: LayerwiseOptions): Promise<TrainRe
       const epoch = st.epochsDone;
       const order = Int32Array.from({ length: r.rows }, (_, k) => k);
       shuffle(createRng(deriveSeed(r.seed, phaseCode, epoch)), order);
-      for (; st.stepInEpoch < stepsPerEpoch; ) {
+      for (; st.stepInEpoch < stepsPerEpoch;) {
         // Yields to the event loop every few ms, so a cancel (a timer, a worker's message, Ctrl+C) gets through even
         // on the exact path, where a step awaits nothing.
         await pacer.tick();
@@ -174,8 +194,17 @@ export async function trainLayerwise(options: LayerwiseOptions): Promise<TrainRe
         const batch = new Float64Array(rows.length * n);
         rows.forEach((row, b) => batch.set(inputs.subarray(row * n, row * n + n), b * n));
         const out = await gradientStep({
-          method, setting, batch, rows, params: st.params, extra: st.extra, loss,
-          seed: deriveSeed(r.seed, phaseCode, epoch, step), shots: r.shots, backend, signal,
+          method,
+          setting,
+          batch,
+          rows,
+          params: st.params,
+          extra: st.extra,
+          loss,
+          seed: deriveSeed(r.seed, phaseCode, epoch, step),
+          shots: r.shots,
+          backend,
+          signal,
         });
         throwIfAborted(signal);
         // Optimise [this phase's parameters, the loss's classical parameters] together.
@@ -195,21 +224,37 @@ export async function trainLayerwise(options: LayerwiseOptions): Promise<TrainRe
         st.epochLossSum += out.value;
         st.epochKeptSum += out.kept;
         options.onProgress?.({
-          phase: phase.kind, layer: phase.layer, epoch: epoch + 1, step: step + 1, stepsPerEpoch,
-          loss: out.value, circuits: st.circuits, keptFraction: out.kept, fraction: st.stepsDone / totalSteps,
+          phase: phase.kind,
+          layer: phase.layer,
+          epoch: epoch + 1,
+          step: step + 1,
+          stepsPerEpoch,
+          loss: out.value,
+          circuits: st.circuits,
+          keptFraction: out.kept,
+          fraction: st.stepsDone / totalSteps,
         });
         if (st.stepInEpoch < stepsPerEpoch && policy.due()) checkpoint(st);
       }
       st.history.push({
-        phase: phase.kind, layer: phase.layer, epoch: epoch + 1,
-        loss: st.epochLossSum / stepsPerEpoch, circuits: st.circuits, keptFraction: st.epochKeptSum / stepsPerEpoch,
+        phase: phase.kind,
+        layer: phase.layer,
+        epoch: epoch + 1,
+        loss: st.epochLossSum / stepsPerEpoch,
+        circuits: st.circuits,
+        keptFraction: st.epochKeptSum / stepsPerEpoch,
       });
       st.stepInEpoch = 0;
       st.epochLossSum = 0;
       st.epochKeptSum = 0;
       // The epoch's checkpoint points at what comes next: the next epoch, or the next phase (whose optimiser starts afresh).
       const lastOfPhase = epoch + 1 === phase.epochs;
-      checkpoint({ ...st, phaseIndex: st.phaseIndex + (lastOfPhase ? 1 : 0), epochsDone: lastOfPhase ? 0 : epoch + 1, optimiser: lastOfPhase ? null : optimiser });
+      checkpoint({
+        ...st,
+        phaseIndex: st.phaseIndex + (lastOfPhase ? 1 : 0),
+        epochsDone: lastOfPhase ? 0 : epoch + 1,
+        optimiser: lastOfPhase ? null : optimiser,
+      });
     }
   }
 

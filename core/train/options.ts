@@ -133,19 +133,25 @@ export function resolveOptions(o: LayerwiseOptions): ResolvedOptions {
     checkRunsOnHardware(fineTuneMethod, 'fineTuneMethod');
   }
   if (backend) {
-    if (backend.maxQubits < n) throw new InvalidInputError(`backend ${backend.name} has ${backend.maxQubits} qubits; the model needs ${n}`, { field: 'qubits', value: n });
+    if (backend.maxQubits < n)
+      throw new InvalidInputError(`backend ${backend.name} has ${backend.maxQubits} qubits; the model needs ${n}`, { field: 'qubits', value: n });
     if (shots === null) {
       if (!backend.exact) throw new InvalidInputError(`backend ${backend.name} returns shots: give a number of shots`, { field: 'shots' });
       if (backend.exactMaxQubits !== undefined && n > backend.exactMaxQubits) {
-        throw new InvalidInputError(`backend ${backend.name} gives exact results up to ${backend.exactMaxQubits} qubits; the model has ${n}: give a number of shots`, { field: 'shots' });
+        throw new InvalidInputError(
+          `backend ${backend.name} gives exact results up to ${backend.exactMaxQubits} qubits; the model has ${n}: give a number of shots`,
+          { field: 'shots' },
+        );
       }
     }
   }
   const optimiser = o.optimiser ?? TRAIN_DEFAULTS.optimiser;
-  if (!OPTIMISERS.includes(optimiser)) throw new InvalidInputError(`optimiser must be one of ${OPTIMISERS.join(', ')}; got ${String(optimiser)}`, { field: 'optimiser', value: optimiser });
+  if (!OPTIMISERS.includes(optimiser))
+    throw new InvalidInputError(`optimiser must be one of ${OPTIMISERS.join(', ')}; got ${String(optimiser)}`, { field: 'optimiser', value: optimiser });
   const learningRate = positive(o.learningRate, TRAIN_DEFAULTS.learningRate, 'learningRate');
   const momentum = o.momentum ?? TRAIN_DEFAULTS.momentum;
-  if (!Number.isFinite(momentum) || momentum < 0 || momentum >= 1) throw new InvalidInputError(`momentum must be in [0, 1); got ${momentum}`, { field: 'momentum', value: momentum });
+  if (!Number.isFinite(momentum) || momentum < 0 || momentum >= 1)
+    throw new InvalidInputError(`momentum must be in [0, 1); got ${momentum}`, { field: 'momentum', value: momentum });
   return {
     qubits: n,
     layers,

@@ -54,7 +54,9 @@ async function evaluate(s: StepInput, sets: Float64Array[], seed: number, recipe
     return { results, kept: kept / results.length };
   }
   const rows = s.batch.length / n;
-  const circuits = sets.flatMap((theta) => Array.from({ length: rows }, (_, b) => modelCircuit({ qubits: n, layers }, theta, s.batch.subarray(b * n, b * n + n))));
+  const circuits = sets.flatMap((theta) =>
+    Array.from({ length: rows }, (_, b) => modelCircuit({ qubits: n, layers }, theta, s.batch.subarray(b * n, b * n + n))),
+  );
   const outcomes = await s.backend.run({ circuits, shots: s.shots, seed, signal: s.signal });
   let kept = 0;
   const results = sets.map((_, k) => {

@@ -12,7 +12,12 @@ const base = (): LayerwiseOptions => ({ qubits: 8, layers: 3, inputs: task.input
 
 describe('layer-wise trainer', () => {
   it('a new layer at theta = 0 leaves the output unchanged', () => {
-    const p2 = forwardBatch(task.inputs, 8, 2, Array.from({ length: 8 }, (_, k) => k * 0.3));
+    const p2 = forwardBatch(
+      task.inputs,
+      8,
+      2,
+      Array.from({ length: 8 }, (_, k) => k * 0.3),
+    );
     const p3 = forwardBatch(task.inputs, 8, 3, [...Array.from({ length: 8 }, (_, k) => k * 0.3), 0, 0, 0, 0]);
     expect(Array.from(p3)).toEqual(Array.from(p2));
   });
@@ -20,7 +25,12 @@ describe('layer-wise trainer', () => {
   it('reduces the loss, reports progress and counts 4 circuits per sample per step with the parallel shift', async () => {
     const seen: number[] = [];
     const res = await trainLayerwise({ ...base(), epochsPerLayer: 15, onProgress: (p) => seen.push(p.fraction) });
-    const initial = mseLoss(task.targets, 8).evaluate(forwardBatch(task.inputs, 8, 3, new Float64Array(12)), Int32Array.from({ length: 64 }, (_, k) => k), 8, new Float64Array(0)).value;
+    const initial = mseLoss(task.targets, 8).evaluate(
+      forwardBatch(task.inputs, 8, 3, new Float64Array(12)),
+      Int32Array.from({ length: 64 }, (_, k) => k),
+      8,
+      new Float64Array(0),
+    ).value;
     expect(res.finalLoss).toBeLessThan(initial * 0.5);
     expect(res.circuitsPerSamplePerStep.layer).toBe(4);
     expect(res.circuits).toBe(3 * 15 * 64 * 4);
@@ -42,7 +52,14 @@ describe('layer-wise trainer', () => {
 
   it('fine-tune is a separate phase; SGD and cross-entropy work', async () => {
     const labels = Array.from({ length: 64 }, (_, r) => r % 8);
-    const res = await trainLayerwise({ ...base(), optimiser: 'sgd', momentum: 0.5, learningRate: 0.1, loss: crossEntropyLoss(oneHot(labels, 8), 8), fineTuneEpochs: 2 });
+    const res = await trainLayerwise({
+      ...base(),
+      optimiser: 'sgd',
+      momentum: 0.5,
+      learningRate: 0.1,
+      loss: crossEntropyLoss(oneHot(labels, 8), 8),
+      fineTuneEpochs: 2,
+    });
     expect(res.history.filter((h) => h.phase === 'fine-tune')).toHaveLength(2);
     expect(res.circuitsPerSamplePerStep.fineTune).toBe(1);
     expect(Number.isFinite(res.finalLoss)).toBe(true);
@@ -85,7 +102,12 @@ describe('layer-wise trainer', () => {
     await trainLayerwise({ ...opts, onCheckpoint: (c) => checkpoints.push(JSON.parse(JSON.stringify(c))) });
     // Per epoch: after steps 5, 10 and 15, then the epoch's end; 3 layers x 2 epochs.
     expect(checkpoints).toHaveLength(3 * 2 * 4);
-    expect(checkpoints.slice(0, 4).map((c) => [c.epochsDone, c.stepInEpoch])).toEqual([[0, 5], [0, 10], [0, 15], [1, 0]]);
+    expect(checkpoints.slice(0, 4).map((c) => [c.epochsDone, c.stepInEpoch])).toEqual([
+      [0, 5],
+      [0, 10],
+      [0, 15],
+      [1, 0],
+    ]);
     for (const c of [checkpoints[1], checkpoints[9], checkpoints[22]]) {
       expect(c.stepInEpoch).toBeGreaterThan(0);
       const resumed = await trainLayerwise({ ...opts, resumeFrom: c });
@@ -100,8 +122,15 @@ describe('layer-wise trainer', () => {
     const checkpoints: TrainCheckpoint[] = [];
     // Each step advances the clock by 1 s; a checkpoint is due every 3 s (and at each epoch's end).
     await trainLayerwise({
-      ...base(), batchSize: 4, epochsPerLayer: 1, layers: 1, checkpointEverySteps: 1000, checkpointEveryMs: 3000,
-      now: () => clock, onProgress: () => (clock += 1000), onCheckpoint: (c) => checkpoints.push(c),
+      ...base(),
+      batchSize: 4,
+      epochsPerLayer: 1,
+      layers: 1,
+      checkpointEverySteps: 1000,
+      checkpointEveryMs: 3000,
+      now: () => clock,
+      onProgress: () => (clock += 1000),
+      onCheckpoint: (c) => checkpoints.push(c),
     });
     expect(checkpoints.map((c) => c.stepInEpoch)).toEqual([3, 6, 9, 12, 15, 0]);
   });
@@ -111,14 +140,21 @@ describe('layer-wise trainer', () => {
     await trainLayerwise({ ...base(), epochsPerLayer: 1, onCheckpoint: (c) => checkpoints.push(c) });
     const other = orthogonalMapTask(8, 3, 64, 2);
     await expect(trainLayerwise({ ...base(), inputs: other.inputs, resumeFrom: checkpoints[0] })).rejects.toThrow(/different training data/);
-    await expect(trainLayerwise({ ...base(), loss: mseLoss(other.targets, 8), resumeFrom: checkpoints[0] })).rejects.toThrow(/a different loss or different targets/);
-    await expect(trainLayerwise({ ...base(), resumeFrom: { ...checkpoints[0], version: 1 } as unknown as TrainCheckpoint })).rejects.toThrow(/not a QNN Lab training checkpoint/);
+    await expect(trainLayerwise({ ...base(), loss: mseLoss(other.targets, 8), resumeFrom: checkpoints[0] })).rejects.toThrow(
+      /a different loss or different targets/,
+    );
+    await expect(trainLayerwise({ ...base(), resumeFrom: { ...checkpoints[0], version: 1 } as unknown as TrainCheckpoint })).rejects.toThrow(
+      /not a QNN Lab training checkpoint/,
+    );
   });
 
   it('runs through a backend with the same results as the exact path', async () => {
     let calls = 0;
     const backend: QuantumBackend = {
-      name: 'test-exact', description: 'exact unary', maxQubits: 64, exact: true,
+      name: 'test-exact',
+      description: 'exact unary',
+      maxQubits: 64,
+      exact: true,
       async run(req) {
         calls++;
         return req.circuits.map((c) => ({ probabilities: probabilitiesOf(runUnaryCircuit(c)), keptFraction: 1, shots: null, keptShots: null }));
@@ -228,7 +264,15 @@ describe('cancelling a training', () => {
     setTimeout(() => controller.abort(), 30);
     // Thousands of steps: without yielding, the timer could only fire after the whole training.
     await expect(
-      trainLayerwise({ qubits: 16, layers: 4, inputs: big.inputs, loss: mseLoss(big.targets, 16), epochsPerLayer: 200, batchSize: 8, signal: controller.signal }),
+      trainLayerwise({
+        qubits: 16,
+        layers: 4,
+        inputs: big.inputs,
+        loss: mseLoss(big.targets, 16),
+        epochsPerLayer: 200,
+        batchSize: 8,
+        signal: controller.signal,
+      }),
     ).rejects.toBeInstanceOf(AbortError);
     expect(performance.now() - t0).toBeLessThan(2000);
   });

@@ -50,7 +50,15 @@ export function openBackend(options: BackendOptions): Backend {
     const datasets = new DatasetService(db, undefined, options.maxImportBytes);
     const devices = new DeviceProfileService(db);
     if (options.seedSamples !== false) ensureBundledSamples(datasets, samplesDir);
-    const handlers = createHandlers({ db, databasePath: options.databasePath, transport: options.transport, version: options.version, datasets, devices, events });
+    const handlers = createHandlers({
+      db,
+      databasePath: options.databasePath,
+      transport: options.transport,
+      version: options.version,
+      datasets,
+      devices,
+      events,
+    });
     const context = { databasePath: options.databasePath };
     return {
       handlers,

@@ -22,22 +22,37 @@ function sqliteFailure(e: CodedError, db: string): { code: ErrorCode; message: s
   const code = e.code ?? '';
   if (!code.startsWith('SQLITE_')) return null;
   if (code.startsWith('SQLITE_READONLY')) {
-    return { code: 'READ_ONLY', message: `The experiment database ${db} cannot be written (read-only file or folder). Nothing was changed. Make the file and its folder writable, or choose another database with --db.` };
+    return {
+      code: 'READ_ONLY',
+      message: `The experiment database ${db} cannot be written (read-only file or folder). Nothing was changed. Make the file and its folder writable, or choose another database with --db.`,
+    };
   }
   if (code.startsWith('SQLITE_FULL')) {
     return { code: 'DISK_FULL', message: `The disk holding the experiment database ${db} is full. Nothing was changed. Free some space and try again.` };
   }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return { code: 'BUSY', message: `The experiment database ${db} is busy: another QNN Lab process held it for too long. Nothing was changed. Try again in a moment.` };
+    return {
+      code: 'BUSY',
+      message: `The experiment database ${db} is busy: another QNN Lab process held it for too long. Nothing was changed. Try again in a moment.`,
+    };
   }
   if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_PERM') || code.startsWith('SQLITE_AUTH')) {
-    return { code: 'READ_ONLY', message: `The experiment database ${db} cannot be opened for writing (${e.message}). Check the permissions of the file and its folder.` };
+    return {
+      code: 'READ_ONLY',
+      message: `The experiment database ${db} cannot be opened for writing (${e.message}). Check the permissions of the file and its folder.`,
+    };
   }
   if (code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB')) {
-    return { code: 'DATABASE', message: `The experiment database ${db} is damaged (${e.message}). Restore it from a backup, or choose another file with --db.` };
+    return {
+      code: 'DATABASE',
+      message: `The experiment database ${db} is damaged (${e.message}). Restore it from a backup, or choose another file with --db.`,
+    };
   }
   if (code.startsWith('SQLITE_IOERR')) {
-    return { code: 'DATABASE', message: `Reading or writing the experiment database ${db} failed (${e.message}). Nothing was changed. Check the disk, then try again.` };
+    return {
+      code: 'DATABASE',
+      message: `Reading or writing the experiment database ${db} failed (${e.message}). Nothing was changed. Check the disk, then try again.`,
+    };
   }
   return null;
 }

@@ -13,9 +13,13 @@ export function programHelp(commands: readonly Command[], version: string): stri
 export function groupHelp(group: string, commands: readonly Command[]): string {
   const members = commands.filter((c) => c.path[0] === group);
   const width = Math.max(...members.map((c) => c.path.join(' ').length)) + 2;
-  return [`qnnlab ${group}: ${members.length} commands`, '', ...members.map((c) => `  qnnlab ${c.path.join(' ').padEnd(width)}${c.summary}`), '', 'Run `qnnlab <command> --help` for its flags.'].join(
-    '\n',
-  );
+  return [
+    `qnnlab ${group}: ${members.length} commands`,
+    '',
+    ...members.map((c) => `  qnnlab ${c.path.join(' ').padEnd(width)}${c.summary}`),
+    '',
+    'Run `qnnlab <command> --help` for its flags.',
+  ].join('\n');
 }
 
 export function commandHelp(command: Command): string {

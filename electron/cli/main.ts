@@ -65,9 +65,12 @@ function checkRequired(command: Command, values: Record<string, unknown>): void 
     .map(([name]) => `--${name}`);
   if (missing.length > 0) {
     const list = missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}`;
-    throw new UserError(`${list} ${missing.length === 1 ? 'is' : 'are'} required\nUsage: qnnlab ${command.usage}\n(\`qnnlab ${command.path.join(' ')} --help\` describes every flag)`, {
-      field: missing[0].slice(2),
-    });
+    throw new UserError(
+      `${list} ${missing.length === 1 ? 'is' : 'are'} required\nUsage: qnnlab ${command.usage}\n(\`qnnlab ${command.path.join(' ')} --help\` describes every flag)`,
+      {
+        field: missing[0].slice(2),
+      },
+    );
   }
 }
 
@@ -83,7 +86,8 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   const found = findCommand(argv);
   const group = commands.some((c) => c.path.length > 1 && c.path[0] === argv[0]) ? argv[0] : undefined;
   // A word after a group's own command (`qnnlab devices lst`) is an unknown subcommand, not an argument.
-  const strayWord = found && group && found.command.path.length === 1 && (found.command.positionals ?? 0) === 0 && found.rest.length > 0 && !found.rest[0].startsWith('-');
+  const strayWord =
+    found && group && found.command.path.length === 1 && (found.command.positionals ?? 0) === 0 && found.rest.length > 0 && !found.rest[0].startsWith('-');
   if (!found || strayWord) {
     if (group && (argv.length === 1 || argv[1] === '--help' || argv[1] === '-h' || argv[1] === 'help')) {
       io.stdout.write(groupHelp(group, commands) + '\n');

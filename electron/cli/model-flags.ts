@@ -59,7 +59,9 @@ export function parseModel(flags: Flags, defaults: { seed?: number } = {}): Mode
   let params: number[];
   if (given) {
     try {
-      params = Array.from(checkVector(given, count, '--params', architecture === 'pyramid' ? `n(n-1)/2 for a ${n}-qubit pyramid` : `(n/2) x layers = ${n / 2} x ${layers}`));
+      params = Array.from(
+        checkVector(given, count, '--params', architecture === 'pyramid' ? `n(n-1)/2 for a ${n}-qubit pyramid` : `(n/2) x layers = ${n / 2} x ${layers}`),
+      );
     } catch (e) {
       throw new UserError((e as Error).message);
     }

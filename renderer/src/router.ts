@@ -9,8 +9,20 @@ export function createAppRouter(): Router {
     routes: [
       { path: '/', redirect: '/datasets' },
       { path: '/datasets', name: 'datasets', component: DatasetsView, meta: { title: 'Datasets' } },
-      { path: '/datasets/:id(\\d+)', name: 'dataset', component: () => import('./views/DatasetView.vue'), props: (r) => ({ id: Number(r.params.id) }), meta: { title: 'Dataset' } },
-      { path: '/devices/:id?', name: 'devices', component: () => import('./views/DevicesView.vue'), props: (r) => ({ id: typeof r.params.id === 'string' && r.params.id ? r.params.id : undefined }), meta: { title: 'Devices' } },
+      {
+        path: '/datasets/:id(\\d+)',
+        name: 'dataset',
+        component: () => import('./views/DatasetView.vue'),
+        props: (r) => ({ id: Number(r.params.id) }),
+        meta: { title: 'Dataset' },
+      },
+      {
+        path: '/devices/:id?',
+        name: 'devices',
+        component: () => import('./views/DevicesView.vue'),
+        props: (r) => ({ id: typeof r.params.id === 'string' && r.params.id ? r.params.id : undefined }),
+        meta: { title: 'Devices' },
+      },
       { path: '/about', name: 'about', component: () => import('./views/AboutView.vue'), meta: { title: 'About' } },
       { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: 'Not found' } },
     ],

@@ -14,7 +14,13 @@ function table(rows = 60, seed = 2): Dataset {
   const death = Float64Array.from({ length: rows }, () => (rng.next() < 0.3 ? 1 : 0));
   for (let i = 0; i < rows; i += 4) b[i] = NaN;
   for (let i = 1; i < rows; i += 5) c[i] = NaN;
-  const col = (name: string, values: Float64Array, role: DataColumn['role'] = 'feature', type: DataColumn['type'] = 'numeric'): DataColumn => ({ name, type, role, values, categories: null });
+  const col = (name: string, values: Float64Array, role: DataColumn['role'] = 'feature', type: DataColumn['type'] = 'numeric'): DataColumn => ({
+    name,
+    type,
+    role,
+    values,
+    categories: null,
+  });
   return { rows, columns: [col('a', a), col('b', b), col('c', c), col('death', death, 'outcome', 'binary')], delimiter: ',', missingTokens: [], warnings: [] };
 }
 
@@ -62,7 +68,9 @@ describe('qnn-mice', () => {
 
   it('refuses a qubit count too small for the predictors, an unknown backend and a bad option, naming each', async () => {
     const t = table();
-    await expect(fitImputer(t, { method: 'qnn-mice', options: { ...fast, qubits: 2 }, seed: 1 })).rejects.toThrow(/2 predictors \(plus the constant feature\) need at least 3 qubits; got --qubits 2/);
+    await expect(fitImputer(t, { method: 'qnn-mice', options: { ...fast, qubits: 2 }, seed: 1 })).rejects.toThrow(
+      /2 predictors \(plus the constant feature\) need at least 3 qubits; got --qubits 2/,
+    );
     expect(() => createImputer('qnn-mice', { backend: 'ibm-heron' })).toThrow(/unknown backend "ibm-heron"; known backends: ideal/);
     expect(() => createImputer('qnn-mice', { epochsPerLayer: 0 })).toThrow(/qnn-mice option "epochsPerLayer"/);
   });

@@ -67,7 +67,14 @@ function withDeviceEstimate(spec: ColumnModelSpec, o: QnnMiceOptions, device: Ba
       const fit = await spec.fit(data, ctx);
       const n = qnnQubits(data.cols, o.qubits);
       if (device.profile && n <= device.profile.qubits.value) {
-        const plan = { qubits: n, layers: o.layers ?? Math.log2(n), samples: data.rows, epochs: o.epochsPerLayer, shots: o.costShots, method: 'parallel-shift' as const };
+        const plan = {
+          qubits: n,
+          layers: o.layers ?? Math.log2(n),
+          samples: data.rows,
+          epochs: o.epochsPerLayer,
+          shots: o.costShots,
+          method: 'parallel-shift' as const,
+        };
         fit.cost.deviceUSD = estimateTraining({ ...plan, backend: device, batchSize: o.batchSize }).costUSD;
       }
       return fit;
@@ -84,14 +91,24 @@ export const qnnMiceImputer: ImputerEntry<QnnMiceOptions> = {
     const runtime = runtimeOf(o, e);
     const device = resolveBackend(o.costDevice, catalogOf(e));
     const spec = withDeviceEstimate(
-      qnnRegressorSpec({ qubits: o.qubits, layers: o.layers, epochsPerLayer: o.epochsPerLayer, batchSize: o.batchSize, learningRate: o.learningRate, clip: o.clip }, runtime),
+      qnnRegressorSpec(
+        { qubits: o.qubits, layers: o.layers, epochsPerLayer: o.epochsPerLayer, batchSize: o.batchSize, learningRate: o.learningRate, clip: o.clip },
+        runtime,
+      ),
       o,
       device,
     );
     return {
       name: 'qnn-mice',
       options: o,
-      recipe: { method: 'qnn-mice', ...o, order: 'increasing missingness', stopping: 'fixed cycles', model: spec.recipe, costDeviceFits: device.profile ? `${device.profile.qubits.value} qubits` : 'not a device' },
+      recipe: {
+        method: 'qnn-mice',
+        ...o,
+        order: 'increasing missingness',
+        stopping: 'fixed cycles',
+        model: spec.recipe,
+        costDeviceFits: device.profile ? `${device.profile.qubits.value} qubits` : 'not a device',
+      },
       maxCycles: o.cycles,
       stopping: { kind: 'fixed' },
       keep: 'all',

@@ -29,7 +29,17 @@ describe('openDatabase', () => {
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
       expect(tables(db)).toEqual([
-        'checkpoints', 'comparison_runs', 'comparisons', 'dataset_columns', 'datasets', 'device_profiles', 'reports', 'run_logs', 'run_metrics', 'runs', 'settings',
+        'checkpoints',
+        'comparison_runs',
+        'comparisons',
+        'dataset_columns',
+        'datasets',
+        'device_profiles',
+        'reports',
+        'run_logs',
+        'run_metrics',
+        'runs',
+        'settings',
         'sqlite_sequence',
       ]);
     } finally {
@@ -145,7 +155,8 @@ function snapshot(db: BetterSqlite3.Database): Record<string, unknown[]> {
 
 function addDataset(db: BetterSqlite3.Database, name: string): number {
   return Number(
-    db.prepare("INSERT INTO datasets (name, source, created_at, row_count, column_count, missing_cells) VALUES (?, 'x', ?, 1, 1, 0)").run(name, now).lastInsertRowid,
+    db.prepare("INSERT INTO datasets (name, source, created_at, row_count, column_count, missing_cells) VALUES (?, 'x', ?, 1, 1, 0)").run(name, now)
+      .lastInsertRowid,
   );
 }
 
@@ -175,11 +186,17 @@ describe('ids are never reused (migration 2)', () => {
     const v1 = openDatabase(path, { migrations: V1_ONLY });
     expect(v1.pragma('user_version', { simple: true })).toBe(1);
     const [a, b, c] = ['a', 'b', 'c'].map((n) => addDataset(v1, n));
-    v1.prepare("INSERT INTO dataset_columns (dataset_id, idx, name, type, role, categories, cells) VALUES (?, 0, 'x', 'categorical', 'feature', '[\"f\",\"m\"]', x'000000000000f03f')").run(a);
+    v1.prepare(
+      "INSERT INTO dataset_columns (dataset_id, idx, name, type, role, categories, cells) VALUES (?, 0, 'x', 'categorical', 'feature', '[\"f\",\"m\"]', x'000000000000f03f')",
+    ).run(a);
     v1.prepare("INSERT INTO dataset_columns (dataset_id, idx, name, type, role, cells) VALUES (?, 0, 'y', 'numeric', 'outcome', x'0000000000000040')").run(b);
     v1.prepare('DELETE FROM datasets WHERE id = ?').run(c);
     const run = (ds: number | null) =>
-      Number(v1.prepare("INSERT INTO runs (kind, dataset_id, dataset_name, created_at, app_version, core_version) VALUES ('impute', ?, 'a', ?, '0.1.0', '0.1.0')").run(ds, now).lastInsertRowid);
+      Number(
+        v1
+          .prepare("INSERT INTO runs (kind, dataset_id, dataset_name, created_at, app_version, core_version) VALUES ('impute', ?, 'a', ?, '0.1.0', '0.1.0')")
+          .run(ds, now).lastInsertRowid,
+      );
     const r1 = run(a);
     const r2 = run(b);
     const r3 = run(null);
@@ -200,9 +217,13 @@ describe('ids are never reused (migration 2)', () => {
       expect(db.pragma('foreign_key_check')).toEqual([]);
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-      const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'runs_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+      const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'runs_%' ORDER BY name").all() as { name: string }[]).map(
+        (r) => r.name,
+      );
       expect(indexes).toEqual(['runs_dataset', 'runs_status']);
-      const seq = Object.fromEntries((db.prepare('SELECT name, seq FROM sqlite_sequence').all() as { name: string; seq: number }[]).map((r) => [r.name, r.seq]));
+      const seq = Object.fromEntries(
+        (db.prepare('SELECT name, seq FROM sqlite_sequence').all() as { name: string; seq: number }[]).map((r) => [r.name, r.seq]),
+      );
       expect(seq).toEqual({ datasets: b, runs: r3, comparisons: cmp, reports: 1 });
       // The relations still act: deleting a dataset cascades to its columns and unlinks its runs; a run takes its
       // metrics and comparison entries with it; the report keeps its snapshot.
@@ -214,9 +235,9 @@ describe('ids are never reused (migration 2)', () => {
       expect(db.prepare('SELECT run_id FROM comparison_runs').all()).toEqual([{ run_id: r2 }]);
       db.prepare('DELETE FROM comparisons WHERE id = ?').run(cmp);
       expect(db.prepare('SELECT comparison_id, run_id FROM reports').get()).toEqual({ comparison_id: null, run_id: r3 });
-      expect(() => db.prepare("INSERT INTO dataset_columns (dataset_id, idx, name, type, role, cells) VALUES (999, 0, 'z', 'numeric', 'feature', x'00')").run()).toThrow(
-        /FOREIGN KEY/,
-      );
+      expect(() =>
+        db.prepare("INSERT INTO dataset_columns (dataset_id, idx, name, type, role, cells) VALUES (999, 0, 'z', 'numeric', 'feature', x'00')").run(),
+      ).toThrow(/FOREIGN KEY/);
       // The next dataset comes after the largest id that existed at migration time (3 was lost before v2 kept count).
       expect(addDataset(db, 'next')).toBe(b + 1);
     } finally {
@@ -234,7 +255,9 @@ describe('ids are never reused (migration 2)', () => {
     const withColumn = openDatabase(path);
     withColumn.prepare("INSERT INTO dataset_columns (dataset_id, idx, name, type, role, cells) VALUES (1, 0, 'x', 'numeric', 'feature', x'00')").run();
     withColumn.close();
-    expect(() => openDatabase(path, { migrations: [...MIGRATIONS, dropping] })).toThrow(/migration 4.*1 row\(s\) break a foreign key.*dataset_columns -> datasets.*left at schema version 3/);
+    expect(() => openDatabase(path, { migrations: [...MIGRATIONS, dropping] })).toThrow(
+      /migration 4.*1 row\(s\) break a foreign key.*dataset_columns -> datasets.*left at schema version 3/,
+    );
     const db = openDatabase(path);
     expect(db.prepare('SELECT COUNT(*) AS n FROM datasets').get()).toEqual({ n: 1 });
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -308,14 +331,27 @@ describe('runs: parent, tags, notes, heartbeat, logs (migration 3)', () => {
     v2.close();
     const db = openDatabase(path);
     try {
-      expect(db.prepare('SELECT parent_id, tags, notes, heartbeat_at, worker_pid FROM runs WHERE id = ?').get(old)).toEqual({ parent_id: null, tags: '[]', notes: null, heartbeat_at: null, worker_pid: null });
-      const child = Number(db.prepare("INSERT INTO runs (kind, parent_id, created_at, app_version, core_version) VALUES ('imputation', ?, ?, '0', '0')").run(old, now).lastInsertRowid);
+      expect(db.prepare('SELECT parent_id, tags, notes, heartbeat_at, worker_pid FROM runs WHERE id = ?').get(old)).toEqual({
+        parent_id: null,
+        tags: '[]',
+        notes: null,
+        heartbeat_at: null,
+        worker_pid: null,
+      });
+      const child = Number(
+        db.prepare("INSERT INTO runs (kind, parent_id, created_at, app_version, core_version) VALUES ('imputation', ?, ?, '0', '0')").run(old, now)
+          .lastInsertRowid,
+      );
       db.prepare("INSERT INTO run_logs (run_id, at, level, message) VALUES (?, 1, 'info', 'started')").run(child);
       expect(() => db.prepare("INSERT INTO run_logs (run_id, at, level, message) VALUES (?, 1, 'debug', 'x')").run(child)).toThrow(/CHECK/);
       db.prepare('DELETE FROM runs WHERE id = ?').run(old);
       expect(db.prepare('SELECT COUNT(*) AS n FROM runs').get()).toEqual({ n: 0 });
       expect(db.prepare('SELECT COUNT(*) AS n FROM run_logs').get()).toEqual({ n: 0 });
-      const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND (name LIKE 'runs_%' OR name LIKE 'run_logs_%') ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+      const indexes = (
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND (name LIKE 'runs_%' OR name LIKE 'run_logs_%') ORDER BY name").all() as {
+          name: string;
+        }[]
+      ).map((r) => r.name);
       expect(indexes).toEqual(['run_logs_run', 'runs_created', 'runs_dataset', 'runs_kind_status', 'runs_parent', 'runs_status']);
     } finally {
       db.close();

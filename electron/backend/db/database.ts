@@ -50,12 +50,19 @@ function openFailure(path: string, e: unknown): DatabaseOpenError {
   const code = sqliteCode(e);
   const reason = (e as Error).message;
   const cause = { cause: e };
-  if (code.startsWith('SQLITE_NOTADB')) return new DatabaseOpenError(`The file at ${path} is not a QNN Lab database (${reason}). Choose another file with --db.`, cause);
+  if (code.startsWith('SQLITE_NOTADB'))
+    return new DatabaseOpenError(`The file at ${path} is not a QNN Lab database (${reason}). Choose another file with --db.`, cause);
   if (code.startsWith('SQLITE_CORRUPT')) {
-    return new DatabaseOpenError(`The experiment database at ${path} is damaged (${reason}). Restore it from a backup, or choose another file with --db.`, cause);
+    return new DatabaseOpenError(
+      `The experiment database at ${path} is damaged (${reason}). Restore it from a backup, or choose another file with --db.`,
+      cause,
+    );
   }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new DatabaseOpenError(`The experiment database at ${path} is busy: another QNN Lab process holds it. Try again in a moment.`, { ...cause, code: 'BUSY' });
+    return new DatabaseOpenError(`The experiment database at ${path} is busy: another QNN Lab process holds it. Try again in a moment.`, {
+      ...cause,
+      code: 'BUSY',
+    });
   }
   if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_PERM')) {
     if (!existsSync(path)) {
@@ -73,7 +80,10 @@ function openFailure(path: string, e: unknown): DatabaseOpenError {
     );
   }
   if (code.startsWith('SQLITE_FULL')) {
-    return new DatabaseOpenError(`The disk holding the experiment database ${path} is full. Nothing was changed. Free some space and try again.`, { ...cause, code: 'DISK_FULL' });
+    return new DatabaseOpenError(`The disk holding the experiment database ${path} is full. Nothing was changed. Free some space and try again.`, {
+      ...cause,
+      code: 'DISK_FULL',
+    });
   }
   return new DatabaseOpenError(`Cannot open the experiment database at ${path}: ${reason}`, cause);
 }

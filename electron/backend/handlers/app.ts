@@ -5,6 +5,12 @@ import type { HandlerContext } from './index.ts';
 
 export function appHandlers(ctx: HandlerContext) {
   return {
-    'app.info': () => ({ version: ctx.version, schemaVersion: schemaVersion(ctx.db), databasePath: ctx.databasePath, transport: ctx.transport, maxImportBytes: ctx.datasets.maxImportBytes }),
+    'app.info': () => ({
+      version: ctx.version,
+      schemaVersion: schemaVersion(ctx.db),
+      databasePath: ctx.databasePath,
+      transport: ctx.transport,
+      maxImportBytes: ctx.datasets.maxImportBytes,
+    }),
   } satisfies Pick<Handlers, 'app.info'>;
 }

@@ -26,7 +26,15 @@ beforeEach(() => {
   const bus = new EventBus();
   events = [];
   bus.subscribe((event, payload) => events.push({ event, payload }));
-  handlers = createHandlers({ db, databasePath, transport: 'http', version: '0.1.0-test', datasets: new DatasetService(db), devices: new DeviceProfileService(db), events: bus });
+  handlers = createHandlers({
+    db,
+    databasePath,
+    transport: 'http',
+    version: '0.1.0-test',
+    datasets: new DatasetService(db),
+    devices: new DeviceProfileService(db),
+    events: bus,
+  });
 });
 
 async function ok<T>(channel: string, request: unknown): Promise<T> {
@@ -46,7 +54,13 @@ describe('handlers', () => {
   });
 
   it('app.info', async () => {
-    expect(await ok('app.info', {})).toEqual({ version: '0.1.0-test', schemaVersion: SCHEMA_VERSION, databasePath: lab.path, transport: 'http', maxImportBytes: MAX_IMPORT_BYTES });
+    expect(await ok('app.info', {})).toEqual({
+      version: '0.1.0-test',
+      schemaVersion: SCHEMA_VERSION,
+      databasePath: lab.path,
+      transport: 'http',
+      maxImportBytes: MAX_IMPORT_BYTES,
+    });
   });
 
   it('import, list, get, rename, export, delete', async () => {
@@ -145,7 +159,11 @@ describe('handlers', () => {
 
     it('list, save, get, shadow, delete (restoring the built-in), with change events', async () => {
       const builtins = await ok<DeviceProfileSummary[]>('devices.list', {});
-      expect(builtins.map((s) => [s.id, s.builtin])).toEqual([['ionq-aria', true], ['ionq-forte', true], ['ionq-forte-enterprise', true]]);
+      expect(builtins.map((s) => [s.id, s.builtin])).toEqual([
+        ['ionq-aria', true],
+        ['ionq-forte', true],
+        ['ionq-forte-enterprise', true],
+      ]);
       expect(await ok('devices.list', undefined)).toEqual(builtins);
       const copy = { ...structuredClone(aria), qubits: { ...aria.qubits, value: 12 } };
       const saved = await ok<SavedDeviceProfile>('devices.save', { profile: copy });

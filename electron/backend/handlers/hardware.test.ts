@@ -16,7 +16,14 @@ let handlers: Handlers;
 
 beforeEach(() => {
   const db = lab.db;
-  handlers = createHandlers({ db, databasePath: lab.path, transport: 'http', version: '0.1.0-test', datasets: new DatasetService(db), devices: new DeviceProfileService(db) });
+  handlers = createHandlers({
+    db,
+    databasePath: lab.path,
+    transport: 'http',
+    version: '0.1.0-test',
+    datasets: new DatasetService(db),
+    devices: new DeviceProfileService(db),
+  });
 });
 
 async function ok(request: unknown): Promise<HardwareEstimate> {
@@ -67,7 +74,10 @@ describe('hardware.estimate', () => {
     const aria = builtinDeviceProfile('ionq-aria')!;
     const pricing = aria.pricing;
     if (pricing.model !== 'per-gate-shot') throw new Error('expected per-gate-shot pricing');
-    const copy = { ...structuredClone(aria), pricing: { ...pricing, twoQubitGateShotUSD: { ...pricing.twoQubitGateShotUSD, value: 2 * pricing.twoQubitGateShotUSD.value } } };
+    const copy = {
+      ...structuredClone(aria),
+      pricing: { ...pricing, twoQubitGateShotUSD: { ...pricing.twoQubitGateShotUSD, value: 2 * pricing.twoQubitGateShotUSD.value } },
+    };
     const before = await ok(plan);
     const saved = await dispatch(handlers, 'devices.save', { profile: copy });
     expect(saved.ok).toBe(true);

@@ -35,7 +35,16 @@ function appError(fn: () => unknown): LabError {
 describe('DatasetService', () => {
   it('imports pbc.csv: 418 rows, 20 columns, 1033 missing cells, stored self-contained', () => {
     const s = service.importCsv({ fileName: 'pbc.csv', content: pbc });
-    expect(s).toEqual({ id: 1, name: 'pbc', rows: 418, columns: 20, missingCells: 1033, source: 'pbc.csv', createdAt: '2026-01-02T03:04:05.000Z', warnings: [] });
+    expect(s).toEqual({
+      id: 1,
+      name: 'pbc',
+      rows: 418,
+      columns: 20,
+      missingCells: 1033,
+      source: 'pbc.csv',
+      createdAt: '2026-01-02T03:04:05.000Z',
+      warnings: [],
+    });
     const detail = service.get(s.id);
     expect(detail.columnProfiles).toHaveLength(20);
     expect(detail.columnProfiles.find((c) => c.name === 'sex')!.type).toBe('categorical');

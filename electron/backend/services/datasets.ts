@@ -58,9 +58,8 @@ export class DatasetService {
   }
 
   get(id: number): DatasetDetail {
-    const row = this.db
-      .prepare(`SELECT ${SUMMARY_COLUMNS}, delimiter, missing_tokens, profile FROM datasets WHERE id = ?`)
-      .get(id) as (DatasetRow & { delimiter: string; missing_tokens: string; profile: string | null }) | undefined;
+    const row = this.db.prepare(`SELECT ${SUMMARY_COLUMNS}, delimiter, missing_tokens, profile FROM datasets WHERE id = ?`).get(id) as
+      (DatasetRow & { delimiter: string; missing_tokens: string; profile: string | null }) | undefined;
     if (!row) throw notFound(id);
     const cached = row.profile === null ? null : (JSON.parse(row.profile) as Partial<ProfileCache>);
     const profile = cached?.patternCount !== undefined ? (cached as ProfileCache) : this.recomputeProfile(id);
@@ -132,9 +131,7 @@ export class DatasetService {
       `INSERT INTO datasets (name, source, created_at, row_count, column_count, missing_cells, delimiter, missing_tokens, warnings, profile)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const insertColumn = this.db.prepare(
-      'INSERT INTO dataset_columns (dataset_id, idx, name, type, role, categories, cells) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
+    const insertColumn = this.db.prepare('INSERT INTO dataset_columns (dataset_id, idx, name, type, role, categories, cells) VALUES (?, ?, ?, ?, ?, ?, ?)');
     const createdAt = this.now().toISOString();
     const id = writeTransaction(this.db, () => {
       const name = this.uniqueName(meta.name);
@@ -164,8 +161,7 @@ export class DatasetService {
   /** The typed dataset (cells as Float64Arrays) for computations. */
   load(id: number): Dataset {
     const row = this.db.prepare('SELECT row_count, delimiter, missing_tokens, warnings FROM datasets WHERE id = ?').get(id) as
-      | { row_count: number; delimiter: string; missing_tokens: string; warnings: string }
-      | undefined;
+      { row_count: number; delimiter: string; missing_tokens: string; warnings: string } | undefined;
     if (!row) throw notFound(id);
     const cols = this.db
       .prepare('SELECT idx, name, type, role, categories, cells FROM dataset_columns WHERE dataset_id = ? ORDER BY idx')

@@ -70,10 +70,23 @@ describe('DeviceProfileService', () => {
   it('saves a user copy and lists it after the built-ins; a second save replaces it', () => {
     const mine = copyOf(aria, (p) => ((p.id = 'my-aria'), (p.name = 'My Aria'), (p.fidelity.twoQubit.value = 0.99)));
     const saved = service.save({ profile: mine, source: 'imported' });
-    expect(saved).toMatchObject({ id: 'my-aria', name: 'My Aria', builtin: false, shadowsBuiltin: false, source: 'imported', replaced: false, updatedAt: '2026-11-24T12:00:00.000Z' });
+    expect(saved).toMatchObject({
+      id: 'my-aria',
+      name: 'My Aria',
+      builtin: false,
+      shadowsBuiltin: false,
+      source: 'imported',
+      replaced: false,
+      updatedAt: '2026-11-24T12:00:00.000Z',
+    });
     expect(service.list().map((s) => s.id)).toEqual(['ionq-aria', 'ionq-forte', 'ionq-forte-enterprise', 'my-aria']);
     expect(service.get('my-aria').profile.fidelity.twoQubit.value).toBe(0.99);
-    expect(service.catalog().list().map((p) => p.id)).toEqual(['ionq-aria', 'ionq-forte', 'ionq-forte-enterprise', 'my-aria']);
+    expect(
+      service
+        .catalog()
+        .list()
+        .map((p) => p.id),
+    ).toEqual(['ionq-aria', 'ionq-forte', 'ionq-forte-enterprise', 'my-aria']);
     expect(rowCount()).toBe(1);
 
     clock.advance(60_000);
@@ -97,7 +110,11 @@ describe('DeviceProfileService', () => {
     const row = db.prepare('SELECT * FROM device_profiles').get();
     const before = files();
     const cases: [unknown, RegExp, string][] = [
-      [copyOf(aria, (p) => ((p.id = 'my-device'), (p.duration.twoQubitSeconds.value = -1))), /device profile field "duration\.twoQubitSeconds(\.value)?"/, 'duration.twoQubitSeconds'],
+      [
+        copyOf(aria, (p) => ((p.id = 'my-device'), (p.duration.twoQubitSeconds.value = -1))),
+        /device profile field "duration\.twoQubitSeconds(\.value)?"/,
+        'duration.twoQubitSeconds',
+      ],
       [copyOf(aria, (p) => ((p.id = 'other'), (p.fidelity.spam.value = 1.5))), /field "fidelity\.spam(\.value)?"/, 'fidelity.spam'],
       [copyOf(aria, (p) => (p.id = 'Bad Id')), /field "id"/, 'id'],
       [copyOf(aria, (p) => ((p.id = 'x'), delete p.qubits)), /field "qubits"/, 'qubits'],
@@ -169,7 +186,9 @@ describe('DeviceProfileService', () => {
     ]);
     expect(list[1]).toMatchObject({ shadowsBuiltin: true, qubits: 0, problem: expect.stringMatching(/field "qubits(\.value)?"/) });
     expect(list[3].problem).toMatch(/JSON/);
-    expect(thrown(() => service.get('broken')).message).toMatch(/The stored device profile "broken" no longer validates .*delete it or import a corrected copy/);
+    expect(thrown(() => service.get('broken')).message).toMatch(
+      /The stored device profile "broken" no longer validates .*delete it or import a corrected copy/,
+    );
     // The catalog uses the valid copies, and refuses a broken copy by name rather than fall back to the built-in.
     const catalog = service.catalog();
     expect(catalog.list().map((p) => p.id)).toEqual(['ionq-aria', 'ionq-forte', 'ionq-forte-enterprise', 'fine']);

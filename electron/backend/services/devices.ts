@@ -39,7 +39,10 @@ type StoredCopy = { row: ProfileRow; profile: DeviceProfile; problem?: undefined
 const ROW_COLUMNS = 'name, profile, source, created_at, updated_at';
 
 export class DeviceProfileService {
-  constructor(readonly db: Database, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    readonly db: Database,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   /** Built-ins in their bundled order (each replaced by its user copy, if any), then the other user copies by id. */
   list(): DeviceProfileSummary[] {
@@ -84,7 +87,10 @@ export class DeviceProfileService {
   save(request: { profile: unknown; source?: SaveDeviceProfileRequest['source'] }): SavedDeviceProfile {
     const profile = validateDeviceProfile(request.profile); // DeviceProfileValidationError names the field
     if ((SIMULATOR_BACKENDS as readonly string[]).includes(profile.id)) {
-      throw new LabError('CONFLICT', `"${profile.id}" is the name of a simulator backend; give the device profile another id`, { field: 'id', value: profile.id });
+      throw new LabError('CONFLICT', `"${profile.id}" is the name of a simulator backend; give the device profile another id`, {
+        field: 'id',
+        value: profile.id,
+      });
     }
     const source = request.source ?? 'user';
     const at = this.now().toISOString();
@@ -129,7 +135,12 @@ export class DeviceProfileService {
   }
 
   private notFound(id: string): LabError {
-    return new LabError('NOT_FOUND', `Device profile "${id}" does not exist; known profiles: ${this.list().map((s) => s.id).join(', ')}.`);
+    return new LabError(
+      'NOT_FOUND',
+      `Device profile "${id}" does not exist; known profiles: ${this.list()
+        .map((s) => s.id)
+        .join(', ')}.`,
+    );
   }
 }
 
@@ -146,10 +157,7 @@ function sourceOf(row: ProfileRow): DeviceProfileSource {
 }
 
 function storedInvalid(id: string, problem: string): LabError {
-  return new LabError(
-    'VALIDATION',
-    `The stored device profile "${id}" no longer validates (${problem}); delete it or import a corrected copy.`,
-  );
+  return new LabError('VALIDATION', `The stored device profile "${id}" no longer validates (${problem}); delete it or import a corrected copy.`);
 }
 
 function copySummary(copy: StoredCopy): DeviceProfileSummary {

@@ -30,27 +30,54 @@ const experiment: ResolvedExperiment = {
 
 function result(method: string, seed: number, nrmse: number): SeedResult {
   return {
-    seed, method, options: {}, recipe: { method },
+    seed,
+    method,
+    options: {},
+    recipe: { method },
     mask: { mechanism: 'mcar', rate: 0.2, realisedRate: 0.199, cells: 100 },
-    rmse: 2 * nrmse, nrmse, pfc: null,
+    rmse: 2 * nrmse,
+    nrmse,
+    pfc: null,
     columns: [
       { column: 'chol', kind: 'numeric', cells: 60, rmse: 1, nrmse, wasserstein: 0.5, pfc: null },
       { column: 'sex', kind: 'categorical', cells: 40, rmse: null, nrmse: null, wasserstein: null, pfc: 0.25 },
     ],
-    auc: 0.8, aucFolds: [0.79, 0.8, 0.81], seconds: 1.5, circuits: method === 'qnn-mice' ? 1000 : 0, shots: 0, cycles: 2, stopReason: 'max-cycles', warnings: [],
+    auc: 0.8,
+    aucFolds: [0.79, 0.8, 0.81],
+    seconds: 1.5,
+    circuits: method === 'qnn-mice' ? 1000 : 0,
+    shots: 0,
+    cycles: 2,
+    stopReason: 'max-cycles',
+    warnings: [],
   };
 }
 
 describe('RunService', () => {
   it('creates, starts and finishes a run with its times and result', () => {
     const id = runs.create({ kind: 'train', name: 'toy', config: { qubits: 8 }, seeds: [3] });
-    expect(runs.get(id)).toMatchObject({ id, kind: 'train', status: 'queued', config: { qubits: 8 }, seeds: [3], appVersion: '0.1.0-test', parentId: null, tags: [] });
+    expect(runs.get(id)).toMatchObject({
+      id,
+      kind: 'train',
+      status: 'queued',
+      config: { qubits: 8 },
+      seeds: [3],
+      appVersion: '0.1.0-test',
+      parentId: null,
+      tags: [],
+    });
     runs.start(id, 1234);
     expect(db.prepare('SELECT worker_pid, heartbeat_at FROM runs WHERE id = ?').get(id)).toEqual({ worker_pid: 1234, heartbeat_at: clock.ms });
     clock.advance(2500);
     runs.progress(id, 0.5);
     runs.finish(id, { status: 'succeeded', result: { loss: 0.1, nan: NaN } });
-    expect(runs.get(id)).toMatchObject({ status: 'succeeded', progress: 1, durationMs: 2500, result: { loss: 0.1, nan: null }, finishedAt: '2026-12-01T10:00:02.500Z' });
+    expect(runs.get(id)).toMatchObject({
+      status: 'succeeded',
+      progress: 1,
+      durationMs: 2500,
+      result: { loss: 0.1, nan: null },
+      finishedAt: '2026-12-01T10:00:02.500Z',
+    });
     expect(db.prepare('SELECT worker_pid, heartbeat_at FROM runs WHERE id = ?').get(id)).toEqual({ worker_pid: null, heartbeat_at: null });
     runs.log(id, 'warning', 'hello');
     expect(runs.logs(id)).toEqual([{ at: clock.ms, level: 'warning', message: 'hello' }]);
@@ -70,7 +97,9 @@ describe('RunService', () => {
     ]);
     const m = runs.metrics(children[1].id);
     const value = (name: string, step = 0) => m.find((p) => p.name === name && p.step === step)?.value;
-    expect([value('nrmse'), value('rmse'), value('auc'), value('circuits'), value('nrmse/chol'), value('pfc/sex'), value('auc_fold', 2)]).toEqual([0.9, 1.8, 0.8, 1000, 0.9, 0.25, 0.81]);
+    expect([value('nrmse'), value('rmse'), value('auc'), value('circuits'), value('nrmse/chol'), value('pfc/sex'), value('auc_fold', 2)]).toEqual([
+      0.9, 1.8, 0.8, 1000, 0.9, 0.25, 0.81,
+    ]);
     expect(value('pfc')).toBeNull();
     expect(m.some((p) => p.name === 'pfc/chol')).toBe(false);
     expect(seedMetrics(result('mean', 2, 1)).length).toBe(m.length);

@@ -123,7 +123,20 @@ export class RunService {
         `INSERT INTO runs (kind, name, parent_id, dataset_id, dataset_name, config, status, seeds, tags, created_at, app_version, core_version)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(run.kind, run.name ?? null, run.parentId ?? null, run.datasetId ?? null, run.datasetName ?? null, json(run.config), run.status ?? 'queued', json(run.seeds ?? []), json(run.tags ?? []), at, this.version, this.version);
+      .run(
+        run.kind,
+        run.name ?? null,
+        run.parentId ?? null,
+        run.datasetId ?? null,
+        run.datasetName ?? null,
+        json(run.config),
+        run.status ?? 'queued',
+        json(run.seeds ?? []),
+        json(run.tags ?? []),
+        at,
+        this.version,
+        this.version,
+      );
     return Number(info.lastInsertRowid);
   }
 
@@ -141,7 +154,9 @@ export class RunService {
     const at = this.now();
     writeTransaction(this.db, () => {
       this.require(id);
-      this.db.prepare("UPDATE runs SET status = 'running', started_at = ?, heartbeat_at = ?, worker_pid = ?, progress = 0 WHERE id = ?").run(at.toISOString(), at.getTime(), pid, id);
+      this.db
+        .prepare("UPDATE runs SET status = 'running', started_at = ?, heartbeat_at = ?, worker_pid = ?, progress = 0 WHERE id = ?")
+        .run(at.toISOString(), at.getTime(), pid, id);
     });
   }
 
@@ -161,7 +176,9 @@ export class RunService {
       this.require(parentId);
       const ids = children.map((c) => {
         const id = this.insert({ ...c.run, parentId, status: 'succeeded' }, at.toISOString());
-        this.db.prepare('UPDATE runs SET result = ?, started_at = created_at, finished_at = ?, duration_ms = ?, progress = 1 WHERE id = ?').run(json(c.result), at.toISOString(), c.durationMs ?? null, id);
+        this.db
+          .prepare('UPDATE runs SET result = ?, started_at = created_at, finished_at = ?, duration_ms = ?, progress = 1 WHERE id = ?')
+          .run(json(c.result), at.toISOString(), c.durationMs ?? null, id);
         this.insertMetrics(id, c.metrics, at.getTime());
         return id;
       });
@@ -179,7 +196,9 @@ export class RunService {
       const result = outcome.status === 'succeeded' ? json(outcome.result) : null;
       const error = outcome.status === 'succeeded' ? null : outcome.error;
       this.db
-        .prepare('UPDATE runs SET status = ?, result = COALESCE(?, result), error = ?, finished_at = ?, duration_ms = ?, progress = CASE WHEN ? THEN 1 ELSE progress END, heartbeat_at = NULL, worker_pid = NULL WHERE id = ?')
+        .prepare(
+          'UPDATE runs SET status = ?, result = COALESCE(?, result), error = ?, finished_at = ?, duration_ms = ?, progress = CASE WHEN ? THEN 1 ELSE progress END, heartbeat_at = NULL, worker_pid = NULL WHERE id = ?',
+        )
         .run(outcome.status, result, error, at.toISOString(), at.getTime() - started, outcome.status === 'succeeded' ? 1 : 0, id);
     });
   }
@@ -219,7 +238,9 @@ export class RunService {
       args.push(filter.kind);
     }
     args.push(filter.limit ?? 1000);
-    return (this.db.prepare(`SELECT * FROM runs WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`).all(...args) as RunRow[]).map(toRecord);
+    return (this.db.prepare(`SELECT * FROM runs WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`).all(...args) as RunRow[]).map(
+      toRecord,
+    );
   }
 
   private require(id: number): RunRecord {

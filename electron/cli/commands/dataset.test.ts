@@ -123,7 +123,14 @@ describe('qnnlab dataset import: encodings', () => {
     const { id } = JSON.parse(r.stdout);
     const show = JSON.parse((await runQnnlab('dataset', 'show', String(id), '--db', db, '--json')).stdout);
     const patient = show.columnProfiles.find((c: { name: string }) => c.name === 'patient');
-    expect(patient).toMatchObject({ type: 'categorical', distinct: 2, categories: [{ value: 'François', count: 2 }, { value: 'Zoë', count: 2 }] });
+    expect(patient).toMatchObject({
+      type: 'categorical',
+      distinct: 2,
+      categories: [
+        { value: 'François', count: 2 },
+        { value: 'Zoë', count: 2 },
+      ],
+    });
     expect(show.warnings[0]).toMatch(/windows-1252/);
     // Chosen explicitly: the same text, no warning.
     const chosen = await runQnnlab('dataset', 'import', file, '--encoding', 'latin1', '--db', db);
@@ -192,7 +199,10 @@ describe('qnnlab dataset import: what it reads', () => {
     const text = readFileSync(proc);
     expect(statSync(proc).size).toBe(0);
     expect(text.length).toBeGreaterThan(1000);
-    await expect(readImportFile(proc, { limit: 1000 })).rejects.toMatchObject({ code: 'TOO_LARGE', message: expect.stringMatching(/larger than its stated size \(0 bytes\)/) });
+    await expect(readImportFile(proc, { limit: 1000 })).rejects.toMatchObject({
+      code: 'TOO_LARGE',
+      message: expect.stringMatching(/larger than its stated size \(0 bytes\)/),
+    });
     expect((await readImportFile(proc, { limit: 10 * text.length })).length).toBeGreaterThan(1000);
     // A file exactly at the limit is read; one byte more is refused before it is read.
     const file = join(dir, 'ten.csv');
@@ -215,7 +225,11 @@ describe('qnnlab dataset import: Ctrl+C', () => {
     const controller = new AbortController();
     let reads = 0;
     // Abort once the read has begun (after the first chunk), from the event loop as SIGINT would.
-    const started = readImportFile(file, { limit: 2 ** 30, signal: controller.signal, onProgress: () => reads++ === 0 && setImmediate(() => controller.abort()) });
+    const started = readImportFile(file, {
+      limit: 2 ** 30,
+      signal: controller.signal,
+      onProgress: () => reads++ === 0 && setImmediate(() => controller.abort()),
+    });
     await expect(started).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(reads).toBeLessThan(16); // 64 MiB is 16 chunks: it stopped early
     const again = new AbortController();
@@ -231,7 +245,10 @@ describe('qnnlab dataset import: Ctrl+C', () => {
     if (!existsSync('/proc/self/fd')) return ctx.skip('needs /proc to see when the CLI has opened the file');
     const file = join(dir, 'big.csv');
     bigCsv(file, 96);
-    const child = spawn(process.execPath, [join(root, 'bin', 'qnnlab.mjs'), 'dataset', 'import', file, '--db', db], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'bin', 'qnnlab.mjs'), 'dataset', 'import', file, '--db', db], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
@@ -268,7 +285,10 @@ describe('qnnlab dataset import: many processes at once', () => {
     writeFileSync(file, 'x,y\n1,2\n3,4\n');
     const importOnce = () =>
       new Promise<{ code: number | null; stderr: string }>((done) => {
-        const child = spawn(process.execPath, [join(root, 'bin', 'qnnlab.mjs'), 'dataset', 'import', file, '--db', db, '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [join(root, 'bin', 'qnnlab.mjs'), 'dataset', 'import', file, '--db', db, '--json'], {
+          cwd: root,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stderr = '';
         child.stderr.on('data', (c) => (stderr += c));
         child.on('exit', (code) => done({ code, stderr }));
@@ -320,7 +340,10 @@ describe('qnnlab dataset: a full disk and a read-only folder', () => {
       const path = join(fs.dir, 'lab.db');
       expect((await runQnnlab('dataset', 'import', pbc, '--db', path)).code).toBe(0);
       fs.readOnly();
-      for (const argv of [['dataset', 'list'], ['dataset', 'import', pbc]]) {
+      for (const argv of [
+        ['dataset', 'list'],
+        ['dataset', 'import', pbc],
+      ]) {
         const r = await runQnnlab(...argv, '--db', path);
         expect(r.code).toBe(1);
         expect(r.stderr).toMatch(new RegExp(`^qnnlab: The experiment database at ${path} cannot be opened: its folder .* is read-only.*do not delete it`));

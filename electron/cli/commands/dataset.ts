@@ -62,11 +62,15 @@ export async function readImportFile(
     throw e;
   }
   const tooLarge = (what: string) =>
-    new LabError('TOO_LARGE', `${file} is ${what}; the import limit is ${limit / MiB} MiB. Nothing was imported. Split the file, or drop columns it does not need.`, {
-      field: 'file',
-      value: file,
-      allowed: `at most ${limit} bytes`,
-    });
+    new LabError(
+      'TOO_LARGE',
+      `${file} is ${what}; the import limit is ${limit / MiB} MiB. Nothing was imported. Split the file, or drop columns it does not need.`,
+      {
+        field: 'file',
+        value: file,
+        allowed: `at most ${limit} bytes`,
+      },
+    );
   try {
     const st = await handle.stat();
     const kind = notAFile(st);
@@ -152,7 +156,11 @@ const importCommand: Command = {
     const missing = stringFlag(flags, 'missing');
     const fileName = basename(file);
     const bar = createProgressBar(io.stderr, `reading ${fileName}`);
-    const bytes = await readImportFile(file, { limit: MAX_IMPORT_BYTES, signal: io.signal, onProgress: (read, size) => bar.update(size > 0 ? read / size : 0) });
+    const bytes = await readImportFile(file, {
+      limit: MAX_IMPORT_BYTES,
+      signal: io.signal,
+      onProgress: (read, size) => bar.update(size > 0 ? read / size : 0),
+    });
     bar.done();
     let decoded;
     try {
@@ -169,7 +177,13 @@ const importCommand: Command = {
       encodingDetected: decoded.detected,
       name: stringFlag(flags, 'name'),
       outcome: stringFlag(flags, 'outcome'),
-      missingTokens: missing === undefined ? undefined : missing.split(',').map((t) => t.trim()).filter((t) => t !== ''),
+      missingTokens:
+        missing === undefined
+          ? undefined
+          : missing
+              .split(',')
+              .map((t) => t.trim())
+              .filter((t) => t !== ''),
       confirmMissingTokens: flags.force === true,
     };
     const parsed = channels['datasets.import'].request.safeParse(request);
@@ -180,14 +194,21 @@ const importCommand: Command = {
     const summary = await withBackend(flags, (b) =>
       service(b, 'datasets.import', () => b.datasets.importCsvCancellable(parsed.data, { signal: io.signal })).catch((e: unknown) => {
         if (e instanceof LabError && e.code === 'CONFLICT' && e.field === 'missingTokens') {
-          throw new LabError(e.code, `${e.message.replace(/ import anyway\.$/, '')} add --force to import anyway.`, { field: e.field, value: e.value, details: e.details });
+          throw new LabError(e.code, `${e.message.replace(/ import anyway\.$/, '')} add --force to import anyway.`, {
+            field: e.field,
+            value: e.value,
+            details: e.details,
+          });
         }
         throw e;
       }),
     );
     warn(io, summary.warnings);
     if (flags.json) printJson(io, summary);
-    else io.stdout.write(`imported dataset ${summary.id}: ${printable(summary.name)}, ${summary.rows} rows, ${summary.columns} columns, ${summary.missingCells} missing cells\n`);
+    else
+      io.stdout.write(
+        `imported dataset ${summary.id}: ${printable(summary.name)}, ${summary.rows} rows, ${summary.columns} columns, ${summary.missingCells} missing cells\n`,
+      );
   },
 };
 
@@ -209,7 +230,13 @@ function describe(d: DatasetDetail): string {
   lines.push(`${'column'.padEnd(16)} ${'type'.padEnd(11)} ${'role'.padEnd(10)} ${'missing'.padStart(7)}  statistics`);
   for (const c of d.columnProfiles) {
     const stats = c.stats ? `min ${fmt(c.stats.min)}  mean ${fmt(c.stats.mean)}  max ${fmt(c.stats.max)}  sd ${fmt(c.stats.sd)}` : '';
-    const cats = c.categories && c.type === 'categorical' ? c.categories.slice(0, 4).map((x) => `${printable(x.value)}:${x.count}`).join(' ') : '';
+    const cats =
+      c.categories && c.type === 'categorical'
+        ? c.categories
+            .slice(0, 4)
+            .map((x) => `${printable(x.value)}:${x.count}`)
+            .join(' ')
+        : '';
     lines.push(`${printable(c.name).padEnd(16)} ${c.type.padEnd(11)} ${c.role.padEnd(10)} ${String(c.missing).padStart(7)}  ${stats}${cats}`);
   }
   lines.push('', `${d.patternCount} missingness pattern${d.patternCount === 1 ? '' : 's'}`);
@@ -257,7 +284,10 @@ const exportCommand: Command = {
   options: {
     ...dbFlag,
     out: { type: 'string', value: 'FILE', description: 'the CSV file to write', required: true },
-    raw: { type: 'boolean', description: 'write text cells as stored (by default cells starting with = + - @ are prefixed with \' so spreadsheets do not run them)' },
+    raw: {
+      type: 'boolean',
+      description: "write text cells as stored (by default cells starting with = + - @ are prefixed with ' so spreadsheets do not run them)",
+    },
   },
   positionals: 1,
   async run(flags, [rawId], io) {

@@ -68,7 +68,24 @@ describe('qnnlab devices import / list / export / delete', () => {
     const big = await runQnnlab('compile', '--qubits', '16', '--layers', '1', '--backend', 'lab-aria', '--db', db);
     expect(big.code).toBe(2);
     expect(big.stderr).toMatch(/needs 16 qubits; Lab Aria has 10/);
-    const est = await runQnnlab('estimate', '--qubits', '8', '--layers', '2', '--samples', '2', '--epochs', '1', '--shots', '10', '--backend', 'lab-aria', '--db', db, '--json');
+    const est = await runQnnlab(
+      'estimate',
+      '--qubits',
+      '8',
+      '--layers',
+      '2',
+      '--samples',
+      '2',
+      '--epochs',
+      '1',
+      '--shots',
+      '10',
+      '--backend',
+      'lab-aria',
+      '--db',
+      db,
+      '--json',
+    );
     expect(est.code, est.stderr).toBe(0);
     expect(JSON.parse(est.stdout).device).toBe(true);
     const unknown = await runQnnlab('compile', '--qubits', '8', '--layers', '1', '--backend', 'lab-aria');
@@ -170,7 +187,12 @@ describe('qnnlab devices import / list / export / delete', () => {
     expect((await runQnnlab(...args)).code).toBe(2);
     expect((await runQnnlab(...args, '--profile', other)).code).toBe(0);
     const list = await listed('--db', db, '--profile', other);
-    expect(list.map((d) => [d.id, d.qubits])).toEqual([['ionq-aria', 25], ['ionq-forte', 36], ['ionq-forte-enterprise', 36], ['mine', 16]]);
+    expect(list.map((d) => [d.id, d.qubits])).toEqual([
+      ['ionq-aria', 25],
+      ['ionq-forte', 36],
+      ['ionq-forte-enterprise', 36],
+      ['mine', 16],
+    ]);
   });
 });
 

@@ -18,7 +18,6 @@ import { dbFlag, deviceProfileFlags, jsonFlag, outFlag } from '../flags.ts';
 /** Largest profile file `devices import` / `--profile` reads. */
 export const MAX_PROFILE_BYTES = 1 << 20;
 
-
 function readProfileText(file: string, flag = ''): string {
   let size: number;
   try {
@@ -81,7 +80,14 @@ type ListedDevice = (DeviceProfileSummary | DeviceProfileDetail) & { file?: stri
 function listLine(d: ListedDevice): string {
   if (d.problem !== undefined) return `${d.id.padEnd(24)} INVALID stored copy: ${d.problem}`;
   const p = (d as DeviceProfileDetail).profile;
-  const origin = d.file !== undefined ? `from ${d.file}` : d.builtin ? 'built-in' : d.shadowsBuiltin ? `user copy (${d.source}), shadows the built-in` : `user copy (${d.source})`;
+  const origin =
+    d.file !== undefined
+      ? `from ${d.file}`
+      : d.builtin
+        ? 'built-in'
+        : d.shadowsBuiltin
+          ? `user copy (${d.source}), shadows the built-in`
+          : `user copy (${d.source})`;
   return (
     `${d.id.padEnd(24)} ${String(d.qubits).padStart(3)} qubits  ${d.connectivity.padEnd(10)} ${d.nativeGates.join('/').padEnd(14)} ` +
     `F1 ${p.fidelity.oneQubit.value} F2 ${p.fidelity.twoQubit.value} SPAM ${p.fidelity.spam.value}  ${p.pricing.model}  (${d.assumptions} assumed figures; ${origin})`
@@ -111,7 +117,11 @@ const listCommand: Command = {
       const devices = rows.map((r) => {
         if (r.problem !== undefined) return r;
         const p = (r as DeviceProfileDetail).profile;
-        return { ...r, fidelity: { oneQubit: p.fidelity.oneQubit.value, twoQubit: p.fidelity.twoQubit.value, spam: p.fidelity.spam.value }, pricing: p.pricing.model };
+        return {
+          ...r,
+          fidelity: { oneQubit: p.fidelity.oneQubit.value, twoQubit: p.fidelity.twoQubit.value, spam: p.fidelity.spam.value },
+          pricing: p.pricing.model,
+        };
       });
       return printJson(io, { devices, backends });
     }
@@ -144,8 +154,12 @@ const importCommand: Command = {
       }
     });
     if (flags.json) return printJson(io, saved);
-    const notes = [saved.shadowsBuiltin ? 'it shadows the built-in profile of that id' : '', saved.replaced ? 'it replaces the previous user copy' : ''].filter((s) => s !== '');
-    io.stdout.write(`stored device profile "${saved.id}" (${saved.name}, ${saved.qubits} qubits, ${saved.assumptions} assumed figures)${notes.length ? `; ${notes.join('; ')}` : ''}\n`);
+    const notes = [saved.shadowsBuiltin ? 'it shadows the built-in profile of that id' : '', saved.replaced ? 'it replaces the previous user copy' : ''].filter(
+      (s) => s !== '',
+    );
+    io.stdout.write(
+      `stored device profile "${saved.id}" (${saved.name}, ${saved.qubits} qubits, ${saved.assumptions} assumed figures)${notes.length ? `; ${notes.join('; ')}` : ''}\n`,
+    );
   },
 };
 

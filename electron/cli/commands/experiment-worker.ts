@@ -16,7 +16,12 @@ try {
       job.table,
       job.config,
       seed,
-      { signal: controller.signal, env: job.env, onProgress: (progress) => send({ type: 'progress', progress }), onResult: (result) => send({ type: 'result', result }) },
+      {
+        signal: controller.signal,
+        env: job.env,
+        onProgress: (progress) => send({ type: 'progress', progress }),
+        onResult: (result) => send({ type: 'result', result }),
+      },
       { index, of: job.seeds.length },
     );
   }

@@ -26,7 +26,27 @@ describe('qnnlab devices / compile / estimate / simulate --backend', () => {
   });
 
   it('prints the exact noisy distribution over all 2^n outcomes', async () => {
-    const r = await runQnnlab('simulate', '--qubits', '4', '--layers', '2', '--seed', '1', '--input', '[1,2,3,4]', '--backend', 'noisy', '--p1', '0.01', '--p2', '0.02', '--readout', '0.01', '--exact', '--json');
+    const r = await runQnnlab(
+      'simulate',
+      '--qubits',
+      '4',
+      '--layers',
+      '2',
+      '--seed',
+      '1',
+      '--input',
+      '[1,2,3,4]',
+      '--backend',
+      'noisy',
+      '--p1',
+      '0.01',
+      '--p2',
+      '0.02',
+      '--readout',
+      '0.01',
+      '--exact',
+      '--json',
+    );
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out.distribution)).toHaveLength(16);
@@ -38,7 +58,24 @@ describe('qnnlab devices / compile / estimate / simulate --backend', () => {
   });
 
   it('simulates with shots on a device backend, with a kept fraction', async () => {
-    const r = await runQnnlab('simulate', '--qubits', '8', '--layers', '3', '--seed', '1', '--input', '[1,2,3,4]', '--backend', 'ionq-forte-enterprise', '--shots', '2000', '--shot-seed', '4', '--json');
+    const r = await runQnnlab(
+      'simulate',
+      '--qubits',
+      '8',
+      '--layers',
+      '3',
+      '--seed',
+      '1',
+      '--input',
+      '[1,2,3,4]',
+      '--backend',
+      'ionq-forte-enterprise',
+      '--shots',
+      '2000',
+      '--shot-seed',
+      '4',
+      '--json',
+    );
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.shots).toBe(2000);
@@ -71,7 +108,24 @@ describe('qnnlab devices / compile / estimate / simulate --backend', () => {
   it('refuses unknown backends, bad probabilities and invalid profile files', async () => {
     const u = await runQnnlab('simulate', '--qubits', '4', '--layers', '1', '--seed', '1', '--input', '[1,2]', '--backend', 'nope', '--json');
     expect(u.stderr).toMatch(/unknown backend "nope"; known backends: ideal, ideal-shots, noisy/);
-    const p = await runQnnlab('simulate', '--qubits', '4', '--layers', '1', '--seed', '1', '--input', '[1,2]', '--backend', 'noisy', '--readout', '1.5', '--shots', '10', '--json');
+    const p = await runQnnlab(
+      'simulate',
+      '--qubits',
+      '4',
+      '--layers',
+      '1',
+      '--seed',
+      '1',
+      '--input',
+      '[1,2]',
+      '--backend',
+      'noisy',
+      '--readout',
+      '1.5',
+      '--shots',
+      '10',
+      '--json',
+    );
     expect(p.stderr).toMatch(/readout must be a probability in \[0, 1\]; got 1.5/);
     const bad = structuredClone(BUILTIN_DEVICE_PROFILES[0]) as Record<string, any>;
     bad.id = 'my-device';
@@ -114,7 +168,26 @@ describe('qnnlab devices / compile / estimate / simulate --backend', () => {
   });
 
   it('simulate --counts: raw bitstring counts when asked (bounded), the kept outcomes only by default beyond 12 qubits', async () => {
-    const args = ['simulate', '--qubits', '16', '--layers', '2', '--seed', '1', '--input', '[1, 2, 3]', '--backend', 'noisy', '--p2', '0.05', '--readout', '0.02', '--shots', '500', '--json'];
+    const args = [
+      'simulate',
+      '--qubits',
+      '16',
+      '--layers',
+      '2',
+      '--seed',
+      '1',
+      '--input',
+      '[1, 2, 3]',
+      '--backend',
+      'noisy',
+      '--p2',
+      '0.05',
+      '--readout',
+      '0.02',
+      '--shots',
+      '500',
+      '--json',
+    ];
     const plain = JSON.parse((await runQnnlab(...args)).stdout);
     expect(plain.counts).toBeUndefined();
     const counted = await runQnnlab(...args, '--counts');

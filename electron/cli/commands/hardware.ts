@@ -69,11 +69,33 @@ export async function simulateOnBackend(
     if (name !== 'noisy') throw new InvalidInputError('--exact applies to --backend noisy (the exact density-matrix simulation, n <= 10)', { field: 'exact' });
     if (o.shots !== undefined) throw new InvalidInputError('--exact takes no --shots', { field: 'shots' });
     const r = exactNoisyDistribution(circuit, { p1: o.p1 ?? 0, p2: o.p2 ?? 0, readout: o.readout ?? 0 }, { signal: o.signal, onProgress: o.onProgress });
-    return { backend: name, emulated, probabilities: Array.from(r.probabilities), keptFraction: r.keptFraction, shots: null, keptShots: null, distribution: distributionObject(r.outcomes, circuit.qubits) };
+    return {
+      backend: name,
+      emulated,
+      probabilities: Array.from(r.probabilities),
+      keptFraction: r.keptFraction,
+      shots: null,
+      keptShots: null,
+      distribution: distributionObject(r.outcomes, circuit.qubits),
+    };
   }
   if (o.shots === undefined && !backend.exact) throw new InvalidInputError(`backend ${name} returns shots: give --shots K`, { field: 'shots' });
-  const [out] = await backend.run({ circuits: [circuit], shots: o.shots ?? null, seed: o.seed ?? 0, counts: o.counts, signal: o.signal, onProgress: o.onProgress });
-  const result: BackendSimulation = { backend: name, emulated, probabilities: Array.from(out.probabilities), keptFraction: out.keptFraction, shots: out.shots, keptShots: out.keptShots };
+  const [out] = await backend.run({
+    circuits: [circuit],
+    shots: o.shots ?? null,
+    seed: o.seed ?? 0,
+    counts: o.counts,
+    signal: o.signal,
+    onProgress: o.onProgress,
+  });
+  const result: BackendSimulation = {
+    backend: name,
+    emulated,
+    probabilities: Array.from(out.probabilities),
+    keptFraction: out.keptFraction,
+    shots: out.shots,
+    keptShots: out.keptShots,
+  };
   if (out.counts) result.counts = out.counts;
   return result;
 }
@@ -84,12 +106,13 @@ export function noiseFlags(flags: Flags): { p1?: number; p2?: number; readout?: 
 }
 
 /** What a device backend run here is: an emulation on this machine. Printed wherever a device's cost is shown. */
-export const EMULATION_NOTE = 'emulated on this machine with the profile\'s noise, time and cost model: nothing is submitted to a device and nothing is charged';
+export const EMULATION_NOTE = "emulated on this machine with the profile's noise, time and cost model: nothing is submitted to a device and nothing is charged";
 
 const compileCommand: Command = {
   path: ['compile'],
   summary: "Compile a QNN circuit to a device's native gates: counts, two-qubit depth, duration; IonQ JSON export",
-  usage: 'compile --qubits N (--layers L | --architecture pyramid) --backend NAME [--format ionq-json|json] [--loader KIND] [--input JSON] [--params JSON | --seed S] [--profile FILE] [--db PATH]',
+  usage:
+    'compile --qubits N (--layers L | --architecture pyramid) --backend NAME [--format ionq-json|json] [--loader KIND] [--input JSON] [--params JSON | --seed S] [--profile FILE] [--db PATH]',
   options: {
     ...modelOptions,
     ...backendFlag,
@@ -103,7 +126,8 @@ const compileCommand: Command = {
     const format = choiceFlag(flags, 'format', ['json', 'ionq-json'] as const, 'json');
     const loaderKind = loaderOf(flags);
     const target = await resolveBackendFlag(flags, stringFlag(flags, 'backend', true)!);
-    if (!target.profile) throw new UserError(`--backend ${target.name} is a simulator; compile for a device profile (see \`qnnlab devices\`)`, { field: 'backend' });
+    if (!target.profile)
+      throw new UserError(`--backend ${target.name} is a simulator; compile for a device profile (see \`qnnlab devices\`)`, { field: 'backend' });
     // The same model flags as `qnnlab circuit`; with neither --seed nor --params the angles come from seed 0.
     if (flags.architecture !== 'pyramid') numberFlag(flags, 'layers', { integer: true, required: true });
     const m = parseModel(flags, { seed: 0 });
@@ -112,7 +136,14 @@ const compileCommand: Command = {
     let out: unknown = toIonqJson(compiled);
     if (format === 'json') {
       const { gates, ...summary } = compiled;
-      out = { backend: target.name, layers: m.architecture === 'butterfly' ? m.layers : null, architecture: m.architecture, loader: loaderKind, ...summary, gates };
+      out = {
+        backend: target.name,
+        layers: m.architecture === 'butterfly' ? m.layers : null,
+        architecture: m.architecture,
+        loader: loaderKind,
+        ...summary,
+        gates,
+      };
     }
     printJson(io, out);
   },
@@ -130,7 +161,8 @@ export const planOptions = {
 const estimateCommand: Command = {
   path: ['estimate'],
   summary: 'Estimate a layer-wise training: circuits, shots, device time, queue, cost; refuse it over a budget',
-  usage: 'estimate --qubits N --layers L --samples S --epochs E --shots K --backend NAME [--method M] [--batch B] [--fine-tune-epochs F] [--loader KIND] [--budget USD] [--profile FILE] [--db PATH] [--json]',
+  usage:
+    'estimate --qubits N --layers L --samples S --epochs E --shots K --backend NAME [--method M] [--batch B] [--fine-tune-epochs F] [--loader KIND] [--budget USD] [--profile FILE] [--db PATH] [--json]',
   options: {
     qubits: modelOptions.qubits,
     layers: { ...modelOptions.layers, required: true },

@@ -224,7 +224,24 @@ describe('qnnlab experiment', () => {
 describe('qnnlab experiment, recorded as runs', () => {
   it('records a parent run and one child per (method, seed) with metrics, from --data with --db and from --dataset', async () => {
     const db = file('runs.db');
-    const r = await runQnnlab('experiment', '--data', pbc, '--outcome', 'death', '--exclude', 'id,time', '--methods', 'mean,mice', '--seeds', '2', '--workers', '1', '--db', db, '--json');
+    const r = await runQnnlab(
+      'experiment',
+      '--data',
+      pbc,
+      '--outcome',
+      'death',
+      '--exclude',
+      'id,time',
+      '--methods',
+      'mean,mice',
+      '--seeds',
+      '2',
+      '--workers',
+      '1',
+      '--db',
+      db,
+      '--json',
+    );
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.runId).toBeGreaterThan(0);
@@ -248,7 +265,22 @@ describe('qnnlab experiment, recorded as runs', () => {
     }
     // A dataset of the database: imported first, then the experiment by its id, recorded with it.
     const imported = JSON.parse((await runQnnlab('dataset', 'import', pbc, '--db', db, '--json')).stdout);
-    const byId = await runQnnlab('experiment', '--dataset', String(imported.id), '--outcome', 'death', '--exclude', 'id,time', '--methods', 'mean', '--seeds', '1', '--db', db, '--json');
+    const byId = await runQnnlab(
+      'experiment',
+      '--dataset',
+      String(imported.id),
+      '--outcome',
+      'death',
+      '--exclude',
+      'id,time',
+      '--methods',
+      'mean',
+      '--seeds',
+      '1',
+      '--db',
+      db,
+      '--json',
+    );
     expect(byId.code, byId.stderr).toBe(0);
     const again = JSON.parse(byId.stdout);
     expect(again.dataset).toBe(imported.id);
@@ -278,7 +310,25 @@ describe('qnnlab experiment, recorded as runs', () => {
       return true;
     };
     const sink = { write, isTTY: true, columns: 80 } as unknown as NodeJS.WritableStream;
-    const argv = ['experiment', '--data', pbc, '--outcome', 'death', '--exclude', 'id,time', '--methods', 'mean,missforest', '--option', 'missforest.trees=10', '--seeds', '3', '--workers', '1', '--db', db];
+    const argv = [
+      'experiment',
+      '--data',
+      pbc,
+      '--outcome',
+      'death',
+      '--exclude',
+      'id,time',
+      '--methods',
+      'mean,missforest',
+      '--option',
+      'missforest.trees=10',
+      '--seeds',
+      '3',
+      '--workers',
+      '1',
+      '--db',
+      db,
+    ];
     const code = await runCli(argv, { stdout: sink, stderr: sink as never, signal: ctl.signal });
     watcher?.close();
     expect(code).toBe(130);
@@ -300,7 +350,11 @@ describe('qnnlab experiment, recorded as runs', () => {
 
   it('a refused configuration records nothing', async () => {
     const db = file('refused.db');
-    for (const bad of [['--mask', 'mcar:1.5'], ['--folds', '500'], ['--outcome', 'chol']]) {
+    for (const bad of [
+      ['--mask', 'mcar:1.5'],
+      ['--folds', '500'],
+      ['--outcome', 'chol'],
+    ]) {
       const r = await runQnnlab('experiment', '--data', pbc, '--outcome', 'death', '--exclude', 'id,time', '--methods', 'mean', ...bad, '--db', db);
       expect(r.code, bad.join(' ')).toBe(2);
     }
@@ -324,7 +378,30 @@ describe('qnnlab experiment, recorded as runs', () => {
 
 describe('qnnlab impute --method qnn-mice', () => {
   it('takes --qubits, --layers, --backend and --shots, and refuses them for other methods', async () => {
-    const r = await runQnnlab('impute', '--data', pbc, '--method', 'qnn-mice', '--exclude', 'id,time', '--option', 'cycles=1', '--option', 'epochsPerLayer=1', '--qubits', '32', '--layers', '2', '--backend', 'ideal-shots', '--shots', '50', '--out', file('qnn.csv'), '--json');
+    const r = await runQnnlab(
+      'impute',
+      '--data',
+      pbc,
+      '--method',
+      'qnn-mice',
+      '--exclude',
+      'id,time',
+      '--option',
+      'cycles=1',
+      '--option',
+      'epochsPerLayer=1',
+      '--qubits',
+      '32',
+      '--layers',
+      '2',
+      '--backend',
+      'ideal-shots',
+      '--shots',
+      '50',
+      '--out',
+      file('qnn.csv'),
+      '--json',
+    );
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.recipe).toMatchObject({ qubits: 32, layers: 2, backend: 'ideal-shots', shots: 50 });

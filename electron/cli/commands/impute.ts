@@ -141,9 +141,12 @@ function qnnOptions(flags: Flags, method: string | undefined): Record<string, un
   const given = (['qubits', 'layers', 'backend', 'shots'] as const).filter((f) => flags[f] !== undefined);
   if (given.length === 0) return {};
   if (method !== 'qnn-mice') {
-    throw new UserError(`${given.map((f) => `--${f}`).join(', ')} ${given.length === 1 ? 'applies' : 'apply'} to --method qnn-mice only${method ? `; got --method ${method}` : ''}`, {
-      field: given[0],
-    });
+    throw new UserError(
+      `${given.map((f) => `--${f}`).join(', ')} ${given.length === 1 ? 'applies' : 'apply'} to --method qnn-mice only${method ? `; got --method ${method}` : ''}`,
+      {
+        field: given[0],
+      },
+    );
   }
   const out: Record<string, unknown> = {};
   const qubits = numberFlag(flags, 'qubits', { integer: true, min: 2, max: MAX_QUBITS });
@@ -321,9 +324,11 @@ async function experimentTable(flags: Flags): Promise<ExperimentSource> {
   if (file !== undefined && rawId !== undefined) throw new UserError('give --data FILE.csv or --dataset ID, not both', { field: 'dataset' });
   if (file === undefined && rawId === undefined) throw new UserError('--data FILE.csv or --dataset ID is required', { field: 'data' });
   if (file !== undefined) return { table: readTable(flags), name: basename(file), file, record: flags.db !== undefined };
-  if (flags.missing !== undefined) throw new UserError('--missing applies to --data FILE.csv; a dataset keeps the missing tokens it was imported with', { field: 'missing' });
+  if (flags.missing !== undefined)
+    throw new UserError('--missing applies to --data FILE.csv; a dataset keeps the missing tokens it was imported with', { field: 'missing' });
   const id = Number(rawId);
-  if (!Number.isInteger(id) || id < 1) throw new UserError(`--dataset must be a dataset id (a positive integer, see \`qnnlab dataset list\`); got "${rawId}"`, { field: 'dataset', value: rawId });
+  if (!Number.isInteger(id) || id < 1)
+    throw new UserError(`--dataset must be a dataset id (a positive integer, see \`qnnlab dataset list\`); got "${rawId}"`, { field: 'dataset', value: rawId });
   const backend = openCliBackend(stringFlag(flags, 'db'));
   try {
     const summary = await call(backend, 'datasets.get', { id });
@@ -338,7 +343,11 @@ function openRecorder(flags: Flags, experiment: ResolvedExperiment, source: Expe
   const backend = openCliBackend(stringFlag(flags, 'db'));
   let recording: ExperimentRecording;
   try {
-    recording = recordExperiment(backend.runs, { experiment, dataset: { id: source.datasetId ?? null, name: source.name, source: source.file }, pid: process.pid });
+    recording = recordExperiment(backend.runs, {
+      experiment,
+      dataset: { id: source.datasetId ?? null, name: source.name, source: source.file },
+      pid: process.pid,
+    });
   } catch (e) {
     backend.close();
     throw e;
@@ -431,7 +440,10 @@ const experimentCommand: Command = {
       });
       recorder?.finish(report.summary);
     } catch (e) {
-      recorder?.fail(io.signal.aborted || (e instanceof LabError && e.code === 'CANCELLED') ? 'cancelled' : 'failed', e instanceof Error ? e.message : String(e));
+      recorder?.fail(
+        io.signal.aborted || (e instanceof LabError && e.code === 'CANCELLED') ? 'cancelled' : 'failed',
+        e instanceof Error ? e.message : String(e),
+      );
       throw e;
     } finally {
       bar.done();

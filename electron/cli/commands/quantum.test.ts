@@ -80,7 +80,7 @@ describe('qnnlab circuit / simulate / gradient / train', () => {
   describe('train --backend', () => {
     const small = ['--qubits', '4', '--layers', '2', '--epochs', '2', '--samples', '8', '--batch', '4', '--seed', '1', '--json'];
 
-    it('ideal through the registry gives the exact path\'s parameters', async () => {
+    it("ideal through the registry gives the exact path's parameters", async () => {
       const exact = await runQnnlab('train', ...small);
       const ideal = await runQnnlab('train', ...small, '--backend', 'ideal');
       expect(ideal.code, ideal.stderr).toBe(0);
@@ -106,7 +106,9 @@ describe('qnnlab circuit / simulate / gradient / train', () => {
     it('a device run prints its estimate first, then trains through jobs', async () => {
       const r = await runQnnlab('train', ...small, '--backend', 'ionq-aria', '--shots', '100', '--latency-scale', '0');
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toMatch(/^estimate for ionq-aria: 128 circuits \(128 gradient, 0 forward\), 12800 shots, device \d+\.\d\d h \+ queue 8\.00 h over 8 jobs, cost \d+\.\d\d USD\n/);
+      expect(r.stderr).toMatch(
+        /^estimate for ionq-aria: 128 circuits \(128 gradient, 0 forward\), 12800 shots, device \d+\.\d\d h \+ queue 8\.00 h over 8 jobs, cost \d+\.\d\d USD\n/,
+      );
       const out = JSON.parse(r.stdout);
       expect(out.backend).toBe('ionq-aria');
       // The estimate counts exactly what the trainer ran (4 circuits per sample per step, one job per step).
@@ -122,7 +124,9 @@ describe('qnnlab circuit / simulate / gradient / train', () => {
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/^estimate for ionq-aria: 128 circuits/);
-      expect(r.stderr).toMatch(/exceeds the budget of 10\.00 USD; nothing was submitted\. Lower --shots or --epochs, use --method parallel-shift, or raise --budget\./);
+      expect(r.stderr).toMatch(
+        /exceeds the budget of 10\.00 USD; nothing was submitted\. Lower --shots or --epochs, use --method parallel-shift, or raise --budget\./,
+      );
       const ok = await runQnnlab('train', ...small, '--backend', 'ionq-aria', '--shots', '100', '--budget', '1000', '--latency-scale', '0');
       expect(ok.code, ok.stderr).toBe(0);
     });
@@ -144,11 +148,33 @@ describe('qnnlab circuit / simulate / gradient / train', () => {
     });
 
     it('labels progress with layer, epoch, loss, circuits and kept fraction; prints a one-line estimate', () => {
-      expect(trainProgressLabel({ phase: 'layer', layer: 2, epoch: 3, step: 1, stepsPerEpoch: 4, loss: 0.01234, circuits: 640, keptFraction: 0.9731, fraction: 0.5 })).toBe(
-        'layer 2 epoch 3 step 1/4 loss 1.234e-2 circuits 640 kept 97.3%',
-      );
-      expect(trainProgressLabel({ phase: 'fine-tune', layer: 3, epoch: 1, step: 2, stepsPerEpoch: 2, loss: 1, circuits: 10, keptFraction: 1, fraction: 1 })).toMatch(/^fine-tune epoch 1/);
-      const line = estimateLine({ backend: 'ionq-aria', circuits: 10, gradientCircuits: 8, forwardCircuits: 2, shots: 1000, deviceSeconds: 7200, queueSeconds: 3600, jobs: 1, costUSD: 12.345 } as never);
+      expect(
+        trainProgressLabel({
+          phase: 'layer',
+          layer: 2,
+          epoch: 3,
+          step: 1,
+          stepsPerEpoch: 4,
+          loss: 0.01234,
+          circuits: 640,
+          keptFraction: 0.9731,
+          fraction: 0.5,
+        }),
+      ).toBe('layer 2 epoch 3 step 1/4 loss 1.234e-2 circuits 640 kept 97.3%');
+      expect(
+        trainProgressLabel({ phase: 'fine-tune', layer: 3, epoch: 1, step: 2, stepsPerEpoch: 2, loss: 1, circuits: 10, keptFraction: 1, fraction: 1 }),
+      ).toMatch(/^fine-tune epoch 1/);
+      const line = estimateLine({
+        backend: 'ionq-aria',
+        circuits: 10,
+        gradientCircuits: 8,
+        forwardCircuits: 2,
+        shots: 1000,
+        deviceSeconds: 7200,
+        queueSeconds: 3600,
+        jobs: 1,
+        costUSD: 12.345,
+      } as never);
       expect(line).toBe('estimate for ionq-aria: 10 circuits (8 gradient, 2 forward), 1000 shots, device 2.00 h + queue 1.00 h over 1 jobs, cost 12.35 USD');
       expect(line).not.toMatch(/\n/);
     });
@@ -174,9 +200,27 @@ describe('qnnlab circuit / simulate / gradient / train', () => {
   });
 
   it('says in plain words that a device run was emulated and nothing was charged', async () => {
-    const r = await runQnnlab('train', '--qubits', '4', '--layers', '1', '--samples', '8', '--epochs', '1', '--backend', 'ionq-aria', '--shots', '50', '--latency-scale', '0');
+    const r = await runQnnlab(
+      'train',
+      '--qubits',
+      '4',
+      '--layers',
+      '1',
+      '--samples',
+      '8',
+      '--epochs',
+      '1',
+      '--backend',
+      'ionq-aria',
+      '--shots',
+      '50',
+      '--latency-scale',
+      '0',
+    );
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/ionq-aria: emulated on this machine with the profile's noise, time and cost model: nothing is submitted to a device and nothing is charged/);
+    expect(r.stderr).toMatch(
+      /ionq-aria: emulated on this machine with the profile's noise, time and cost model: nothing is submitted to a device and nothing is charged/,
+    );
     expect(r.stdout).toMatch(/on ionq-aria \(emulated here; nothing was charged\)/);
   });
 });

@@ -29,15 +29,25 @@ import { buildCircuit, loaderFlag, loaderOf, modelOptions, parseInput, parseMode
 
 const inputFlag = { input: { type: 'string', value: 'JSON', description: 'the input vector as a JSON array, zero-padded to N' } } as const satisfies FlagSpecs;
 const shotFlags = {
-  shots: { type: 'string', value: 'K', description: `measure K shots per circuit (1 to ${MAX_SHOTS.toLocaleString('en-US')}) and post-select Hamming weight 1; default exact` },
+  shots: {
+    type: 'string',
+    value: 'K',
+    description: `measure K shots per circuit (1 to ${MAX_SHOTS.toLocaleString('en-US')}) and post-select Hamming weight 1; default exact`,
+  },
   'shot-seed': { type: 'string', value: 'S', description: 'seed of the shots and the noise (default: --seed, else 0)' },
 } as const satisfies FlagSpecs;
 
 const circuitCommand: Command = {
   path: ['circuit'],
   summary: 'Build a QNN circuit (loader + butterfly or pyramid) and print it as OpenQASM 2.0 or JSON',
-  usage: 'circuit --qubits N [--layers L] [--architecture butterfly|pyramid] (--seed S | --params JSON) [--input JSON] [--loader tree|diagonal|semi-diagonal] --format qasm|json',
-  options: { ...modelOptions, ...inputFlag, ...loaderFlag, format: { type: 'string', value: 'F', description: 'qasm (OpenQASM 2.0) or json (default qasm; json with --json)' } },
+  usage:
+    'circuit --qubits N [--layers L] [--architecture butterfly|pyramid] (--seed S | --params JSON) [--input JSON] [--loader tree|diagonal|semi-diagonal] --format qasm|json',
+  options: {
+    ...modelOptions,
+    ...inputFlag,
+    ...loaderFlag,
+    format: { type: 'string', value: 'F', description: 'qasm (OpenQASM 2.0) or json (default qasm; json with --json)' },
+  },
   async run(flags, _p, io) {
     const m = parseModel(flags);
     const x = parseInput(flags, m.n, false);
@@ -45,10 +55,20 @@ const circuitCommand: Command = {
     const format = choiceFlag(flags, 'format', ['qasm', 'json'] as const, flags.json ? 'json' : 'qasm');
     const circuit = buildCircuit(m, x, loader);
     if (format === 'qasm') {
-      const comments = [`QNN Lab ${m.architecture}: ${m.n} qubits${m.architecture === 'butterfly' ? `, ${m.layers} layers` : ''}${x ? `, ${loader} loader` : ', no loader (prepend one, or start from a unary state)'}`];
+      const comments = [
+        `QNN Lab ${m.architecture}: ${m.n} qubits${m.architecture === 'butterfly' ? `, ${m.layers} layers` : ''}${x ? `, ${loader} loader` : ', no loader (prepend one, or start from a unary state)'}`,
+      ];
       io.stdout.write(circuitToQasm(circuit, { comments }));
     } else {
-      printJson(io, { qubits: m.n, layers: m.architecture === 'butterfly' ? m.layers : null, architecture: m.architecture, parameters: m.params, input: x ? Array.from(x) : null, loader: x ? loader : null, gates: circuit.gates });
+      printJson(io, {
+        qubits: m.n,
+        layers: m.architecture === 'butterfly' ? m.layers : null,
+        architecture: m.architecture,
+        parameters: m.params,
+        input: x ? Array.from(x) : null,
+        loader: x ? loader : null,
+        gates: circuit.gates,
+      });
     }
   },
 };
@@ -80,7 +100,8 @@ function simulateLocally(m: Model, x: Float64Array, simulator: 'unary' | 'statev
 const simulateCommand: Command = {
   path: ['simulate'],
   summary: 'Simulate the model on one input: amplitudes (exact), probabilities, kept fraction',
-  usage: 'simulate --qubits N [--layers L] [--architecture butterfly|pyramid] (--seed S | --params JSON [--seed S]) --input JSON [--shots K] [--shot-seed S] [--simulator unary|statevector] [--backend NAME [--p1 A --p2 B --readout R] [--exact] [--profile FILE] [--db PATH]] --json',
+  usage:
+    'simulate --qubits N [--layers L] [--architecture butterfly|pyramid] (--seed S | --params JSON [--seed S]) --input JSON [--shots K] [--shot-seed S] [--simulator unary|statevector] [--backend NAME [--p1 A --p2 B --readout R] [--exact] [--profile FILE] [--db PATH]] --json',
   options: {
     ...modelOptions,
     input: { ...inputFlag.input, required: true },
@@ -102,12 +123,21 @@ const simulateCommand: Command = {
     const shotSeed = shotSeedOf(flags, m);
     const simulator = choiceFlag(flags, 'simulator', ['unary', 'statevector'] as const, 'unary');
     const backendName = stringFlag(flags, 'backend');
-    if (flags.counts && (backendName === undefined || shots === undefined)) throw new UserError('--counts applies with --backend NAME and --shots K', { field: 'counts' });
+    if (flags.counts && (backendName === undefined || shots === undefined))
+      throw new UserError('--counts applies with --backend NAME and --shots K', { field: 'counts' });
     if (backendName !== undefined) {
       // Through the hardware-backend registry (core/hardware): ideal, ideal-shots, noisy, device profiles.
       const circuit = buildCircuit(m, x, 'tree');
       const target = await resolveBackendFlag(flags, backendName); // --profile FILE, then the database's user copies, then the built-ins
-      const r = await simulateOnBackend(circuit, { target, shots, seed: shotSeed, ...noiseFlags(flags), exact: flags.exact === true, counts: flags.counts === true ? true : undefined, signal: io.signal });
+      const r = await simulateOnBackend(circuit, {
+        target,
+        shots,
+        seed: shotSeed,
+        ...noiseFlags(flags),
+        exact: flags.exact === true,
+        counts: flags.counts === true ? true : undefined,
+        signal: io.signal,
+      });
       if (r.emulated) io.stderr.write(`${target.name}: ${EMULATION_NOTE}\n`);
       if (flags.json) printJson(io, { parameters: m.params, amplitudes: null, ...r, inputNorm: Math.hypot(...x) });
       else io.stdout.write(`p = [${r.probabilities.map((v) => v.toFixed(6)).join(', ')}]\nkept fraction ${r.keptFraction}\n`);
@@ -125,7 +155,8 @@ const simulateCommand: Command = {
 const gradientCommand: Command = {
   path: ['gradient'],
   summary: 'Gradient of f = sum_k w_k p_k by the parallel shift, the per-parameter shift or the adjoint method',
-  usage: 'gradient --qubits N [--layers L] (--seed S | --params JSON) --input JSON --weights JSON --method parallel-shift|parameter-shift|adjoint --scope last-layer|all [--shots K] [--shot-seed S] --json',
+  usage:
+    'gradient --qubits N [--layers L] (--seed S | --params JSON) --input JSON --weights JSON --method parallel-shift|parameter-shift|adjoint --scope last-layer|all [--shots K] [--shot-seed S] --json',
   options: {
     ...modelOptions,
     input: { ...inputFlag.input, required: true },
@@ -143,10 +174,29 @@ const gradientCommand: Command = {
     const method = choiceFlag(flags, 'method', GRADIENT_METHODS);
     const scope = choiceFlag(flags, 'scope', GRADIENT_SCOPES, 'last-layer');
     const shots = numberFlag(flags, 'shots', { integer: true });
-    const g = modelGradient({ qubits: m.n, layers: m.layers, params: m.params, inputs: x, weights: Float64Array.from(w), method, scope, shots, seed: shotSeedOf(flags, m) });
+    const g = modelGradient({
+      qubits: m.n,
+      layers: m.layers,
+      params: m.params,
+      inputs: x,
+      weights: Float64Array.from(w),
+      method,
+      scope,
+      shots,
+      seed: shotSeedOf(flags, m),
+    });
     const p = forwardBatch(x, m.n, m.layers, m.params);
     const f = p.reduce((s, v, k) => s + v * w[k], 0);
-    const out = { parameters: m.params, method, scope, loss: f, gradient: Array.from(g.gradient), circuitEvaluations: g.circuitEvaluations, shots: shots ?? null, keptFraction: g.keptFraction };
+    const out = {
+      parameters: m.params,
+      method,
+      scope,
+      loss: f,
+      gradient: Array.from(g.gradient),
+      circuitEvaluations: g.circuitEvaluations,
+      shots: shots ?? null,
+      keptFraction: g.keptFraction,
+    };
     if (flags.json) printJson(io, out);
     else io.stdout.write(`f = ${f}\ngradient = [${out.gradient.map((v) => v.toPrecision(8)).join(', ')}]\ncircuit evaluations: ${g.circuitEvaluations}\n`);
   },
@@ -170,26 +220,47 @@ export function estimateLine(e: TrainingEstimate): string {
 const trainCommand: Command = {
   path: ['train'],
   summary: 'Train a butterfly QNN layer-wise on a toy task (learn a random target orthogonal map), exactly or through a backend',
-  usage: 'train --qubits N --layers L [--samples S] [--epochs E] [--method M] [--shots K] [--seed S] [--backend NAME [...]] [--checkpoint FILE] [--resume FILE] [--json]',
+  usage:
+    'train --qubits N --layers L [--samples S] [--epochs E] [--method M] [--shots K] [--seed S] [--backend NAME [...]] [--checkpoint FILE] [--resume FILE] [--json]',
   options: {
     qubits: modelOptions.qubits,
     layers: { ...modelOptions.layers, required: true },
     'target-layers': { type: 'string', value: 'T', description: 'layers of the random target butterfly to learn (default L)' },
     samples: { type: 'string', value: 'S', description: 'training samples (default 256)' },
-    epochs: { type: 'string', value: 'E', description: `epochs per layer, 1 to ${MAX_EPOCHS.toLocaleString('en-US')} (default ${TRAIN_DEFAULTS.epochsPerLayer})` },
+    epochs: {
+      type: 'string',
+      value: 'E',
+      description: `epochs per layer, 1 to ${MAX_EPOCHS.toLocaleString('en-US')} (default ${TRAIN_DEFAULTS.epochsPerLayer})`,
+    },
     batch: { type: 'string', value: 'B', description: `samples per optimisation step (default ${TRAIN_DEFAULTS.batchSize})` },
     lr: { type: 'string', value: 'RATE', description: `learning rate (default ${TRAIN_DEFAULTS.learningRate})` },
     optimiser: { type: 'string', value: 'O', description: `${OPTIMISERS.join(' or ')} (default ${TRAIN_DEFAULTS.optimiser})` },
-    method: { type: 'string', value: 'M', description: `gradient of the layer phases: ${GRADIENT_METHODS.join(', ')} (default ${TRAIN_DEFAULTS.method}; adjoint is simulator-only)` },
+    method: {
+      type: 'string',
+      value: 'M',
+      description: `gradient of the layer phases: ${GRADIENT_METHODS.join(', ')} (default ${TRAIN_DEFAULTS.method}; adjoint is simulator-only)`,
+    },
     'fine-tune-epochs': { type: 'string', value: 'F', description: 'epochs of a final fine-tune of all layers (default 0: none)' },
-    shots: { type: 'string', value: 'K', description: `shots per circuit, 1 to ${MAX_SHOTS.toLocaleString('en-US')} (default exact; required on ideal-shots and devices)` },
+    shots: {
+      type: 'string',
+      value: 'K',
+      description: `shots per circuit, 1 to ${MAX_SHOTS.toLocaleString('en-US')} (default exact; required on ideal-shots and devices)`,
+    },
     seed: { type: 'string', value: 'S', description: 'seed of the task, the shuffles, the shots and the noise (default 0)' },
     ...backendFlag,
     ...noiseOptions,
     budget: { type: 'string', value: 'USD', description: 'device backends: refuse (exit 2) when the estimated cost exceeds this' },
-    'latency-scale': { type: 'string', value: 'X', description: 'device backends: wall ms per emulated device ms of queue and run time (default 1e-4; 0 for none)' },
+    'latency-scale': {
+      type: 'string',
+      value: 'X',
+      description: 'device backends: wall ms per emulated device ms of queue and run time (default 1e-4; 0 for none)',
+    },
     ...deviceProfileFlags,
-    checkpoint: { type: 'string', value: 'FILE', description: `write a checkpoint to FILE every epoch and every ${TRAIN_DEFAULTS.checkpointEverySteps} steps or ${TRAIN_DEFAULTS.checkpointEveryMs / 1000} s` },
+    checkpoint: {
+      type: 'string',
+      value: 'FILE',
+      description: `write a checkpoint to FILE every epoch and every ${TRAIN_DEFAULTS.checkpointEverySteps} steps or ${TRAIN_DEFAULTS.checkpointEveryMs / 1000} s`,
+    },
     resume: { type: 'string', value: 'FILE', description: 'resume from a checkpoint (same flags and data, else refused)' },
     ...jsonFlag,
   },
@@ -219,8 +290,10 @@ const trainCommand: Command = {
     const budget = numberFlag(flags, 'budget', { min: 0 });
     const latencyScale = numberFlag(flags, 'latency-scale', { min: 0 });
     const noiseGiven = Object.values(noise).some((v) => v !== undefined);
-    if (noiseGiven && backendName !== 'noisy') throw new UserError('--p1, --p2 and --readout set the noise of --backend noisy (a device backend takes its noise from its profile)');
-    if (backendName === undefined && (budget !== undefined || latencyScale !== undefined)) throw new UserError('--budget and --latency-scale apply to a device backend: give --backend NAME');
+    if (noiseGiven && backendName !== 'noisy')
+      throw new UserError('--p1, --p2 and --readout set the noise of --backend noisy (a device backend takes its noise from its profile)');
+    if (backendName === undefined && (budget !== undefined || latencyScale !== undefined))
+      throw new UserError('--budget and --latency-scale apply to a device backend: give --backend NAME');
     const target = backendName === undefined ? undefined : await resolveBackendFlag(flags, backendName);
     let backend: QuantumBackend | undefined;
     if (target) {
@@ -248,9 +321,21 @@ const trainCommand: Command = {
     const loss = mseLoss(task.targets, n);
     const bar = createProgressBar(io.stderr, 'train');
     const all = Int32Array.from({ length: samples }, (_, k) => k);
-    const initialLoss = loss.evaluate(forwardBatch(task.inputs, n, layers, new Float64Array(butterflyParameterCount(n, layers))), all, n, new Float64Array(0)).value;
+    const initialLoss = loss.evaluate(
+      forwardBatch(task.inputs, n, layers, new Float64Array(butterflyParameterCount(n, layers))),
+      all,
+      n,
+      new Float64Array(0),
+    ).value;
     const options: LayerwiseOptions = {
-      qubits: n, layers, inputs: task.inputs, loss, seed, epochsPerLayer, batchSize, fineTuneEpochs,
+      qubits: n,
+      layers,
+      inputs: task.inputs,
+      loss,
+      seed,
+      epochsPerLayer,
+      batchSize,
+      fineTuneEpochs,
       learningRate: numberFlag(flags, 'lr'),
       optimiser: choiceFlag(flags, 'optimiser', OPTIMISERS, TRAIN_DEFAULTS.optimiser),
       method: choiceFlag(flags, 'method', GRADIENT_METHODS, TRAIN_DEFAULTS.method),
@@ -268,8 +353,15 @@ const trainCommand: Command = {
     if (target?.profile) {
       // The same resolved backend as the run's: a user copy of a profile gives the same figures here and in `estimate`.
       estimate = estimateTraining({
-        qubits: n, layers, samples, epochs: resolved.epochsPerLayer, shots: resolved.shots!, method: resolved.method as HardwareGradientMethod, backend: target,
-        batchSize: resolved.batchSize, fineTuneEpochs: resolved.fineTuneEpochs,
+        qubits: n,
+        layers,
+        samples,
+        epochs: resolved.epochsPerLayer,
+        shots: resolved.shots!,
+        method: resolved.method as HardwareGradientMethod,
+        backend: target,
+        batchSize: resolved.batchSize,
+        fineTuneEpochs: resolved.fineTuneEpochs,
       });
       io.stderr.write(`${estimateLine(estimate)}${resumeFrom ? ' (whole run; resuming skips what the checkpoint has done)' : ''}\n`);
       io.stderr.write(`${target.name}: ${EMULATION_NOTE}\n`);
@@ -301,7 +393,9 @@ const trainCommand: Command = {
     };
     if (flags.json) printJson(io, summary);
     else {
-      const where = target ? ` on ${target.name}${target.profile ? ' (emulated here; nothing was charged)' : ''}, mean kept fraction ${result.keptFraction.toFixed(4)}` : '';
+      const where = target
+        ? ` on ${target.name}${target.profile ? ' (emulated here; nothing was charged)' : ''}, mean kept fraction ${result.keptFraction.toFixed(4)}`
+        : '';
       io.stdout.write(
         `loss ${initialLoss.toExponential(4)} -> ${result.finalLoss.toExponential(4)} after ${result.history.length} epochs, ${result.circuits} circuit evaluations (${result.circuitsPerSamplePerStep.layer} per sample per step)${where}\n`,
       );

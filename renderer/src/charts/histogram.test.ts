@@ -44,7 +44,16 @@ describe('histogram builder', () => {
   });
 
   it('uses categories for categorical columns and nothing for all-missing ones', () => {
-    const sex = profile({ type: 'categorical', histogram: null, stats: null, distinct: 2, categories: [{ value: 'f', count: 374 }, { value: 'm', count: 44 }] });
+    const sex = profile({
+      type: 'categorical',
+      histogram: null,
+      stats: null,
+      distinct: 2,
+      categories: [
+        { value: 'f', count: 374 },
+        { value: 'm', count: 44 },
+      ],
+    });
     expect(columnBars(sex, 418)!.map((b) => b.label)).toEqual(['f', 'm']);
     expect(columnBars(profile({ missing: 10 }), 10)).toBeNull();
     expect(buildHistogramOption(profile({ missing: 10 }), 10, theme)).toBeNull();

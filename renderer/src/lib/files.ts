@@ -12,7 +12,8 @@ export function readFileBytes(file: File, onProgress: (fraction: number) => void
       onProgress(1);
       resolve(reader.result instanceof ArrayBuffer ? new Uint8Array(reader.result) : new Uint8Array(0));
     };
-    reader.onerror = () => reject(new Error(`Cannot read "${file.name}": ${reader.error?.message ?? 'unknown error'}. Check that the file still exists and is readable.`));
+    reader.onerror = () =>
+      reject(new Error(`Cannot read "${file.name}": ${reader.error?.message ?? 'unknown error'}. Check that the file still exists and is readable.`));
     reader.onabort = () => reject(new DOMException('Reading was cancelled.', 'AbortError'));
     signal?.addEventListener('abort', () => reader.abort(), { once: true });
     reader.readAsArrayBuffer(file);

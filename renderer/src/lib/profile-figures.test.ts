@@ -19,7 +19,12 @@ describe('profileFigures', () => {
   });
 
   it('marks exactly the assumed figures', () => {
-    expect(rows.filter((r) => r.assumption).map((r) => r.path).sort()).toEqual(deviceAssumptions(aria).sort());
+    expect(
+      rows
+        .filter((r) => r.assumption)
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(deviceAssumptions(aria).sort());
     expect(rows.find((r) => r.path === 'shotRateHz')).toMatchObject({ assumption: true, value: '100 shots/s' });
   });
 
