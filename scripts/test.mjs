@@ -1,5 +1,6 @@
-// `npm test`: every test of the project, in order: typecheck, unit tests (vitest), build, end-to-end (Playwright in
-// headless Chromium against the web host). Ends with one line `N passed, N failed` over all tests.
+// `npm test`: every test of the project, in order: typecheck, lint (ESLint with the layer rules, Prettier), unit tests
+// (vitest), build, end-to-end (Playwright in headless Chromium against the web host). Ends with one line
+// `N passed, N failed` over all tests.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureNode22, root, run } from './node22.mjs';
@@ -19,6 +20,8 @@ function step(title, command, args) {
 const counts = { passed: 0, failed: 0, skipped: 0 };
 let failed = step('typecheck', 'tsc', ['-p', 'tsconfig.json']) !== 0;
 failed = step('typecheck (Vue)', 'vue-tsc', ['-p', 'tsconfig.json']) !== 0 || failed;
+failed = step('lint (ESLint: rules and layers)', 'eslint', ['.']) !== 0 || failed;
+failed = step('format (Prettier)', 'prettier', ['--check', '.']) !== 0 || failed;
 failed = step('unit tests', 'vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile=${join(results, 'vitest.json')}`]) !== 0 || failed;
 if (existsSync(join(results, 'vitest.json'))) {
   const v = JSON.parse(readFileSync(join(results, 'vitest.json'), 'utf8'));
