@@ -98,6 +98,16 @@ export function numberArrayFlag(flags: Flags, name: string, required = false): n
   return parsed as number[];
 }
 
+/** A comma-separated flag as its non-empty, trimmed items (undefined when the flag is absent). */
+export function listFlag(flags: Flags, name: string): string[] | undefined {
+  const raw = stringFlag(flags, name);
+  if (raw === undefined) return undefined;
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
 export function stringFlag(flags: Flags, name: string, required = false): string | undefined {
   const raw = flags[name];
   if (raw === undefined) {

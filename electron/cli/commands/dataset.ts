@@ -9,7 +9,7 @@ import { MAX_IMPORT_BYTES, type DatasetDetail, type DatasetSummary } from '../..
 import { toApiError } from '../../backend/errors.ts';
 import { schemaError } from '../../backend/rpc.ts';
 import type { Backend } from '../../backend/backend.ts';
-import { UserError, printJson, stringFlag, type Command, type CommandIO, type Flags } from '../command.ts';
+import { UserError, listFlag, printJson, stringFlag, type Command, type CommandIO, type Flags } from '../command.ts';
 import { call, openCliBackend } from '../backend-client.ts';
 import { dbFlag, jsonFlag } from '../flags.ts';
 import { createProgressBar } from '../progress.ts';
@@ -153,7 +153,6 @@ const importCommand: Command = {
     if (!file) throw new UserError(`a CSV file is required\nUsage: qnnlab ${this.usage}`);
     const encodingFlag = stringFlag(flags, 'encoding') ?? DETECT_ENCODING;
     if (encodingFlag.trim().toLowerCase() !== DETECT_ENCODING) normalizeEncoding(encodingFlag); // an unknown name fails before the read
-    const missing = stringFlag(flags, 'missing');
     const fileName = basename(file);
     const bar = createProgressBar(io.stderr, `reading ${fileName}`);
     const bytes = await readImportFile(file, {
@@ -177,13 +176,7 @@ const importCommand: Command = {
       encodingDetected: decoded.detected,
       name: stringFlag(flags, 'name'),
       outcome: stringFlag(flags, 'outcome'),
-      missingTokens:
-        missing === undefined
-          ? undefined
-          : missing
-              .split(',')
-              .map((t) => t.trim())
-              .filter((t) => t !== ''),
+      missingTokens: listFlag(flags, 'missing'),
       confirmMissingTokens: flags.force === true,
     };
     const parsed = channels['datasets.import'].request.safeParse(request);

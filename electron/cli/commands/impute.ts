@@ -24,7 +24,7 @@ import {
   type MaskMechanism,
 } from '../../../core/limits.ts';
 import { MAX_IMPORT_BYTES } from '../../contract/datasets.ts';
-import { numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type Flags } from '../command.ts';
+import { listFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type Flags } from '../command.ts';
 import { LabError } from '../../../core/errors.ts';
 import { jsonFlag, outFlag } from '../flags.ts';
 import { createProgressBar } from '../progress.ts';
@@ -54,28 +54,10 @@ function readText(file: string, flag: string, max: number): string {
 /** --data FILE.csv as a typed table (--outcome marks the outcome column; --missing adds missing-value tokens). */
 function readTable(flags: Flags): Dataset {
   const file = stringFlag(flags, 'data', true)!;
-  const missing = stringFlag(flags, 'missing');
-  return parseCsv(readText(file, '--data', MAX_IMPORT_BYTES), {
-    outcome: stringFlag(flags, 'outcome'),
-    missingTokens:
-      missing === undefined
-        ? undefined
-        : missing
-            .split(',')
-            .map((t) => t.trim())
-            .filter((t) => t !== ''),
-  });
+  return parseCsv(readText(file, '--data', MAX_IMPORT_BYTES), { outcome: stringFlag(flags, 'outcome'), missingTokens: listFlag(flags, 'missing') });
 }
 
-function listFlag(flags: Flags, name: string): string[] {
-  const raw = stringFlag(flags, name);
-  return raw === undefined
-    ? []
-    : raw
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-}
+const listOf = (flags: Flags, name: string): string[] => listFlag(flags, name) ?? [];
 
 /** `--option key=value` (repeatable): a method option, the value read as JSON when it parses (numbers, booleans, arrays). */
 function optionFlags(flags: Flags, prefixed: boolean): Record<string, Record<string, unknown>> {
@@ -226,7 +208,7 @@ const imputeCommand: Command = {
       const r = await fitImputer(table, {
         method: method!,
         options,
-        exclude: listFlag(flags, 'exclude'),
+        exclude: listOf(flags, 'exclude'),
         outcome: stringFlag(flags, 'outcome'),
         seed,
         modelAllColumns: saveModel !== undefined,
@@ -407,7 +389,7 @@ const experimentCommand: Command = {
     const source = await experimentTable(flags);
     const table = source.table;
     const options = optionFlags(flags, true);
-    const methods = listFlag(flags, 'methods');
+    const methods = listOf(flags, 'methods');
     for (const name of Object.keys(options)) {
       if (!methods.includes(name))
         throw new UserError(`--option ${name}.…: ${name} is not among --methods ${methods.join(',')}`, { field: 'option', value: name });
@@ -415,7 +397,7 @@ const experimentCommand: Command = {
     const seedCount = numberFlag(flags, 'seeds', { integer: true, min: 1, max: MAX_SEEDS }) ?? EXPERIMENT_DEFAULTS.seeds;
     const config: ExperimentConfig = {
       outcome: stringFlag(flags, 'outcome', true)!,
-      exclude: listFlag(flags, 'exclude'),
+      exclude: listOf(flags, 'exclude'),
       methods: methods.map((name) => ({ name, options: options[name] ?? {} })),
       mask: maskFlag(flags),
       seeds: Array.from({ length: seedCount }, (_, k) => k + 1),
