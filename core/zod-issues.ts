@@ -1,7 +1,7 @@
 // One zod issue in words, `must be <= 1; got 1.3` (the rule, then the offending value), for every place that
 // validates user data with zod and names the field (device profiles, imputer options, saved models).
 import type { z } from 'zod';
-import { showValue } from './errors.ts';
+import { InvalidInputError, showValue } from './errors.ts';
 
 /** The value at a path of parsed data (undefined when the path leaves it). */
 export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
@@ -42,4 +42,20 @@ export function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
     default:
       return `${issue.message}${got}`;
   }
+}
+
+/**
+ * Parses `data` with `schema`, or throws VALIDATION naming the first field at fault (`field` + its path) with
+ * the rule and the value given, e.g. `train config "epochs" must be <= 10000; got 20000.`
+ */
+export function parseOrThrow<S extends z.ZodType>(schema: S, data: unknown, what: string, field?: string): z.output<S> {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const path = issue.path.map(String).join('.');
+  const named = [field, path].filter(Boolean).join('.');
+  throw new InvalidInputError(`${what} "${path || '(root)'}" ${describeIssue(issue, data)}.`, {
+    ...(named ? { field: named } : {}),
+    value: valueAt(data, issue.path),
+  });
 }

@@ -6,7 +6,7 @@ import { InvalidInputError } from '../errors.ts';
 import type { FittedColumnModel, SavedColumnModel } from '../models/column-model.ts';
 import type { ChainedMethod } from './chained.ts';
 import type { ActiveColumn } from './columns.ts';
-import { describeIssue } from '../zod-issues.ts';
+import { parseOrThrow } from '../zod-issues.ts';
 import { meanImputer } from './imputers/mean.ts';
 import { miceImputer } from './imputers/mice.ts';
 import { missForestImputer } from './imputers/missforest.ts';
@@ -60,18 +60,7 @@ export function imputerEntry(name: string): ImputerEntry {
 
 /** Applies the method's defaults to `raw` and checks it; a wrong option is named (field `options.<name>`). */
 export function resolveImputerOptions(name: string, raw: Record<string, unknown> = {}): Record<string, unknown> {
-  const entry = imputerEntry(name);
-  const parsed = entry.options.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue.path.map(String).join('.');
-    const field = `options.${path}`;
-    throw new InvalidInputError(`${name} option "${path || '(root)'}" ${describeIssue(issue, raw)}.`, {
-      field,
-      value: path ? (raw as Record<string, unknown>)[path] : raw,
-    });
-  }
-  return parsed.data;
+  return parseOrThrow(imputerEntry(name).options, raw, `${name} option`, 'options') as Record<string, unknown>;
 }
 
 export function createImputer(name: string, raw: Record<string, unknown> = {}, env: ImputerEnv = {}): Imputer {

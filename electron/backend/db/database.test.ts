@@ -23,7 +23,7 @@ describe('openDatabase', () => {
   it('creates a fresh database at the latest schema with WAL and foreign keys', () => {
     const db = openDatabase(join(dir, 'lab.db'));
     try {
-      expect(SCHEMA_VERSION).toBe(3);
+      expect(SCHEMA_VERSION).toBe(4);
       expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -91,7 +91,9 @@ describe('openDatabase', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(DatabaseOpenError);
-    expect((error as Error).message).toMatch(/newer version of QNN Lab \(schema version 99; this version knows up to 3\)\. Update QNN Lab/);
+    expect((error as Error).message).toMatch(
+      new RegExp(`newer version of QNN Lab \\(schema version 99; this version knows up to ${SCHEMA_VERSION}\\)\\. Update QNN Lab`),
+    );
     expect(sha(path)).toBe(before);
     expect(existsSync(`${path}-wal`)).toBe(false);
     const check = new BetterSqlite3(path, { readonly: true });
@@ -115,7 +117,9 @@ describe('openDatabase', () => {
       },
     ];
     expect(() => openDatabase(path, { migrations: broken })).toThrow(
-      /failed in migration 4 \("add things"\): no such table: no_such_table\. The database was left at schema version 3/,
+      new RegExp(
+        `failed in migration ${SCHEMA_VERSION + 1} \\("add things"\\): no such table: no_such_table\\. The database was left at schema version ${SCHEMA_VERSION}`,
+      ),
     );
     const db = openDatabase(path);
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
@@ -256,7 +260,7 @@ describe('ids are never reused (migration 2)', () => {
     withColumn.prepare("INSERT INTO dataset_columns (dataset_id, idx, name, type, role, cells) VALUES (1, 0, 'x', 'numeric', 'feature', x'00')").run();
     withColumn.close();
     expect(() => openDatabase(path, { migrations: [...MIGRATIONS, dropping] })).toThrow(
-      /migration 4.*1 row\(s\) break a foreign key.*dataset_columns -> datasets.*left at schema version 3/,
+      new RegExp(`migration ${SCHEMA_VERSION + 1}.*1 row\\(s\\) break a foreign key.*dataset_columns -> datasets.*left at schema version ${SCHEMA_VERSION}`),
     );
     const db = openDatabase(path);
     expect(db.prepare('SELECT COUNT(*) AS n FROM datasets').get()).toEqual({ n: 1 });
@@ -352,7 +356,34 @@ describe('runs: parent, tags, notes, heartbeat, logs (migration 3)', () => {
           name: string;
         }[]
       ).map((r) => r.name);
-      expect(indexes).toEqual(['run_logs_run', 'runs_created', 'runs_dataset', 'runs_kind_status', 'runs_parent', 'runs_status']);
+      expect(indexes).toEqual(['run_logs_run', 'runs_created', 'runs_dataset', 'runs_kind_status', 'runs_parent', 'runs_queue', 'runs_status']);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('runs: owner, cancel requests, priority (migration 4)', () => {
+  it('adds the columns with their defaults to existing runs', () => {
+    const path = join(dir, 'lab.db');
+    const v3 = openDatabase(path, { migrations: MIGRATIONS.filter((m) => m.version <= 3) });
+    const old = Number(
+      v3.prepare("INSERT INTO runs (kind, status, created_at, app_version, core_version) VALUES ('train', 'running', 'x', '0', '0')").run().lastInsertRowid,
+    );
+    v3.close();
+    const db = openDatabase(path);
+    try {
+      expect(db.prepare('SELECT owner, owner_pid, cancel_requested, priority FROM runs WHERE id = ?').get(old)).toEqual({
+        owner: null,
+        owner_pid: null,
+        cancel_requested: 0,
+        priority: 0,
+      });
+      // The queue's index serves the engine's question: the next queued run, highest priority first, then oldest.
+      const plan = db.prepare("EXPLAIN QUERY PLAN SELECT id FROM runs WHERE status = 'queued' ORDER BY priority DESC, id LIMIT 1").all() as {
+        detail: string;
+      }[];
+      expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING (COVERING )?INDEX runs_queue/);
     } finally {
       db.close();
     }

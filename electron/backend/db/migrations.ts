@@ -230,10 +230,23 @@ CREATE TABLE run_logs (
 CREATE INDEX run_logs_run ON run_logs(run_id, id);
 `;
 
+// v4: what the run engine needs to share one database between processes: the process that owns a running run (an
+// instance id, random per process, and its pid, so the next host to start can tell a dead owner at once), a cancel
+// asked for by another process (the owner sees it and stops its worker), and a priority for the queue (higher first,
+// then oldest first).
+const V4 = `
+ALTER TABLE runs ADD COLUMN owner TEXT;
+ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+ALTER TABLE runs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX runs_queue ON runs(status, priority DESC, id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: (db) => db.exec(V1) },
   { version: 2, name: 'ids are never reused', foreignKeysOff: true, up: neverReuseIds },
   { version: 3, name: 'runs: parent, tags, notes, heartbeat, logs', up: (db) => db.exec(V3) },
+  { version: 4, name: 'runs: owner, cancel requests, priority', up: (db) => db.exec(V4) },
 ];
 
 /** The schema version this build of QNN Lab writes. */

@@ -1,0 +1,79 @@
+// The message protocol between a host (Electron's main process, the web host, the CLI or a detached runner) and a
+// run's worker process. One worker process runs one run: the host sends `start` (the kind, its prepared input and
+// the last checkpoint, if resuming) and may send `cancel`; the worker answers with progress, metric batches,
+// checkpoints, logs, and finally a result or an error. Both ends validate every message with these schemas: a
+// malformed message is rejected and logged, never trusted. Messages travel by structured clone (Electron's
+// utilityProcess, Node's fork with serialization 'advanced'), so typed arrays cross as they are.
+import { z } from 'zod';
+import { ERROR_CODES } from '../../core/errors.ts';
+import { describeIssue } from '../../core/zod-issues.ts';
+
+/** Longest metric name, log line and progress label a worker may send. */
+export const MAX_METRIC_NAME = 200;
+export const MAX_LOG_MESSAGE = 10_000;
+export const MAX_PROGRESS_LABEL = 500;
+/** Most metric points in one batch (a worker flushes more often than this). */
+export const MAX_METRIC_BATCH = 50_000;
+
+const runId = z.number().int().positive();
+
+export const metricPoint = z.object({
+  name: z.string().min(1).max(MAX_METRIC_NAME),
+  step: z.number().int().nonnegative(),
+  /** null for a metric that could not be computed. */
+  value: z.number().nullable(),
+});
+export type MetricPoint = z.infer<typeof metricPoint>;
+
+/** A checkpoint: the step it was taken at and a payload the kind understands (structured-clone safe). */
+export const runCheckpoint = z.object({ step: z.number().int().nonnegative(), payload: z.unknown() });
+export type RunCheckpoint = z.infer<typeof runCheckpoint>;
+
+export const hostToWorker = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('start'),
+    runId,
+    kind: z.string().min(1).max(100),
+    /** What the kind's prepare step produced on the host: resolved objects, never names to look up again. */
+    input: z.unknown(),
+    /** The last checkpoint when resuming, else null. */
+    checkpoint: runCheckpoint.nullable(),
+  }),
+  z.object({ type: z.literal('cancel') }),
+]);
+export type HostToWorker = z.infer<typeof hostToWorker>;
+
+export const workerError = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string().max(MAX_LOG_MESSAGE),
+  field: z.string().max(MAX_METRIC_NAME).optional(),
+  value: z.unknown().optional(),
+  allowed: z.string().max(MAX_LOG_MESSAGE).optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+  /** A bug's stack, for the run's log (never shown as the message). */
+  stack: z
+    .string()
+    .max(MAX_LOG_MESSAGE * 4)
+    .optional(),
+});
+export type WorkerError = z.infer<typeof workerError>;
+
+export const workerToHost = z.discriminatedUnion('type', [
+  /** Sent once the worker listens: the host then sends `start`. */
+  z.object({ type: z.literal('ready'), pid: z.number().int().positive() }),
+  z.object({ type: z.literal('progress'), fraction: z.number().min(0).max(1), label: z.string().max(MAX_PROGRESS_LABEL).optional() }),
+  z.object({ type: z.literal('metrics'), points: z.array(metricPoint).min(1).max(MAX_METRIC_BATCH) }),
+  z.object({ type: z.literal('checkpoint'), checkpoint: runCheckpoint }),
+  z.object({ type: z.literal('log'), level: z.enum(['info', 'warning', 'error']), message: z.string().max(MAX_LOG_MESSAGE) }),
+  z.object({ type: z.literal('result'), result: z.unknown() }),
+  z.object({ type: z.literal('error'), error: workerError }),
+]);
+export type WorkerToHost = z.infer<typeof workerToHost>;
+
+/** Why a message was rejected, in one line for the run's log (the first issues, each with its path and rule). */
+export function describeRejected(error: z.ZodError, message: unknown): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.map(String).join('.') || 'message'} ${describeIssue(i, message)}`)
+    .join('; ');
+}
