@@ -38,3 +38,39 @@ export class Pacer {
     if (this.due()) await this.pause();
   }
 }
+
+/**
+ * Long synchronous work written once as a generator that yields its completion (0..1) every few thousand items, so
+ * the same code runs at once (runSteps: the CLI, tests, small files) or paced (runStepsPaced: a worker that must see
+ * a cancel and report progress). A yield costs nanoseconds; only the paced form ever leaves the event loop's turn.
+ */
+export type Steps<T> = Generator<number, T, void>;
+
+/** Runs work steps to their end without yielding to the event loop. */
+export function runSteps<T>(steps: Steps<T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * Runs work steps, yielding to the event loop (Pacer) every few milliseconds and reporting the latest fraction then;
+ * throws AbortError when `signal` fires (the generator is closed, so its `finally` blocks run).
+ */
+export async function runStepsPaced<T>(steps: Steps<T>, options: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {}): Promise<T> {
+  throwIfAborted(options.signal);
+  const pacer = new Pacer(options.signal);
+  try {
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return next.value;
+      if (pacer.due()) {
+        options.onProgress?.(next.value);
+        await pacer.pause();
+      }
+    }
+  } finally {
+    steps.return(undefined as never);
+  }
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LabError } from '../errors.ts';
-import { DataImportError, detectDelimiter, parseCsv, toCsv, toNumber } from './index.ts';
+import { AbortError, type LabError } from '../errors.ts';
+import { runSteps } from '../pacer.ts';
+import { DataImportError, detectDelimiter, parseCsv, parseCsvAsync, parseCsvSteps, toCsv, toNumber } from './index.ts';
 import type { Dataset } from './index.ts';
 import { pbcText } from '../../test-support/files.ts';
 
@@ -267,5 +268,61 @@ describe('missing-value tokens that would blank an outcome or a large part of a 
     expect(cells(ok, 'a')[0]).toBeNull();
     // The default tokens are never questioned.
     expect(parseCsv('a,b\nNA,1\nNA,2\n3,4\n', { missingTokens: ['NA'] }).rows).toBe(3);
+  });
+});
+
+describe('parsing in steps (parseCsvAsync: progress and cancel in a worker)', () => {
+  const FINE = { chunkChars: 7, rowsPerStep: 2 };
+  const texts: [string, string][] = [
+    ['pbc', pbc],
+    ['quoted fields with delimiters, quotes and newlines', 'id,note,x\r\n1,"hello, world",1.5\r\n2,"two\r\nlines",2\r\n\r\n3,"say ""hi""",3\r\n4,,5\r\n'],
+    ['one column with a missing cell', 'a\n1\n\n2\n3\n\n'],
+    ['semicolons and decimal commas', 'a;b;c\n1,5;x;2\n-0,25;y;3\n;z;4\n'],
+  ];
+  it.each(texts)('cut into the finest steps, %s reads exactly as in one pass', (_name, text) => {
+    const options = text === pbc ? { outcome: 'death' } : {};
+    expect(runSteps(parseCsvSteps(text, options, FINE))).toEqual(parseCsv(text, options));
+  });
+
+  it('reports the line of a quote error found after many steps', () => {
+    const rows = Array.from({ length: 50 }, (_, i) => `${i},"note ${i}"`);
+    const text = () => ['id,note', ...rows].join('\n');
+    const parse = () => runSteps(parseCsvSteps(text(), {}, FINE));
+    rows[37] = '37,"closed" then text';
+    expect(parse).toThrow(DataImportError);
+    expect(parse).toThrow('A quoted field is malformed (text after its closing quote) on line 39.');
+    rows[37] = '37,"note 37"';
+    rows[49] = '49,"open';
+    expect(parse).toThrow('A quoted field is never closed on line 51.');
+    expect(() => parseCsv(text())).toThrow('A quoted field is never closed on line 51.');
+  });
+
+  // 200,000 rows of 4 columns (about 3.5 MB): enough work for the pacer to pause many times.
+  const big = ['a,b,c,d', ...Array.from({ length: 200_000 }, (_, i) => `${i % 97},${(i * 7) % 13}.5,${i % 5 === 0 ? 'NA' : i % 3},x${i % 4}`)].join('\n');
+
+  it('reports a rising fraction over both parts of the parse, and gives the same dataset', async () => {
+    const seen: number[] = [];
+    const d = await parseCsvAsync(big, {}, { onProgress: (f) => seen.push(f) });
+    expect(d).toEqual(parseCsv(big));
+    expect(seen.length).toBeGreaterThan(3);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
+    expect(seen[0]).toBeGreaterThanOrEqual(0);
+    expect(seen[seen.length - 1]).toBeLessThanOrEqual(1);
+    // Splitting rows reports below 0.6, typing the columns above.
+    expect(seen.some((f) => f > 0 && f < 0.6)).toBe(true);
+    expect(seen.some((f) => f > 0.6)).toBe(true);
+  });
+
+  it('stops with CANCELLED soon after its signal fires mid-parse', async () => {
+    const controller = new AbortController();
+    let reports = 0;
+    const parse = parseCsvAsync(big, {}, { signal: controller.signal, onProgress: () => ++reports === 2 && controller.abort() });
+    await expect(parse).rejects.toThrow(AbortError);
+    await expect(parse).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(reports).toBe(2);
+  });
+
+  it('does not start when its signal has already fired', async () => {
+    await expect(parseCsvAsync('a\n1\n', {}, { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import Papa from 'papaparse';
-import { histogramOf, parseCsv, profileDataset, sampleRows } from './index.ts';
+import { histogramOf, parseCsv, profileDataset, profileDatasetAsync, sampleRows } from './index.ts';
 import type { Dataset } from './index.ts';
 import { pbcText } from '../../test-support/files.ts';
 
@@ -175,5 +175,38 @@ describe('profiling large tables', () => {
     const d = parseCsv('a,b\n1,\n2,NA\n');
     const b = profileDataset(d).columnProfiles[1];
     expect(b).toMatchObject({ missing: 2, distinct: 0, stats: null, histogram: null, categories: null });
+  });
+});
+
+describe('profiling in steps (profileDatasetAsync: progress and cancel in a worker)', () => {
+  // 40 columns of 100,000 rows with missing cells: each column's sort takes a few milliseconds.
+  const rows = 100_000;
+  const wide: Dataset = {
+    rows,
+    delimiter: ',',
+    missingTokens: [],
+    warnings: [],
+    columns: Array.from({ length: 40 }, (_, j) => ({
+      name: `c${j}`,
+      type: 'numeric' as const,
+      role: 'feature' as const,
+      categories: null,
+      values: Float64Array.from({ length: rows }, (_, i) => ((i * (j + 3)) % 17 === 0 ? NaN : Math.sin(i * (j + 1)))),
+    })),
+  };
+
+  it('gives the profile profileDataset gives, reporting a rising fraction', async () => {
+    const seen: number[] = [];
+    const profile = await profileDatasetAsync(wide, {}, { onProgress: (f) => seen.push(f) });
+    expect(profile).toEqual(profileDataset(wide));
+    expect(seen.length).toBeGreaterThan(1);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
+    expect(seen[seen.length - 1]).toBeLessThan(1);
+  });
+
+  it('stops with CANCELLED between columns once its signal fires', async () => {
+    const controller = new AbortController();
+    const run = profileDatasetAsync(wide, {}, { signal: controller.signal, onProgress: () => controller.abort() });
+    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 });

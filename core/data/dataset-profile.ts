@@ -1,5 +1,7 @@
 // Profiling a typed dataset: per-column statistics, category counts, histograms, the missingness matrix (an even,
-// deterministic sample of at most `maxMatrixRows` rows) and the most frequent missingness patterns. Pure.
+// deterministic sample of at most `maxMatrixRows` rows) and the most frequent missingness patterns. Pure. Written as
+// work steps (core/pacer.ts): profileDataset runs them at once, profileDatasetAsync yields between columns.
+import { runSteps, runStepsPaced, type Steps } from '../pacer.ts';
 import type { ColumnProfile, ColumnStats, DataColumn, Dataset, DatasetProfile, Histogram, MissingnessMatrix, MissingnessPattern } from './types.ts';
 
 export interface DatasetProfileOptions {
@@ -16,10 +18,31 @@ export interface DatasetProfileOptions {
 export const DATASET_PROFILE_DEFAULTS: Required<DatasetProfileOptions> = { maxMatrixRows: 400, maxPatterns: 20, bins: 20, maxCategories: 50 };
 
 export function profileDataset(dataset: Dataset, options: DatasetProfileOptions = {}): DatasetProfile {
+  return runSteps(profileDatasetSteps(dataset, options));
+}
+
+/** profileDataset for large tables: yields to the event loop between columns, reports the fraction done, stops on `signal`. */
+export function profileDatasetAsync(
+  dataset: Dataset,
+  options: DatasetProfileOptions = {},
+  run: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+): Promise<DatasetProfile> {
+  return runStepsPaced(profileDatasetSteps(dataset, options), run);
+}
+
+/** Share of the profile's time spent on the column profiles (sorting each column); the rest finds the patterns. */
+const COLUMNS_SHARE = 0.7;
+
+function* profileDatasetSteps(dataset: Dataset, options: DatasetProfileOptions): Steps<DatasetProfile> {
   const opts = { ...DATASET_PROFILE_DEFAULTS, ...options };
-  const columnProfiles = dataset.columns.map((c, j) => profileColumn(c, j, opts));
+  const ncol = dataset.columns.length;
+  const columnProfiles: ColumnProfile[] = [];
+  for (let j = 0; j < ncol; j++) {
+    yield (COLUMNS_SHARE * j) / ncol;
+    columnProfiles.push(profileColumn(dataset.columns[j], j, opts));
+  }
   const missingCells = columnProfiles.reduce((s, p) => s + p.missing, 0);
-  const patterns = allMissingnessPatterns(dataset);
+  const patterns = yield* allMissingnessPatterns(dataset, (j) => COLUMNS_SHARE + ((1 - COLUMNS_SHARE) * j) / Math.max(1, ncol));
   return {
     rows: dataset.rows,
     columns: dataset.columns.length,
@@ -110,22 +133,23 @@ export function missingnessMatrix(dataset: Dataset, maxRows = DATASET_PROFILE_DE
 
 /** The most frequent sets of missing columns (the empty set = complete rows), most frequent first. */
 export function missingnessPatterns(dataset: Dataset, max = DATASET_PROFILE_DEFAULTS.maxPatterns): MissingnessPattern[] {
-  return allMissingnessPatterns(dataset).slice(0, max);
+  return runSteps(allMissingnessPatterns(dataset, () => 0)).slice(0, max);
 }
 
-/** Every distinct set of missing columns with its row count, most frequent first. */
-function allMissingnessPatterns(dataset: Dataset): MissingnessPattern[] {
+/** Every distinct set of missing columns with its row count, most frequent first; yields `at(j)` before column j. */
+function* allMissingnessPatterns(dataset: Dataset, at: (column: number) => number): Steps<MissingnessPattern[]> {
   const n = dataset.rows;
   const ncol = dataset.columns.length;
   let entries: { columns: number[]; count: number }[];
   if (ncol <= 52) {
     // A row's pattern as an exact integer: the sum of 2^j over its missing columns.
     const keys = new Float64Array(n);
-    dataset.columns.forEach((c, j) => {
-      const v = c.values;
+    for (let j = 0; j < ncol; j++) {
+      yield at(j);
+      const v = dataset.columns[j].values;
       const bit = 2 ** j;
       for (let i = 0; i < n; i++) if (v[i] !== v[i]) keys[i] += bit;
-    });
+    }
     const counts = new Map<number, number>();
     for (let i = 0; i < n; i++) counts.set(keys[i], (counts.get(keys[i]) ?? 0) + 1);
     entries = [...counts.entries()].map(([key, count]) => {
@@ -135,11 +159,12 @@ function allMissingnessPatterns(dataset: Dataset): MissingnessPattern[] {
     });
   } else {
     const keys: string[] = new Array<string>(n).fill('');
-    dataset.columns.forEach((c, j) => {
-      const v = c.values;
+    for (let j = 0; j < ncol; j++) {
+      yield at(j);
+      const v = dataset.columns[j].values;
       const tag = `${j},`;
       for (let i = 0; i < n; i++) if (v[i] !== v[i]) keys[i] += tag;
-    });
+    }
     const counts = new Map<string, number>();
     for (let i = 0; i < n; i++) counts.set(keys[i], (counts.get(keys[i]) ?? 0) + 1);
     entries = [...counts.entries()].map(([key, count]) => ({ columns: key === '' ? [] : key.slice(0, -1).split(',').map(Number), count }));
