@@ -181,7 +181,7 @@ export function hybridLoss(y: Float64Array, norms2: Float64Array, n: number, out
 }
 
 /** Ridge least squares of y on the identity circuit's features x'^2 (plus an intercept): the head's starting point. */
-function initialRegressionHead(inputs: Float64Array, rows: number, n: number, y: Float64Array, ridge: number): Float64Array {
+export function initialRegressionHead(inputs: Float64Array, rows: number, n: number, y: Float64Array, ridge: number): Float64Array {
   const w = n + 1;
   // Normal equations on [f, 1] with f_k = ||x'||^2 (x'_k / ||x'||)^2 = x'_k^2.
   const a = new Float64Array(w * w);

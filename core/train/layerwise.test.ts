@@ -143,7 +143,7 @@ describe('progress and history', () => {
           [3, 2],
         ]) {
           circuits += perSample * size;
-          expected.push({ phase, layer, epoch, step, stepsPerEpoch: 3, circuits, fraction: (expected.length + 1) / total });
+          expected.push({ phase, layer, epoch, step, stepsPerEpoch: 3, circuits, stepsDone: expected.length + 1, fraction: (expected.length + 1) / total });
         }
       }
     }

@@ -232,6 +232,7 @@ export async function trainLayerwise(options: LayerwiseOptions): Promise<TrainRe
           loss: out.value,
           circuits: st.circuits,
           keptFraction: out.kept,
+          stepsDone: st.stepsDone,
           fraction: st.stepsDone / totalSteps,
         });
         if (st.stepInEpoch < stepsPerEpoch && policy.due()) checkpoint(st);

@@ -27,6 +27,8 @@ export interface TrainProgress {
   circuits: number;
   /** Mean kept fraction of this step's shot estimates (1 when exact). */
   keptFraction: number;
+  /** Optimisation steps done in all phases (this one included): a metric's step index, continued by a resume. */
+  stepsDone: number;
   /** Overall completion, 0..1. */
   fraction: number;
 }

@@ -158,11 +158,23 @@ describe('qnnlab circuit / simulate / gradient / train', () => {
           loss: 0.01234,
           circuits: 640,
           keptFraction: 0.9731,
+          stepsDone: 20,
           fraction: 0.5,
         }),
       ).toBe('layer 2 epoch 3 step 1/4 loss 1.234e-2 circuits 640 kept 97.3%');
       expect(
-        trainProgressLabel({ phase: 'fine-tune', layer: 3, epoch: 1, step: 2, stepsPerEpoch: 2, loss: 1, circuits: 10, keptFraction: 1, fraction: 1 }),
+        trainProgressLabel({
+          phase: 'fine-tune',
+          layer: 3,
+          epoch: 1,
+          step: 2,
+          stepsPerEpoch: 2,
+          loss: 1,
+          circuits: 10,
+          keptFraction: 1,
+          stepsDone: 30,
+          fraction: 1,
+        }),
       ).toMatch(/^fine-tune epoch 1/);
       const line = estimateLine({
         backend: 'ionq-aria',

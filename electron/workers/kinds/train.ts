@@ -1,0 +1,295 @@
+// Run kind `train`: the layer-wise trainer on the toy task (learn a random target butterfly) or on a dataset (predict a
+// column with the hybrid QNN regressor's layout), exactly or through any backend. `qnnlab train` runs the same
+// prepare and run in its own process; `qnnlab run start train` and the app run them in a worker. Progress, the loss
+// and circuit counts per step stream as metrics; the trainer's checkpoints (every N steps or seconds and each epoch)
+// resume to the same parameters, to the last bit, as an uninterrupted run.
+import { z } from 'zod';
+import { InvalidInputError } from '../../../core/errors.ts';
+import { GRADIENT_METHODS, type HardwareGradientMethod } from '../../../core/gradients/registry.ts';
+import { checkBudget, estimateTraining, type TrainingEstimate } from '../../../core/hardware/estimate.ts';
+import type { QuantumBackend } from '../../../core/hardware/quantum-backend.ts';
+import { createQuantumBackend, type BackendTarget } from '../../../core/hardware/registry.ts';
+import { datasetTask } from '../../../core/impute/qnn-task.ts';
+import { MAX_BATCH_SIZE, MAX_EPOCHS, MAX_LAYERS, MAX_QUBITS, MAX_SHOTS, TRAIN_DEFAULTS } from '../../../core/limits.ts';
+import { butterflyParameterCount } from '../../../core/quantum/butterfly.ts';
+import { forwardBatch } from '../../../core/quantum/unary-simulator.ts';
+import { checkLayers, checkQubits } from '../../../core/quantum/validate.ts';
+import { resolveOptions, trainLayerwise, type LayerwiseOptions, type TrainCheckpoint, type TrainProgress } from '../../../core/train/layerwise.ts';
+import { mseLoss, type OutputLoss } from '../../../core/train/losses.ts';
+import { OPTIMISERS } from '../../../core/train/optimisers.ts';
+import { orthogonalMapTask } from '../../../core/train/tasks.ts';
+import { MAX_NAME_LENGTH } from '../../contract/datasets.ts';
+import { defineRunKind, type HostDataset, type RunHost } from './types.ts';
+
+/** What a device backend run is here: an emulation with the profile's noise, time and cost model. */
+export const EMULATION_NOTE = "emulated on this machine with the profile's noise, time and cost model: nothing is submitted to a device and nothing is charged";
+
+/** The toy task's default number of training samples. */
+export const TOY_SAMPLES = 256;
+const MAX_SAMPLES = 1_000_000;
+
+const probability = z.number().min(0).max(1);
+
+export const trainConfig = z
+  .object({
+    /** Toy task: the register size (a power of two); a dataset run picks it from its predictors unless given. */
+    qubits: z.number().int().min(2).max(MAX_QUBITS).optional(),
+    /** Layers to grow (toy task: required; dataset: default log2 qubits). */
+    layers: z.number().int().min(1).max(MAX_LAYERS).optional(),
+    /** Toy task: layers of the random target butterfly (default `layers`). */
+    targetLayers: z.number().int().min(1).max(MAX_LAYERS).optional(),
+    /** Toy task: training samples. */
+    samples: z.number().int().min(1).max(MAX_SAMPLES).optional(),
+    /** Train on this dataset, predicting `target` from its other feature columns. */
+    datasetId: z.number().int().positive().optional(),
+    target: z.string().min(1).max(MAX_NAME_LENGTH).optional(),
+    epochs: z.number().int().min(1).max(MAX_EPOCHS).optional(),
+    batch: z.number().int().min(1).max(MAX_BATCH_SIZE).optional(),
+    lr: z.number().positive().max(1e3).optional(),
+    optimiser: z.enum(OPTIMISERS).optional(),
+    method: z.enum(GRADIENT_METHODS).optional(),
+    fineTuneEpochs: z.number().int().min(0).max(MAX_EPOCHS).optional(),
+    shots: z.number().int().min(1).max(MAX_SHOTS).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .optional(),
+    /** A simulator backend or a device profile id; absent: the fast exact unary path (plus seeded shots). */
+    backend: z.string().min(1).max(100).optional(),
+    /** Noise of the 'noisy' backend (a device takes its noise from its profile). */
+    noise: z.object({ p1: probability.optional(), p2: probability.optional(), readout: probability.optional() }).strict().optional(),
+    /** Device backends: wall milliseconds per emulated device millisecond of queue and run time. */
+    latencyScale: z.number().min(0).max(1).optional(),
+    /** Device backends: refuse to run when the estimated cost exceeds this many USD. */
+    budget: z.number().min(0).optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (c.datasetId === undefined) {
+      if (c.target !== undefined) issue('datasetId', 'target needs datasetId: the dataset whose column to predict');
+      if (c.qubits === undefined) issue('qubits', 'the toy task needs qubits (a power of two), or give datasetId and target');
+      if (c.layers === undefined) issue('layers', 'the toy task needs layers');
+    } else {
+      if (c.target === undefined) issue('target', 'a dataset run needs target: the column to predict');
+      if (c.samples !== undefined || c.targetLayers !== undefined) issue('samples', 'samples and targetLayers belong to the toy task, not a dataset run');
+    }
+    if (c.noise !== undefined && c.backend !== 'noisy') issue('noise', "noise sets the 'noisy' backend's rates (a device takes its noise from its profile)");
+    if (c.backend === undefined && (c.budget !== undefined || c.latencyScale !== undefined))
+      issue(c.budget !== undefined ? 'budget' : 'latencyScale', 'budget and latencyScale apply to a device backend: give backend');
+  });
+export type TrainConfig = z.output<typeof trainConfig>;
+
+/** The worker's input: the config, with the backend and the dataset resolved on the host. */
+export interface TrainInput {
+  config: TrainConfig;
+  backend: BackendTarget | null;
+  dataset: HostDataset | null;
+}
+
+export const trainInput = z.custom<TrainInput>(
+  (v) => typeof v === 'object' && v !== null && trainConfig.safeParse((v as TrainInput).config).success && 'backend' in v && 'dataset' in v,
+  'a prepared training (config, backend, dataset)',
+);
+
+export function prepareTraining(config: TrainConfig, host: RunHost) {
+  const backend = config.backend === undefined ? null : host.backend(config.backend);
+  const dataset = config.datasetId === undefined ? null : host.dataset(config.datasetId);
+  const on = backend ? ` on ${backend.name}` : '';
+  const name = dataset ? `train ${dataset.name}: ${config.target}${on}` : `train toy task, ${config.qubits} qubits, ${config.layers} layers${on}`;
+  return {
+    input: { config, backend, dataset } satisfies TrainInput,
+    name,
+    datasetId: dataset?.id ?? null,
+    datasetName: dataset?.name ?? null,
+    seeds: [config.seed ?? TRAIN_DEFAULTS.seed],
+  };
+}
+
+/** The progress label: phase, epoch, step, loss, circuits so far and the step's kept fraction. */
+export function trainProgressLabel(p: TrainProgress): string {
+  const phase = p.phase === 'layer' ? `layer ${p.layer}` : 'fine-tune';
+  return `${phase} epoch ${p.epoch} step ${p.step}/${p.stepsPerEpoch} loss ${p.loss.toExponential(3)} circuits ${p.circuits} kept ${(100 * p.keptFraction).toFixed(1)}%`;
+}
+
+/** The one-line estimate shown before a device run. */
+export function estimateLine(e: TrainingEstimate): string {
+  const hours = (s: number) => `${(s / 3600).toFixed(2)} h`;
+  return (
+    `estimate for ${e.backend}: ${e.circuits} circuits (${e.gradientCircuits} gradient, ${e.forwardCircuits} forward), ${e.shots} shots, ` +
+    `device ${hours(e.deviceSeconds)} + queue ${hours(e.queueSeconds)} over ${e.jobs} jobs, cost ${e.costUSD.toFixed(2)} USD`
+  );
+}
+
+interface Task {
+  description: Record<string, unknown>;
+  qubits: number;
+  layers: number;
+  rows: number;
+  inputs: Float64Array;
+  loss: OutputLoss;
+}
+
+function buildTask(input: TrainInput): Task {
+  const c = input.config;
+  const seed = c.seed ?? TRAIN_DEFAULTS.seed;
+  if (input.dataset) {
+    const t = datasetTask(input.dataset.dataset, c.target!, { qubits: c.qubits });
+    const layers = c.layers ?? Math.log2(t.qubits);
+    checkLayers(layers, t.qubits);
+    return {
+      description: {
+        kind: 'dataset',
+        datasetId: input.dataset.id,
+        dataset: input.dataset.name,
+        target: c.target,
+        predictors: t.predictors,
+        rows: t.rows,
+        yMean: t.yMean,
+        ySd: t.ySd,
+      },
+      qubits: t.qubits,
+      layers,
+      rows: t.rows,
+      inputs: t.inputs,
+      loss: t.loss,
+    };
+  }
+  const n = c.qubits!;
+  const layers = c.layers!;
+  checkQubits(n);
+  checkLayers(layers, n);
+  const targetLayers = c.targetLayers ?? layers;
+  const samples = c.samples ?? TOY_SAMPLES;
+  const task = orthogonalMapTask(n, targetLayers, samples, seed);
+  return {
+    description: { kind: 'orthogonal-map', qubits: n, targetLayers, samples, seed },
+    qubits: n,
+    layers,
+    rows: samples,
+    inputs: task.inputs,
+    loss: mseLoss(task.targets, n),
+  };
+}
+
+function createBackend(input: TrainInput, qubits: number): QuantumBackend | undefined {
+  const target = input.backend;
+  if (!target) return undefined;
+  const c = input.config;
+  const backend = createQuantumBackend(target, { ...c.noise, latencyScale: c.latencyScale });
+  const needsShots = !backend.exact || (backend.exactMaxQubits !== undefined && qubits > backend.exactMaxQubits);
+  if (c.shots === undefined && needsShots) {
+    const why = backend.device
+      ? 'a device backend measures shots'
+      : backend.exact
+        ? `exact results on ${target.name} take at most ${backend.exactMaxQubits} qubits`
+        : `${target.name} returns shot estimates`;
+    throw new InvalidInputError(`backend ${target.name} needs shots (${why}), e.g. 1000`, { field: 'shots' });
+  }
+  return backend;
+}
+
+export interface TrainHooks {
+  signal?: AbortSignal;
+  resumeFrom?: TrainCheckpoint;
+  onProgress?(p: TrainProgress): void;
+  onCheckpoint?(c: TrainCheckpoint): void;
+  /** Before training: the estimate of a device run (already checked against the budget). */
+  onEstimate?(e: TrainingEstimate): void;
+}
+
+/** Trains as configured: the summary `qnnlab train --json` prints and a train run keeps as its result. */
+export async function runTraining(input: TrainInput, hooks: TrainHooks = {}) {
+  const c = input.config;
+  const task = buildTask(input);
+  const backend = createBackend(input, task.qubits);
+  const options: LayerwiseOptions = {
+    qubits: task.qubits,
+    layers: task.layers,
+    inputs: task.inputs,
+    loss: task.loss,
+    seed: c.seed ?? TRAIN_DEFAULTS.seed,
+    epochsPerLayer: c.epochs,
+    batchSize: c.batch,
+    fineTuneEpochs: c.fineTuneEpochs,
+    learningRate: c.lr,
+    optimiser: c.optimiser ?? TRAIN_DEFAULTS.optimiser,
+    method: c.method ?? TRAIN_DEFAULTS.method,
+    shots: c.shots,
+    backend,
+    signal: hooks.signal,
+    resumeFrom: hooks.resumeFrom,
+    onProgress: hooks.onProgress,
+    onCheckpoint: hooks.onCheckpoint,
+  };
+  // Every option validated once (e.g. adjoint with a backend) before anything is estimated or submitted.
+  const resolved = resolveOptions(options);
+  let estimate: TrainingEstimate | null = null;
+  if (input.backend?.profile) {
+    estimate = estimateTraining({
+      qubits: task.qubits,
+      layers: task.layers,
+      samples: task.rows,
+      epochs: resolved.epochsPerLayer,
+      shots: resolved.shots!,
+      method: resolved.method as HardwareGradientMethod,
+      backend: input.backend,
+      batchSize: resolved.batchSize,
+      fineTuneEpochs: resolved.fineTuneEpochs,
+    });
+    checkBudget(estimate, c.budget);
+    hooks.onEstimate?.(estimate);
+  }
+  const all = Int32Array.from({ length: task.rows }, (_, k) => k);
+  const initialLoss = task.loss.evaluate(
+    forwardBatch(task.inputs, task.qubits, task.layers, new Float64Array(butterflyParameterCount(task.qubits, task.layers))),
+    all,
+    task.qubits,
+    task.loss.initialExtra?.() ?? new Float64Array(0),
+  ).value;
+  const result = await trainLayerwise(options);
+  return {
+    task: task.description,
+    backend: input.backend?.name ?? null,
+    emulated: !!input.backend?.profile,
+    options: result.options,
+    estimate,
+    initialLoss,
+    finalLoss: result.finalLoss,
+    keptFraction: result.keptFraction,
+    parameters: result.params,
+    extra: result.extra,
+    circuits: result.circuits,
+    circuitsPerSamplePerStep: result.circuitsPerSamplePerStep,
+    history: result.history,
+  };
+}
+export type TrainSummary = Awaited<ReturnType<typeof runTraining>>;
+
+export const trainKind = defineRunKind({
+  kind: 'train',
+  description: 'Train a butterfly QNN layer-wise on the toy task or a dataset column, exactly or through a backend',
+  config: trainConfig,
+  input: trainInput,
+  resumable: true,
+  prepare: prepareTraining,
+  async run(input: TrainInput, ctx) {
+    return runTraining(input, {
+      signal: ctx.signal,
+      resumeFrom: (ctx.resumeFrom?.payload as TrainCheckpoint | undefined) ?? undefined,
+      onEstimate: (e) => {
+        ctx.log('info', estimateLine(e));
+        ctx.log('info', `${e.backend}: ${EMULATION_NOTE}`);
+      },
+      onProgress: (p) => {
+        ctx.progress(p.fraction, trainProgressLabel(p));
+        ctx.metric('loss', p.stepsDone, p.loss);
+        ctx.metric('circuits', p.stepsDone, p.circuits);
+        if (input.config.shots !== undefined) ctx.metric('kept_fraction', p.stepsDone, p.keptFraction);
+      },
+      onCheckpoint: (c) => ctx.checkpoint(c.stepsDone, c),
+    });
+  },
+});
