@@ -47,9 +47,9 @@ const kinds = (name: string) => {
   return echo;
 };
 
-let exit: ReturnType<typeof vi.fn>;
+let exit: ReturnType<typeof vi.fn<(code: number) => void>>;
 beforeEach(() => {
-  exit = vi.fn();
+  exit = vi.fn<(code: number) => void>();
   vi.useFakeTimers();
 });
 afterEach(() => vi.useRealTimers());
