@@ -182,7 +182,7 @@ function* splitRows(text: string, config: PapaConfig, pacing: CsvPacing): Steps<
     Papa.parse<string[]>(text, {
       ...config,
       chunkSize: pacing.chunkChars,
-      chunk: (results, parser) => {
+      chunk: (results: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
         for (const row of results.data) rows.push(row);
         cursor = results.meta.cursor;
         paused = parser;
