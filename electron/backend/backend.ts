@@ -12,6 +12,10 @@ import { dispatch } from './rpc.ts';
 import { DatasetService, ensureBundledSamples } from './services/datasets.ts';
 import { DeviceProfileService } from './services/devices.ts';
 import { RunService } from './services/runs.ts';
+import { RunEngine, checkConcurrency } from './runs/engine.ts';
+import { localExecutor } from './runs/executor.ts';
+import type { WorkerLauncher } from './runs/launcher.ts';
+import { createRunHost } from './runs/run-host.ts';
 
 export interface Backend {
   handlers: Handlers;
@@ -26,7 +30,22 @@ export interface Backend {
   version: string;
   /** The database's runs and their metrics (experiments record themselves here). */
   runs: RunService;
+  /** The run engine, when the host asked for one (BackendOptions.engine): runs in worker processes. */
+  engine: RunEngine | null;
+  /** Closes the database (a host with an engine calls shutdown instead). */
   close(): void;
+  /** Stops the engine (its running runs become interrupted, resumable), then closes the database. */
+  shutdown(): Promise<void>;
+}
+
+export interface EngineOptions {
+  /** How worker processes start: child_process.fork (web host, CLI) or Electron's utilityProcess. */
+  launcher: WorkerLauncher;
+  /** Runs at once (default 1, at most the machine's cores). */
+  concurrency?: number;
+  /** Take queued runs no process owns (the app's hosts: true; the CLI runs only its own: false). */
+  claimUnowned: boolean;
+  warn?: (message: string) => void;
 }
 
 export interface BackendOptions {
@@ -39,6 +58,8 @@ export interface BackendOptions {
   seedSamples?: boolean;
   /** Refuse larger CSV imports (default: the contract's MAX_IMPORT_BYTES). */
   maxImportBytes?: number;
+  /** Start a run engine (hosts and the CLI's run commands); without it no run starts in this process. */
+  engine?: EngineOptions;
 }
 
 export function openBackend(options: BackendOptions): Backend {
@@ -60,6 +81,20 @@ export function openBackend(options: BackendOptions): Backend {
       events,
     });
     const context = { databasePath: options.databasePath };
+    const runs = new RunService(db, options.version);
+    const engine = options.engine
+      ? new RunEngine({
+          runs,
+          host: createRunHost(datasets, devices),
+          executor: localExecutor(options.engine.launcher, checkConcurrency(options.engine.concurrency)),
+          claimUnowned: options.engine.claimUnowned,
+          warn: options.engine.warn,
+          notify: {
+            changed: (ids) => events.emit('runs.changed', { ids }),
+            progress: (p) => events.emit('runs.progress', p),
+          },
+        })
+      : null;
     return {
       handlers,
       dispatch: (channel, request) => dispatch(handlers, channel, request, context),
@@ -68,8 +103,13 @@ export function openBackend(options: BackendOptions): Backend {
       devices,
       databasePath: options.databasePath,
       version: options.version,
-      runs: new RunService(db, options.version),
+      runs,
+      engine,
       close: () => db.close(),
+      shutdown: async () => {
+        await engine?.close();
+        db.close();
+      },
     };
   } catch (e) {
     db.close();

@@ -57,6 +57,10 @@ export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
 export interface Events {
   'datasets.changed': { reason: 'import' | 'rename' | 'delete' };
   'devices.changed': { reason: 'save' | 'delete'; id: string };
+  /** Runs whose record changed (status, name, children...); empty: something changed in another process, refetch. */
+  'runs.changed': { ids: number[] };
+  /** A running run's progress, at most a few times a second per run. */
+  'runs.progress': { id: number; fraction: number; label: string | null };
 }
 export type EventName = keyof Events;
 

@@ -1,10 +1,13 @@
-// `tsx electron/web-host/main.ts [--db PATH] [--port N] [--host H] [--allow-remote] [--renderer DIR] [--max-import-mb N]`:
+// `tsx electron/web-host/main.ts [--db PATH] [--port N] [--host H] [--allow-remote] [--renderer DIR] [--max-import-mb N] [--concurrency N]`:
 // QNN Lab in a browser, for machines without the Electron binary and for every automated end-to-end test. It prints
-// its address with this launch's secret (http://127.0.0.1:5180/?token=...); see trust.ts.
+// its address with this launch's secret (http://127.0.0.1:5180/?token=...); see trust.ts. Runs execute in worker
+// processes (child_process.fork), --concurrency at a time (default 1).
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { openBackend } from '../backend/backend.ts';
+import { checkConcurrency } from '../backend/runs/engine.ts';
+import { forkLauncher } from '../backend/runs/launcher.ts';
 import { defaultDatabasePath, projectRoot } from '../backend/paths.ts';
 import { bodyLimitFor, createWebHost } from './server.ts';
 import { createLaunchToken, hostNamesFor, isLoopbackHost, tokenizedAddress } from './trust.ts';
@@ -18,6 +21,7 @@ const { values } = parseArgs({
     renderer: { type: 'string' },
     'max-import-mb': { type: 'string' },
     'allow-remote': { type: 'boolean', default: false },
+    concurrency: { type: 'string' },
   },
 });
 const host = values.host;
@@ -39,6 +43,13 @@ if (!isLoopbackHost(host) && !values['allow-remote']) {
   );
   process.exit(2);
 }
+let concurrency: number | undefined;
+try {
+  concurrency = checkConcurrency(values.concurrency === undefined ? undefined : Number(values.concurrency));
+} catch (e) {
+  console.error(`qnnlab web host: --${(e as Error).message}`);
+  process.exit(2);
+}
 const root = projectRoot();
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 const databasePath = values.db ?? defaultDatabasePath();
@@ -50,6 +61,7 @@ try {
     transport: 'http',
     version,
     maxImportBytes: maxImportMb === undefined ? undefined : Math.round(maxImportMb * 2 ** 20),
+    engine: { launcher: forkLauncher(), concurrency, claimUnowned: true, warn: (m) => console.warn(`qnnlab web host: ${m}`) },
   });
 } catch (e) {
   console.error(`qnnlab web host: cannot open the database ${databasePath}: ${(e as Error).message}`);
@@ -86,8 +98,8 @@ server.on('error', (e) => {
 const shutdown = () => {
   server.close();
   server.closeAllConnections();
-  backend.close();
-  process.exit(0);
+  // Running runs become interrupted (resumable) and their workers stop; then the database closes.
+  void backend.shutdown().finally(() => process.exit(0));
 };
 process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);

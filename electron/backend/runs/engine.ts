@@ -11,9 +11,9 @@
 // - A worker that dies leaves its run `interrupted` with the exit code or signal; an owner that dies leaves runs whose
 //   pid is gone or whose heartbeat is stale, which any engine on the database marks `interrupted` (at start and on
 //   every heartbeat). resume continues from the last checkpoint; only one process wins a resume.
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { LabError } from '../../../core/errors.ts';
+import { InvalidInputError, LabError } from '../../../core/errors.ts';
 import { parseOrThrow } from '../../../core/zod-issues.ts';
 import type { RunCheckpoint, WorkerToHost } from '../../contract/run-protocol.ts';
 import { runKind as defaultRunKind } from '../../workers/kinds/index.ts';
@@ -31,6 +31,21 @@ export const HEARTBEAT_MS = 1_000;
 export const STALE_MS = 30_000;
 /** How long a cancelled worker may take to stop before it is killed. */
 export const CANCEL_GRACE_MS = 5_000;
+/** Runs at once by default; at most one per core (a worker keeps one core busy). */
+export const DEFAULT_CONCURRENCY = 1;
+
+export function checkConcurrency(n: number | undefined, cores = availableParallelism()): number {
+  if (n === undefined) return DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(n) || n < 1 || n > cores) {
+    throw new InvalidInputError(`concurrency must be a whole number of runs from 1 to ${cores} (this machine's cores); got ${n}`, {
+      field: 'concurrency',
+      value: n,
+      allowed: `1 to ${cores}`,
+    });
+  }
+  return n;
+}
+
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
 
 export interface EngineNotifier {
