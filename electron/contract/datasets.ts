@@ -40,19 +40,10 @@ export const MAX_NAME_LENGTH = 200;
 
 export const datasetId = z.number().int().positive();
 
-export const importDatasetRequest = z.object({
+/** The options of an import, whichever way its bytes come (a JSON request, an upload, a local file). */
+const importOptions = z.object({
   /** File name as the user chose it; used for the default dataset name and as `source`. */
   fileName: z.string().min(1).max(512),
-  /**
-   * The whole file as text, decoded by the sender with core/data/decode.ts (the renderer and the CLI share that rule).
-   * Text rather than base64 bytes: the request stays about the size of the file for the HTTP body limit, and the
-   * host never decodes twice; `encoding` says what the text was decoded from, so the import can warn about it.
-   */
-  content: z.string(),
-  /** The encoding the file was decoded from (a WHATWG label, e.g. 'windows-1252'); unknown labels are VALIDATION. */
-  encoding: z.string().max(64).optional(),
-  /** True when `encoding` was detected rather than chosen: the dataset then carries a warning naming it. */
-  encodingDetected: z.boolean().optional(),
   /**
    * Import even though an extra missing-value token would blank cells of the outcome column or more than a third of
    * a column; without it such an import is refused with CONFLICT, field 'missingTokens', and nothing is written.
@@ -64,6 +55,19 @@ export const importDatasetRequest = z.object({
   missingTokens: z.array(z.string().max(64)).max(100).optional(),
   /** Name of the outcome column (e.g. 'death'); guessed when absent. */
   outcome: z.string().max(MAX_NAME_LENGTH).optional(),
+});
+
+export const importDatasetRequest = importOptions.extend({
+  /**
+   * The whole file as text, decoded by the sender with core/data/decode.ts (the renderer and the CLI share that rule).
+   * Text rather than base64 bytes: the request stays about the size of the file for the HTTP body limit, and the
+   * host never decodes twice; `encoding` says what the text was decoded from, so the import can warn about it.
+   */
+  content: z.string(),
+  /** The encoding the file was decoded from (a WHATWG label, e.g. 'windows-1252'); unknown labels are VALIDATION. */
+  encoding: z.string().max(64).optional(),
+  /** True when `encoding` was detected rather than chosen: the dataset then carries a warning naming it. */
+  encodingDetected: z.boolean().optional(),
 });
 export type ImportDatasetRequest = z.infer<typeof importDatasetRequest>;
 
@@ -80,3 +84,36 @@ export interface ExportedCsv {
   fileName: string;
   content: string;
 }
+
+/** The run kind that imports a file as a dataset in a worker (runs.start). */
+export const IMPORT_RUN_KIND = 'import';
+
+/**
+ * An upload's id, as the web host's `POST /api/uploads` answers it: the uploading process's pid and 128 random bits,
+ * so any host on the database finds the file and the next start can tell an abandoned one. Never a path.
+ */
+export const UPLOAD_ID_PATTERN = /^[1-9][0-9]{0,9}-[A-Za-z0-9_-]{22}$/;
+
+/** `POST /api/uploads?name=FILE` with the file's bytes as body (application/octet-stream) answers this. */
+export interface UploadedFile {
+  uploadId: string;
+  bytes: number;
+}
+
+/** Where an import's bytes are: a file uploaded to the web host, or a local path (the desktop app, the CLI). */
+export const importSource = z.union([
+  z.object({ uploadId: z.string().regex(UPLOAD_ID_PATTERN, 'must be the uploadId that POST /api/uploads answered') }).strict(),
+  z.object({ path: z.string().min(1).max(4096) }).strict(),
+]);
+export type ImportSource = z.infer<typeof importSource>;
+
+/**
+ * The configuration of an import run: the import options, where the bytes are, and their encoding. The worker
+ * decodes the bytes (core/data/decode.ts), so the text never crosses the API.
+ */
+export const importDatasetConfig = importOptions.extend({
+  source: importSource,
+  /** 'detect' (the default: UTF-8, else guessed, with a warning) or a WHATWG encoding label, e.g. 'windows-1252'. */
+  encoding: z.string().trim().min(1).max(64).optional(),
+});
+export type ImportDatasetConfig = z.input<typeof importDatasetConfig>;

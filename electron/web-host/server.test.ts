@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openBackend, type Backend } from '../backend/backend.ts';
+import { UploadStore } from '../backend/import-files.ts';
 import { CONTENT_SECURITY_POLICY } from '../contract/security.ts';
 import { createWebHost } from './server.ts';
 import { TOKEN_HEADER, tokenCookieName } from './trust.ts';
@@ -16,6 +17,9 @@ let backend: Backend;
 let server: Server;
 let port: number;
 let base: string;
+let uploads: UploadStore;
+/** The upload limit of this host: small, so a test can go past it. */
+const UPLOAD_LIMIT = 64 * 1024;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'qnnlab-web-'));
@@ -26,7 +30,16 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'secret.txt'), 'the content of a file outside the renderer');
   backend = openBackend({ databasePath: join(dir, 'lab.db'), transport: 'http', version: '0.0.0-test' });
   const { dispatch, events } = backend;
-  server = createWebHost({ dispatch, events, rendererDir, maxBodyBytes: 512 * 1024, token: TOKEN, hostNames: ['lab.example'] });
+  uploads = UploadStore.besideDatabase(join(dir, 'lab.db'));
+  server = createWebHost({
+    dispatch,
+    events,
+    rendererDir,
+    maxBodyBytes: 512 * 1024,
+    token: TOKEN,
+    hostNames: ['lab.example'],
+    uploads: { store: uploads, maxBytes: UPLOAD_LIMIT },
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
   base = `http://127.0.0.1:${port}`;
@@ -241,5 +254,86 @@ describe('web host trust boundary', () => {
     expect(wrong.headers['set-cookie']).toBeUndefined();
     expect(wrong.headers['content-type']).toMatch(/text\/html/);
     expect(wrong.text).toMatch(/access token in this address is not the one/);
+  });
+});
+
+describe('uploads (POST /api/uploads: a file streamed to disk for an import run)', () => {
+  const OCTETS = { 'content-type': 'application/octet-stream' };
+  const uploaded = () => (existsSync(uploads.dir) ? readdirSync(uploads.dir) : []);
+  /** Sends `chunks` one by one (chunked transfer encoding: no Content-Length to refuse early). */
+  function stream(headers: Record<string, string>, chunks: Buffer[], abortAfter?: number): Promise<Reply> {
+    return new Promise((resolveReply, reject) => {
+      const req = httpRequest(
+        { host: '127.0.0.1', port, path: '/api/uploads?name=big.csv', method: 'POST', headers: { host: `127.0.0.1:${port}`, ...headers } },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolveReply({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) }));
+        },
+      );
+      req.on('error', reject);
+      let i = 0;
+      const next = () => {
+        if (i === abortAfter) return req.destroy();
+        if (i === chunks.length) return req.end();
+        req.write(chunks[i++], () => setTimeout(next, 5));
+      };
+      next();
+    });
+  }
+
+  it('writes the body to a file of its own and answers its id and size', async () => {
+    const body = Buffer.from('a,b\n1,2\n3,4\n');
+    const res = await send('/api/uploads?name=small.csv', { method: 'POST', headers: { ...OCTETS, [TOKEN_HEADER]: TOKEN }, body: body.toString() });
+    expect(res.status).toBe(200);
+    const { uploadId, bytes } = res.json().value as { uploadId: string; bytes: number };
+    expect(bytes).toBe(body.length);
+    expect(uploadId).toMatch(new RegExp(`^${process.pid}-[A-Za-z0-9_-]{22}$`));
+    expect(readFileSync(uploads.file(uploadId))).toEqual(body);
+    // The page's way: its cookie and its own Origin.
+    const page = await send('/api/uploads', { method: 'POST', headers: asPage(OCTETS), body: 'x,y\n1,2\n' });
+    expect(page.json()).toMatchObject({ ok: true, value: { bytes: 8 } });
+    await uploads.remove(uploadId);
+    await uploads.remove((page.json().value as { uploadId: string }).uploadId);
+    expect(uploaded()).toEqual([]);
+  });
+
+  it('refuses another site, a missing or wrong token, another content type and GET, and writes nothing', async () => {
+    const body = 'a,b\n1,2\n';
+    expectForbidden(await send('/api/uploads', { method: 'POST', headers: asPage({ ...OCTETS, origin: 'http://evil.example' }), body }), /another site/);
+    expectForbidden(await send('/api/uploads', { method: 'POST', headers: asPage({ ...OCTETS, 'sec-fetch-site': 'cross-site' }), body }), /cross-site/);
+    expectForbidden(await send('/api/uploads', { method: 'POST', headers: OCTETS, body }), /no access key/);
+    expectForbidden(await send('/api/uploads', { method: 'POST', headers: { ...OCTETS, [TOKEN_HEADER]: 'wrong' }, body }), /token in the request is wrong/);
+    // What an HTML form or a no-cors fetch can send is refused even with the cookie.
+    expectForbidden(await send('/api/uploads', { method: 'POST', headers: asPage({ 'content-type': 'text/plain' }), body }), /application\/octet-stream/);
+    const get = await send('/api/uploads', { headers: { [TOKEN_HEADER]: TOKEN } });
+    expect(get.status).toBe(405);
+    expect(uploaded()).toEqual([]);
+  });
+
+  it('refuses a declared size over the limit at once, and a stream that goes past it mid-way; no partial file stays', async () => {
+    const declared = await send('/api/uploads?name=big.csv', {
+      method: 'POST',
+      headers: { ...OCTETS, [TOKEN_HEADER]: TOKEN, 'content-length': String(UPLOAD_LIMIT + 1) },
+      body: 'x'.repeat(UPLOAD_LIMIT + 1),
+    });
+    expect(declared.status).toBe(413);
+    expect(declared.json()).toMatchObject({ ok: false, error: { code: 'TOO_LARGE', message: expect.stringMatching(/^"big\.csv" is larger than the 0 MiB/) } });
+    const chunks = Array.from({ length: 6 }, () => Buffer.alloc(16 * 1024, 49));
+    const streamed = await stream({ ...OCTETS, [TOKEN_HEADER]: TOKEN }, chunks);
+    expect(streamed.status).toBe(413);
+    expect(streamed.json()).toMatchObject({ ok: false, error: { code: 'TOO_LARGE', allowed: `at most ${UPLOAD_LIMIT} bytes` } });
+    expect(uploaded()).toEqual([]);
+    // Exactly at the limit is taken.
+    const atLimit = await stream({ ...OCTETS, [TOKEN_HEADER]: TOKEN }, chunks.slice(0, 4));
+    expect(atLimit.json()).toMatchObject({ ok: true, value: { bytes: UPLOAD_LIMIT } });
+    await uploads.remove((atLimit.json().value as { uploadId: string }).uploadId);
+  });
+
+  it('removes the partial file when the client goes away mid-upload', async () => {
+    const chunks = Array.from({ length: 3 }, () => Buffer.alloc(8 * 1024, 50));
+    await expect(stream({ ...OCTETS, [TOKEN_HEADER]: TOKEN }, chunks, 2)).rejects.toThrow();
+    await expect.poll(uploaded).toEqual([]);
   });
 });

@@ -1,19 +1,21 @@
 // The plain Node host: serves the built renderer and the same API as Electron's IPC, over HTTP
-// (POST /api/rpc/<channel> -> Result JSON) and server-sent events (GET /api/events). Every request passes the trust
-// boundary of trust.ts first: its own Host names only, and for /api/ routes the launch secret and its own origin.
+// (POST /api/rpc/<channel> -> Result JSON), server-sent events (GET /api/events) and uploads (POST /api/uploads: a
+// file's bytes streamed to disk for an import run). Every request passes the trust boundary of trust.ts first: its
+// own Host names only, and for /api/ routes the launch secret and its own origin.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { InvalidInputError, LabError } from '../../core/errors.ts';
-import { MAX_IMPORT_BYTES } from '../contract/datasets.ts';
+import { MAX_IMPORT_BYTES, type UploadedFile } from '../contract/datasets.ts';
 import type { ApiError, ErrorCode, Result } from '../contract/errors.ts';
 import { CONTENT_SECURITY_POLICY, MAX_REQUEST_DEPTH } from '../contract/security.ts';
 import type { Backend } from '../backend/backend.ts';
 import { toApiError } from '../backend/errors.ts';
 import type { EventBus } from '../backend/events.ts';
+import type { UploadStore } from '../backend/import-files.ts';
 import { nestingExceeds } from './nesting.ts';
-import { checkApiRequest, checkHost, checkJsonBody, sameSecret, tokenCookieName, TOKEN_PARAMETER } from './trust.ts';
+import { checkApiRequest, checkHost, checkJsonBody, checkUploadBody, sameSecret, tokenCookieName, TOKEN_PARAMETER } from './trust.ts';
 
 /** A request body may carry a whole CSV file as JSON text (escaping can grow it), plus the other fields. */
 export function bodyLimitFor(maxImportBytes: number): number {
@@ -50,6 +52,8 @@ export interface WebHostOptions {
   token: string;
   /** Host names answered besides the loopback ones (hostNamesFor(--host)). */
   hostNames?: readonly string[];
+  /** Where POST /api/uploads writes files to import, and the largest it takes (the host's import limit). */
+  uploads?: { store: UploadStore; maxBytes: number };
 }
 
 /** HTTP status of an error the host itself raises (API results travel as 200 with {ok: false}). */
@@ -113,6 +117,39 @@ async function handleRpc(req: IncomingMessage, res: ServerResponse, channel: str
   checkJsonBody(req);
   const request = parseRequest(await readBody(req, options.maxBodyBytes ?? bodyLimitFor(MAX_IMPORT_BYTES)));
   sendJson(res, 200, await options.dispatch(decodePath(channel), request));
+}
+
+/** POST /api/uploads?name=FILE: the body (the file's bytes) streamed to the upload folder; answers {uploadId, bytes}. */
+async function handleUpload(req: IncomingMessage, res: ServerResponse, url: URL, uploads: NonNullable<WebHostOptions['uploads']>): Promise<void> {
+  if (req.method !== 'POST') {
+    res.setHeader('Allow', 'POST');
+    return sendJson(res, 405, { ok: false, error: { code: 'VALIDATION', message: 'Use POST to upload a file.' } } satisfies Result<never>);
+  }
+  checkUploadBody(req);
+  const fileName = url.searchParams.get('name');
+  const name = fileName ? `"${fileName.slice(0, 512)}"` : 'The file';
+  const mib = (uploads.maxBytes / 2 ** 20).toFixed(0);
+  if (Number(req.headers['content-length'] ?? 0) > uploads.maxBytes) {
+    throw new LabError(
+      'TOO_LARGE',
+      `${name} is larger than the ${mib} MiB this host imports. Nothing was imported. Split the file, or drop columns it does not need.`,
+      {
+        allowed: `at most ${uploads.maxBytes} bytes`,
+      },
+    );
+  }
+  let uploaded: UploadedFile;
+  try {
+    // Not destroyed on an early stop: the route's error path drains the rest, so the client reads the 413.
+    uploaded = await uploads.store.receive(req.iterator({ destroyOnReturn: false }), uploads.maxBytes, name);
+  } catch (e) {
+    if (!req.destroyed && !req.readableAborted) throw e;
+    throw new LabError(
+      'CANCELLED',
+      `The upload of ${name} stopped before the whole file arrived (the page closed or the connection dropped). Nothing was kept.`,
+    );
+  }
+  sendJson(res, 200, { ok: true, value: uploaded } satisfies Result<UploadedFile>);
 }
 
 function handleEvents(req: IncomingMessage, res: ServerResponse, events: EventBus): void {
@@ -186,6 +223,7 @@ async function route(req: IncomingMessage, res: ServerResponse, options: WebHost
   const rpc = /^\/api\/rpc\/([^/]+)$/.exec(url.pathname);
   if (rpc) return handleRpc(req, res, rpc[1], options);
   if (url.pathname === '/api/events') return handleEvents(req, res, options.events);
+  if (url.pathname === '/api/uploads' && options.uploads) return handleUpload(req, res, url, options.uploads);
   sendJson(res, 404, { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `No API route ${url.pathname}.` } });
 }
 

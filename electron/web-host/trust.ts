@@ -141,8 +141,17 @@ export function checkApiRequest(req: IncomingMessage, policy: TrustPolicy, host:
 
 /** RPC bodies must be JSON: an HTML form or a no-cors fetch from another site cannot send this type. */
 export function checkJsonBody(req: IncomingMessage): void {
+  checkBodyType(req, 'application/json', 'API calls');
+}
+
+/** Uploads must be application/octet-stream, which an HTML form or a no-cors fetch cannot send either. */
+export function checkUploadBody(req: IncomingMessage): void {
+  checkBodyType(req, 'application/octet-stream', 'Uploads');
+}
+
+function checkBodyType(req: IncomingMessage, expected: string, what: string): void {
   const type = req.headers['content-type'] ?? '';
-  if (type.split(';')[0].trim().toLowerCase() !== 'application/json') {
-    throw refuse(`API calls must be sent with Content-Type: application/json (got "${type}"). Nothing was changed.`);
+  if (type.split(';')[0].trim().toLowerCase() !== expected) {
+    throw refuse(`${what} must be sent with Content-Type: ${expected} (got "${type}"). Nothing was changed.`);
   }
 }

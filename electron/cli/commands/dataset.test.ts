@@ -9,7 +9,8 @@ import { mountTmpfs } from '../../../test-support/mounts.ts';
 import { PBC_CSV, useTempDir } from '../../../test-support/files.ts';
 import { runCli } from '../main.ts';
 import { runQnnlab } from '../test-io.ts';
-import { printable, readImportFile } from './dataset.ts';
+import { readImportFile } from '../../backend/import-files.ts';
+import { printable } from './dataset.ts';
 
 const root = new URL('../../../', import.meta.url).pathname;
 

@@ -1,12 +1,12 @@
 // `qnnlab dataset import|list|show|export`: datasets in the experiment database.
-import { constants, type Stats } from 'node:fs';
-import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { COMMON_ENCODINGS, DETECT_ENCODING, decodeBytes, normalizeEncoding } from '../../../core/data/index.ts';
 import { LabError, throwIfAborted } from '../../../core/errors.ts';
 import { channels } from '../../contract/channels.ts';
 import { MAX_IMPORT_BYTES, type DatasetDetail, type DatasetSummary } from '../../contract/datasets.ts';
 import { toApiError } from '../../backend/errors.ts';
+import { readImportFile } from '../../backend/import-files.ts';
 import { schemaError } from '../../backend/rpc.ts';
 import type { Backend } from '../../backend/backend.ts';
 import { UserError, listFlag, printJson, stringFlag, type Command, type CommandIO, type Flags } from '../command.ts';
@@ -28,74 +28,6 @@ function parseId(raw: string | undefined, usage: string): number {
   if (raw === undefined) throw new UserError(`a dataset id is required\nUsage: qnnlab ${usage}`);
   if (!Number.isInteger(id) || id < 1) throw new UserError(`dataset id must be a positive integer, got "${raw}" (see \`qnnlab dataset list\`)`);
   return id;
-}
-
-const MiB = 2 ** 20;
-/** Bytes per read: small enough that Ctrl+C is seen promptly, large enough to read 256 MiB in a few hundred calls. */
-const READ_CHUNK = 4 * MiB;
-
-function notAFile(st: Stats): string | null {
-  if (st.isFile()) return null;
-  if (st.isDirectory()) return 'a folder';
-  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
-  if (st.isFIFO()) return 'a pipe (FIFO)';
-  if (st.isSocket()) return 'a socket';
-  return 'not a regular file';
-}
-
-/**
- * Reads a file to import, whole, counting the bytes as they come rather than trusting the size the file system
- * states (/proc files say 0, a file may grow while read); stops beyond `limit` (TOO_LARGE). Refuses folders, devices,
- * pipes and sockets from the opened file's fstat (opened non-blocking, so a FIFO cannot hang it). Checks `signal`
- * before every read.
- */
-export async function readImportFile(
-  file: string,
-  options: { limit: number; signal?: AbortSignal; onProgress?: (bytesRead: number, statedSize: number) => void },
-): Promise<Uint8Array> {
-  const { limit, signal } = options;
-  let handle: FileHandle;
-  try {
-    handle = await open(resolve(file), constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ENOENT') throw new UserError(`cannot read ${file}: no such file`, { field: 'file', value: file });
-    throw e;
-  }
-  const tooLarge = (what: string) =>
-    new LabError(
-      'TOO_LARGE',
-      `${file} is ${what}; the import limit is ${limit / MiB} MiB. Nothing was imported. Split the file, or drop columns it does not need.`,
-      {
-        field: 'file',
-        value: file,
-        allowed: `at most ${limit} bytes`,
-      },
-    );
-  try {
-    const st = await handle.stat();
-    const kind = notAFile(st);
-    if (kind) throw new UserError(`${file} is ${kind}, not a file: give the path of a CSV file`, { field: 'file', value: file, allowed: 'a regular file' });
-    if (st.size > limit) throw tooLarge(`${(st.size / MiB).toFixed(1)} MiB`);
-    // One byte more than allowed tells a file at the limit from one beyond it.
-    let buffer = Buffer.allocUnsafe(Math.min(st.size, limit) + 1);
-    let n = 0;
-    for (;;) {
-      throwIfAborted(signal);
-      if (n === buffer.length) {
-        if (n > limit) throw tooLarge(`larger than its stated size (${st.size} bytes): more than ${limit / MiB} MiB were read`);
-        const bigger = Buffer.allocUnsafe(Math.min(limit + 1, Math.max(2 * buffer.length, 64 * 1024)));
-        buffer.copy(bigger, 0, 0, n);
-        buffer = bigger;
-      }
-      const { bytesRead } = await handle.read(buffer, n, Math.min(buffer.length - n, READ_CHUNK), null);
-      if (bytesRead === 0) break;
-      n += bytesRead;
-      options.onProgress?.(n, st.size);
-    }
-    return buffer.subarray(0, n);
-  } finally {
-    await handle.close();
-  }
 }
 
 /**
