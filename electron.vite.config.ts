@@ -21,6 +21,8 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),
+          // The run worker Electron starts as a utility process (electron/main/utility-launcher.ts), beside index.js.
+          'run-worker': resolve(__dirname, 'electron/workers/main.ts'),
         },
       },
     },

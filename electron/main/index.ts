@@ -1,16 +1,19 @@
 // Electron main process: app lifecycle, the single database connection (through the shared backend), IPC wiring,
 // and a locked-down window (context isolation, sandbox, no Node in the renderer, CSP, no remote content, no
 // navigation away, no <webview>, IPC only from the app's own page). The URL checks live in navigation.ts (tested);
-// the fuses a packaged build flips in fuses.ts.
-import { app, BrowserWindow, dialog, ipcMain, session, shell, type WebContents } from 'electron';
+// the fuses a packaged build flips in fuses.ts. Runs execute in utility processes (utility-launcher.ts), which load
+// only the bundled run worker: no web content, no Node in any renderer.
+import { app, BrowserWindow, dialog, ipcMain, session, shell, utilityProcess, type WebContents } from 'electron';
 import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openBackend, type Backend } from '../backend/backend.ts';
+import type { WorkerLauncher } from '../backend/runs/launcher.ts';
 import { DATABASE_FILE } from '../backend/paths.ts';
 import type { Result } from '../contract/errors.ts';
 import { CONTENT_SECURITY_POLICY } from '../contract/security.ts';
 import { IPC_EVENT, IPC_RPC } from '../preload/ipc.ts';
 import { isAppPage, isAppResource, isExternalDocumentation, type AppLocation } from './navigation.ts';
+import { RUN_WORKER_BUNDLE, utilityLauncher } from './utility-launcher.ts';
 
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
 const appLocation: AppLocation = {
@@ -81,12 +84,22 @@ const NOT_FROM_APP: Result<never> = {
 
 app.whenReady().then(() => {
   const databasePath = process.env.QNNLAB_DB ?? join(app.getPath('userData'), DATABASE_FILE);
+  let launcher: WorkerLauncher;
+  try {
+    launcher = utilityLauncher(utilityProcess, { modulePath: join(import.meta.dirname, RUN_WORKER_BUNDLE) });
+  } catch (e) {
+    dialog.showErrorBox('QNN Lab is incomplete', (e as Error).message);
+    app.exit(1);
+    return;
+  }
   try {
     backend = openBackend({
       databasePath,
       transport: 'electron',
       version: app.getVersion(),
       samplesDir: app.isPackaged ? join(process.resourcesPath, 'samples') : undefined,
+      // Run changes and progress reach the window as events, with the others below.
+      engine: { launcher, claimUnowned: true, warn: (m) => console.warn(`QNN Lab: ${m}`) },
     });
   } catch (e) {
     dialog.showErrorBox('QNN Lab cannot open its database', `${databasePath}\n\n${(e as Error).message}`);
@@ -111,4 +124,11 @@ app.whenReady().then(() => {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
-app.on('will-quit', () => backend?.close());
+// Quitting waits once for the engine: its running runs stop and become interrupted (resumable), then the database closes.
+let shuttingDown = false;
+app.on('will-quit', (event) => {
+  if (!backend || shuttingDown) return;
+  shuttingDown = true;
+  event.preventDefault();
+  void backend.shutdown().finally(() => app.quit());
+});

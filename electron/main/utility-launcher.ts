@@ -11,11 +11,10 @@
 // - Electron removes every listener of the child's stderr stream right after emitting 'exit', while a crash's last
 //   words may still be in the pipe: the exit is reported once stderr has ended, or `drainMs` after 'exit'.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { LabError } from '../../core/errors.ts';
 import { tailOf, type WorkerExit, type WorkerLauncher, type WorkerProcess } from '../backend/runs/launcher.ts';
 
-/** The worker bundle beside the main bundle (electron.vite.config.ts builds both into out/main). */
+/** The worker bundle, beside the main bundle's index.js (electron.vite.config.ts builds both into out/main). */
 export const RUN_WORKER_BUNDLE = 'run-worker.js';
 
 /** What the launcher uses of a utility process (Electron's UtilityProcess; a fake in tests). */
@@ -36,14 +35,14 @@ export interface UtilityProcessModule {
 }
 
 export interface UtilityLauncherOptions {
-  modulePath?: string;
+  /** The worker bundle (RUN_WORKER_BUNDLE beside the main bundle). */
+  modulePath: string;
   /** How long after 'exit' to wait at most for the rest of stderr (the pipe's end may never be seen). */
   drainMs?: number;
 }
 
-export function utilityLauncher(utilityProcess: UtilityProcessModule, options: UtilityLauncherOptions = {}): WorkerLauncher {
-  const modulePath = options.modulePath ?? join(import.meta.dirname, RUN_WORKER_BUNDLE);
-  const drainMs = options.drainMs ?? 100;
+export function utilityLauncher(utilityProcess: UtilityProcessModule, options: UtilityLauncherOptions): WorkerLauncher {
+  const { modulePath, drainMs = 100 } = options;
   if (!existsSync(modulePath)) {
     throw new LabError('INTERNAL', `the run worker ${modulePath} is missing: reinstall QNN Lab`, { details: { path: modulePath } });
   }
