@@ -14,6 +14,11 @@ export const MAX_LOG_MESSAGE = 10_000;
 export const MAX_PROGRESS_LABEL = 500;
 /** Most metric points in one batch (a worker flushes more often than this). */
 export const MAX_METRIC_BATCH = 50_000;
+/**
+ * Largest chunk of a run's payload (host to worker) and largest typed array in an artifact (worker to host): one
+ * message's structured clone costs the receiving or sending host about 1 ms per MiB, so no message holds it long.
+ */
+export const MAX_CHUNK_BYTES = 8 * 2 ** 20;
 
 const runId = z.number().int().positive();
 
@@ -28,20 +33,6 @@ export type MetricPoint = z.infer<typeof metricPoint>;
 /** A checkpoint: the step it was taken at and a payload the kind understands (structured-clone safe). */
 export const runCheckpoint = z.object({ step: z.number().int().nonnegative(), payload: z.unknown() });
 export type RunCheckpoint = z.infer<typeof runCheckpoint>;
-
-export const hostToWorker = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('start'),
-    runId,
-    kind: z.string().min(1).max(100),
-    /** What the kind's prepare step produced on the host: resolved objects, never names to look up again. */
-    input: z.unknown(),
-    /** The last checkpoint when resuming, else null. */
-    checkpoint: runCheckpoint.nullable(),
-  }),
-  z.object({ type: z.literal('cancel') }),
-]);
-export type HostToWorker = z.infer<typeof hostToWorker>;
 
 export const workerError = z.object({
   code: z.enum(ERROR_CODES),
@@ -58,6 +49,24 @@ export const workerError = z.object({
 });
 export type WorkerError = z.infer<typeof workerError>;
 
+export const hostToWorker = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('start'),
+    runId,
+    kind: z.string().min(1).max(100),
+    /** What the kind's prepare step produced on the host: resolved objects, never names to look up again. */
+    input: z.unknown(),
+    /** The last checkpoint when resuming, else null. */
+    checkpoint: runCheckpoint.nullable(),
+  }),
+  z.object({ type: z.literal('cancel') }),
+  /** A chunk of the bytes the kind's prepare step attached (e.g. a file to import), sent after `start`, in order. */
+  z.object({ type: z.literal('payload'), chunk: z.instanceof(Uint8Array).refine((c) => c.byteLength <= MAX_CHUNK_BYTES, 'is larger than MAX_CHUNK_BYTES') }),
+  /** The payload is complete, or (error) the host could not read the rest: the run then fails with that error. */
+  z.object({ type: z.literal('payload-end'), error: workerError.nullable() }),
+]);
+export type HostToWorker = z.infer<typeof hostToWorker>;
+
 export const workerToHost = z.discriminatedUnion('type', [
   /** Sent once the worker listens: the host then sends `start`. */
   z.object({ type: z.literal('ready'), pid: z.number().int().positive() }),
@@ -65,6 +74,11 @@ export const workerToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('metrics'), points: z.array(metricPoint).min(1).max(MAX_METRIC_BATCH) }),
   z.object({ type: z.literal('checkpoint'), checkpoint: runCheckpoint }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warning', 'error']), message: z.string().max(MAX_LOG_MESSAGE) }),
+  /**
+   * A piece of the result sent ahead of it (e.g. a slice of an imported column), so that no single message is large:
+   * the host keeps them in order and hands them to the kind's `complete` with the result, which checks them.
+   */
+  z.object({ type: z.literal('artifact'), artifact: z.unknown() }),
   z.object({ type: z.literal('result'), result: z.unknown() }),
   z.object({ type: z.literal('error'), error: workerError }),
 ]);

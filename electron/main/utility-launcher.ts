@@ -93,8 +93,10 @@ export function utilityLauncher(utilityProcess: UtilityProcessModule, options: U
         get pid() {
           return pid;
         },
-        send: (message) => {
+        send: (message, onSent) => {
           if (code === undefined) child.postMessage(message);
+          // postMessage has no flow control: the message is queued once it returns.
+          if (onSent) setImmediate(onSent);
         },
         onMessage: (listener) => void child.on('message', listener),
         onExit: (listener) => (exited ? listener(exited) : exitListeners.push(listener)),

@@ -16,6 +16,7 @@ import {
   type WorkerToHost,
 } from '../contract/run-protocol.ts';
 import type { RunContext, RunKind } from './kinds/types.ts';
+import { PayloadReceiver } from './payload.ts';
 import type { WorkerPort } from './port.ts';
 
 /** How often a worker sends progress and flushes metric batches at most (a checkpoint or the end flushes at once). */
@@ -53,6 +54,7 @@ export function serveRun(port: WorkerPort, findKind: (name: string) => RunKind, 
   let started = false;
   let finished = false;
   const send = (m: WorkerToHost) => port.send(m);
+  const payload = new PayloadReceiver();
 
   port.onClose(() => {
     // Nobody is left to report to: stop the work and the process.
@@ -67,7 +69,10 @@ export function serveRun(port: WorkerPort, findKind: (name: string) => RunKind, 
     }
     const m = parsed.data;
     if (m.type === 'cancel') controller.abort();
-    else if (started) send({ type: 'log', level: 'warning', message: 'The worker ignored a second start: one worker runs one run.' });
+    else if (m.type === 'payload' || m.type === 'payload-end') {
+      const taken = m.type === 'payload' ? payload.accept(m.chunk) : payload.end(m.error);
+      if (!taken) send({ type: 'log', level: 'warning', message: `The worker ignored a ${m.type} message after the end of its payload.` });
+    } else if (started) send({ type: 'log', level: 'warning', message: 'The worker ignored a second start: one worker runs one run.' });
     else {
       started = true;
       void execute(m);
@@ -82,7 +87,13 @@ export function serveRun(port: WorkerPort, findKind: (name: string) => RunKind, 
       const kind = findKind(m.kind);
       const input = parseOrThrow(kind.input, m.input, `${kind.kind} input`, 'input');
       if (controller.signal.aborted) throw new AbortError();
-      const ctx: RunContext = { runId: m.runId, signal: controller.signal, resumeFrom: m.checkpoint, ...reporter.context };
+      const ctx: RunContext = {
+        runId: m.runId,
+        signal: controller.signal,
+        resumeFrom: m.checkpoint,
+        ...reporter.context,
+        payload: () => payload.whole(controller.signal),
+      };
       const result = await kind.run(input, ctx);
       final = { type: 'result', result };
     } catch (e) {
@@ -124,7 +135,7 @@ function createReporter(send: (m: WorkerToHost) => void, now: () => number) {
   const schedule = () => {
     timer ??= setTimeout(flush, METRIC_FLUSH_MS);
   };
-  const context: Pick<RunContext, 'progress' | 'metric' | 'checkpoint' | 'log'> = {
+  const context: Pick<RunContext, 'progress' | 'metric' | 'checkpoint' | 'log' | 'artifact'> = {
     progress(fraction, label) {
       pendingProgress = { fraction: Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0)), label: label?.slice(0, MAX_PROGRESS_LABEL) };
       const wait = PROGRESS_INTERVAL_MS - (now() - lastProgress);
@@ -143,6 +154,10 @@ function createReporter(send: (m: WorkerToHost) => void, now: () => number) {
     log(level, message) {
       flush();
       send({ type: 'log', level, message: message.slice(0, MAX_LOG_MESSAGE) });
+    },
+    artifact(value) {
+      flush();
+      send({ type: 'artifact', artifact: value });
     },
   };
   return { context, flush };

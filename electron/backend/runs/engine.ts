@@ -17,7 +17,7 @@ import { InvalidInputError, LabError } from '../../../core/errors.ts';
 import { parseOrThrow } from '../../../core/zod-issues.ts';
 import type { RunCheckpoint, WorkerToHost } from '../../contract/run-protocol.ts';
 import { runKind as defaultRunKind } from '../../workers/kinds/index.ts';
-import type { ChildRecord, RunHost, RunKind } from '../../workers/kinds/types.ts';
+import type { ChildRecord, Prepared, RunHost, RunKind, RunPayload } from '../../workers/kinds/types.ts';
 import type { RunRecord, RunService, RunStatus } from '../services/runs.ts';
 import type { Execution, RunExecutor } from './executor.ts';
 import { writeTransaction } from '../db/database.ts';
@@ -93,11 +93,18 @@ interface Active {
   settling: Promise<void> | null;
   /** The last progress reported (children recorded by a checkpoint carry it to the parent). */
   fraction: number;
+  /** What the worker sent ahead of its result, for the kind's `complete`. */
+  artifacts: unknown[];
+  /** The prepared payload, disposed when the run ends. */
+  payload: RunPayload | null;
+  /** Fires when the run is cancelled while its result is being stored (`complete`). */
+  completion: AbortController;
 }
 
-export function newOwner(): RunOwner {
+/** An owner id for a process (default this one); a detached runner's is made from its pid and a key its parent chose. */
+export function newOwner(pid = process.pid, key = randomBytes(6).toString('hex')): RunOwner {
   const host = hostname().replace(/:/g, '_');
-  return { id: `${host}:${process.pid}:${randomBytes(6).toString('hex')}`, pid: process.pid, hostname: host };
+  return { id: `${host}:${pid}:${key}`, pid, hostname: host };
 }
 
 export function pidIsAlive(pid: number): boolean {
@@ -115,7 +122,7 @@ export class RunEngine {
   private readonly kinds: (name: string) => RunKind;
   private readonly active = new Map<number, Active>();
   /** Inputs prepared at submit or resume, used when the run starts (a run queued elsewhere is prepared then). */
-  private readonly prepared = new Map<number, unknown>();
+  private readonly prepared = new Map<number, Prepared<unknown>>();
   private readonly now: () => number;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
@@ -156,7 +163,7 @@ export class RunEngine {
       this.store.queue(created, this.options.claimUnowned ? null : this.owner.id, request.priority ?? 0);
       return created;
     });
-    this.prepared.set(id, prepared.input);
+    this.prepared.set(id, prepared);
     this.notify([id]);
     void this.pump();
     return this.options.runs.get(id);
@@ -167,6 +174,7 @@ export class RunEngine {
     const run = this.options.runs.get(id);
     if (run.status === 'queued') {
       if (this.store.cancelQueued(id)) {
+        this.dispose(this.prepared.get(id)?.payload);
         this.prepared.delete(id);
         this.notify([id]);
         return this.options.runs.get(id);
@@ -203,9 +211,9 @@ export class RunEngine {
       throw new LabError('CONFLICT', `Runs of kind ${kind.kind} cannot resume; start a new one.`, { field: 'id', value: id });
     }
     const config = parseOrThrow(kind.config, run.config, `${kind.kind} config`, 'config');
-    let input: unknown;
+    let prepared: Prepared<unknown>;
     try {
-      input = (await prepareConfig(kind, config, this.options.host)).input;
+      prepared = await prepareConfig(kind, config, this.options.host);
     } catch (e) {
       if (e instanceof LabError && e.code === 'NOT_FOUND' && run.datasetId === null && run.datasetName !== null) {
         throw new LabError(
@@ -218,9 +226,10 @@ export class RunEngine {
     }
     if (!this.store.requeue(id, this.options.claimUnowned ? null : this.owner.id)) {
       const now = this.options.runs.get(id);
+      this.dispose(prepared.payload);
       throw new LabError('CONFLICT', `Run ${id} was resumed by another process first (it is ${now.status}).`, { field: 'id', value: id });
     }
-    this.prepared.set(id, input);
+    this.prepared.set(id, prepared);
     this.notify([id]);
     void this.pump();
     return this.options.runs.get(id);
@@ -292,17 +301,21 @@ export class RunEngine {
       killTimer: null,
       settling: null,
       fraction: run.progress ?? 0,
+      artifacts: [],
+      payload: null,
+      completion: new AbortController(),
     };
     this.active.set(id, active);
     this.notify([id]);
-    let input: unknown;
+    let prepared: Prepared<unknown> | undefined;
     let checkpoint: RunCheckpoint | null;
     try {
       kind = this.kinds(run.kind);
       active.kind = kind;
-      input = this.prepared.get(id);
+      prepared = this.prepared.get(id);
       this.prepared.delete(id);
-      if (input === undefined) input = (await kind.prepare(parseOrThrow(kind.config, run.config, `${kind.kind} config`, 'config'), this.options.host)).input;
+      prepared ??= await kind.prepare(parseOrThrow(kind.config, run.config, `${kind.kind} config`, 'config'), this.options.host);
+      active.payload = prepared.payload ?? null;
       checkpoint = kind.resumable ? this.store.latestCheckpoint(id) : null;
       if (checkpoint) this.store.dropMetricsAfter(id, checkpoint.step);
     } catch (e) {
@@ -311,7 +324,7 @@ export class RunEngine {
     }
     if (active.cancelling) return this.finishRun(active, { status: 'cancelled', error: 'Cancelled before it started.' });
     active.execution = this.options.executor.execute(
-      { runId: id, kind: kind.kind, input, checkpoint },
+      { runId: id, kind: kind.kind, input: prepared.input, checkpoint, payload: active.payload },
       {
         message: (m) => this.onMessage(active, m),
         rejected: (reason) => this.rejected(active, reason),
@@ -345,16 +358,16 @@ export class RunEngine {
         this.write(() => this.store.setWorkerPid(a.id, m.pid), a);
         return;
       case 'progress':
-        a.writes.progress = { fraction: m.fraction, label: m.label };
-        a.fraction = m.fraction;
-        this.options.notify?.progress({ id: a.id, fraction: m.fraction, label: m.label ?? null });
-        return this.scheduleFlush();
+        return this.progress(a, m.fraction, m.label);
       case 'metrics':
         for (const p of m.points) a.writes.metrics.push(p);
         if (a.writes.metrics.length >= FLUSH_POINTS) return this.flush();
         return this.scheduleFlush();
       case 'log':
         return this.log(a, m.level, m.message);
+      case 'artifact':
+        a.artifacts.push(m.artifact);
+        return;
       case 'checkpoint':
         this.flushRun(a);
         this.write(
@@ -384,9 +397,13 @@ export class RunEngine {
         this.finishRun(a, { status, error: status === 'cancelled' ? 'Cancelled.' : m.error.message });
       } else {
         let stored: unknown;
+        const artifacts = a.artifacts;
+        a.artifacts = [];
         try {
-          stored = a.kind.complete ? await a.kind.complete(m.result, this.options.host) : m.result;
+          const completion = { artifacts, signal: a.completion.signal, progress: (fraction: number, label?: string) => this.progress(a, fraction, label) };
+          stored = a.kind.complete ? await a.kind.complete(m.result, this.options.host, completion) : m.result;
         } catch (e) {
+          if (e instanceof LabError && e.code === 'CANCELLED') return this.finishRun(a, { status: 'cancelled', error: 'Cancelled.' });
           return this.finishRun(a, { status: 'failed', error: messageOf(e) });
         }
         this.finishRun(a, { status: 'succeeded', result: stored });
@@ -394,6 +411,18 @@ export class RunEngine {
     } finally {
       a.execution?.kill();
     }
+  }
+
+  private progress(a: Active, fraction: number, label: string | undefined): void {
+    a.writes.progress = { fraction, label };
+    a.fraction = fraction;
+    this.options.notify?.progress({ id: a.id, fraction, label: label ?? null });
+    this.scheduleFlush();
+  }
+
+  /** Disposes a run's payload (e.g. deletes its upload); a failure is only worth a warning. */
+  private dispose(payload: RunPayload | null | undefined): void {
+    payload?.dispose().catch((e: unknown) => this.warn(`A run's payload could not be disposed of: ${messageOf(e)}`));
   }
 
   private recordChildren(a: Active, children: readonly ChildRecord[]): void {
@@ -422,6 +451,8 @@ export class RunEngine {
   }
 
   private stop(a: Active): void {
+    // A run whose result is being stored stops that (its `complete` sees the signal and leaves nothing behind).
+    if (a.final && a.settling) a.completion.abort();
     if (a.cancelling || a.final) return;
     a.cancelling = true;
     a.execution?.cancel();
@@ -434,6 +465,8 @@ export class RunEngine {
     outcome: { status: 'succeeded'; result: unknown } | { status: Exclude<RunStatus, 'succeeded' | 'queued' | 'running'>; error: string },
   ): void {
     if (a.killTimer) clearTimeout(a.killTimer);
+    this.dispose(a.payload);
+    a.payload = null;
     this.flushRun(a);
     try {
       this.options.runs.finish(a.id, outcome.status === 'succeeded' ? outcome : { status: outcome.status, error: outcome.error });

@@ -18,7 +18,8 @@ export interface WorkerExit {
 /** A running worker process as the host sees it. */
 export interface WorkerProcess {
   readonly pid: number | null;
-  send(message: unknown): void;
+  /** Sends a message; `onSent` runs once it has left this process (or been queued by a transport without flow control). */
+  send(message: unknown, onSent?: () => void): void;
   onMessage(listener: (message: unknown) => void): void;
   /** Called once, when the process has ended (however it ended). */
   onExit(listener: (exit: WorkerExit) => void): void;
@@ -72,8 +73,9 @@ export function forkLauncher(entry = workerEntry()): WorkerLauncher {
       child.on('error', (e) => stderr.add(`\n${e.message}`));
       return {
         pid: child.pid ?? null,
-        send: (m) => {
-          if (child.connected) child.send(m as never);
+        send: (m, onSent) => {
+          if (child.connected) child.send(m as never, onSent && (() => onSent()));
+          else if (onSent) setImmediate(onSent);
         },
         onMessage: (listener) => void child.on('message', listener),
         onExit: (listener) => (exited ? listener(exited) : exitListeners.push(listener)),

@@ -6,9 +6,12 @@
 // - `run`, run in the worker process: core only, reporting through the context;
 // - optional host-side hooks: `onCheckpoint` (records what a checkpoint finished, e.g. an experiment's seeds as child
 //   runs, in the checkpoint's transaction) and `complete` (stores what the result makes, e.g. an imported dataset).
+// A kind may also attach a payload to its input (bytes streamed to the worker in chunks, e.g. a file to import) and
+// send artifacts ahead of its result (e.g. an imported dataset's columns in slices), so that no message is large.
 // Kinds import core and the contract only (the worker bundle); the host passes its services in through RunHost.
 import type { z } from 'zod';
-import type { Dataset } from '../../../core/data/types.ts';
+import type { Dataset, DatasetProfile } from '../../../core/data/types.ts';
+import type { DatasetSummary, ImportSource } from '../../contract/datasets.ts';
 import type { DeviceProfile } from '../../../core/hardware/device-profile.ts';
 import type { BackendTarget } from '../../../core/hardware/registry.ts';
 import type { MetricPoint, RunCheckpoint } from '../../contract/run-protocol.ts';
@@ -27,6 +30,10 @@ export interface RunContext {
   /** A checkpoint to resume from: a crash loses at most what came after the last one. */
   checkpoint(step: number, payload: unknown): void;
   log(level: 'info' | 'warning' | 'error', message: string): void;
+  /** The payload the kind's prepare step attached, whole once its last chunk arrived (rejects on cancel or a read error). */
+  payload(): Promise<Uint8Array>;
+  /** A piece of the result sent ahead of it (at most MAX_CHUNK_BYTES of typed arrays); `complete` receives them in order. */
+  artifact(value: unknown): void;
 }
 
 /** A dataset as the host hands it to a kind: its typed cells and its record. */
@@ -48,6 +55,23 @@ export interface ChildRecord {
   durationMs?: number;
 }
 
+/** Bytes a run's worker needs besides its input (a file to import), streamed to it in chunks after `start`. */
+export interface RunPayload {
+  /** The size stated when prepared (the chunks may say otherwise: the reader enforces its limit). */
+  readonly bytes: number;
+  /** The bytes, in chunks of at most MAX_CHUNK_BYTES; read once, when the run starts. */
+  chunks(signal: AbortSignal): AsyncIterable<Uint8Array>;
+  /** Called once when the run has ended, whatever the outcome, or was dropped before it started (e.g. deletes an upload). */
+  dispose(): Promise<void>;
+}
+
+/** Where a dataset written by a run reports. */
+export interface WriteProgress {
+  /** Checked between slices: once it fires, what was written is removed (CANCELLED). */
+  signal?: AbortSignal;
+  onProgress?: (fraction: number) => void;
+}
+
 /** The host's services a kind's host-side steps may use (electron/backend/runs implements them). */
 export interface RunHost {
   /** A dataset's typed cells; NOT_FOUND (field 'datasetId') when it does not exist (any more). */
@@ -56,16 +80,37 @@ export interface RunHost {
   backend(name: string): BackendTarget;
   /** Every device profile of the catalog (plain data: workers resolve nothing by name). */
   deviceProfiles(): DeviceProfile[];
+  // The import kind's services: every engine's host has them (run-host.ts); a partial host (the CLI's in-process
+  // training) may leave them out.
+  /** The bytes of a file to import as a payload (an upload is deleted when the run ends); refusals name `source.*`. */
+  importFile?(source: ImportSource): Promise<RunPayload>;
+  /**
+   * Stores an imported dataset without holding the host's thread: written in slices, hidden until one last
+   * transaction shows it whole; on failure or cancel nothing of it stays. Emits the datasets' change event.
+   */
+  importDataset?(dataset: Dataset, profile: DatasetProfile, meta: { name: string; source: string }, progress?: WriteProgress): Promise<DatasetSummary>;
 }
 
 /** What `prepare` hands the run: the worker's input and what the run's record shows. */
 export interface Prepared<Input> {
   input: Input;
+  /** Bytes streamed to the worker after `start` (ctx.payload()); disposed when the run ends. */
+  payload?: RunPayload;
   /** The run's default name in lists. */
   name: string;
   datasetId?: number | null;
   datasetName?: string | null;
   seeds?: number[];
+}
+
+/** What a kind's `complete` gets besides the result. */
+export interface Completion {
+  /** The worker's artifacts, in the order sent (unchecked: the kind checks them). */
+  artifacts: readonly unknown[];
+  /** Fires when the run is cancelled while it completes. */
+  signal: AbortSignal;
+  /** The run's progress while it completes (e.g. writing a dataset). */
+  progress(fraction: number, label?: string): void;
 }
 
 /** Host-side writes allowed inside a checkpoint's transaction. */
@@ -85,7 +130,7 @@ export interface RunKind<Config = any, Input = any, Result = any> {
   run(input: Input, ctx: RunContext): Promise<Result>;
   onCheckpoint?(checkpoint: RunCheckpoint, recorder: CheckpointRecorder): void;
   /** What the run's record keeps as its result (default: the result itself). */
-  complete?(result: Result, host: RunHost): unknown | Promise<unknown>;
+  complete?(result: Result, host: RunHost, completion: Completion): unknown | Promise<unknown>;
 }
 
 /** Declares a kind with its types inferred from its schemas. */
