@@ -6,6 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { DatabaseOpenError, MIGRATIONS, SCHEMA_VERSION, openDatabase, writeTransaction, type Migration } from './index.ts';
 import { useTempDir } from '../../../test-support/files.ts';
 import { mountTmpfs } from '../../../test-support/mounts.ts';
+import { SERIES_LEVEL } from './metric-store.ts';
 
 const tmp = useTempDir('qnnlab-db-');
 let dir: string;
@@ -23,7 +24,7 @@ describe('openDatabase', () => {
   it('creates a fresh database at the latest schema with WAL and foreign keys', () => {
     const db = openDatabase(join(dir, 'lab.db'));
     try {
-      expect(SCHEMA_VERSION).toBe(4);
+      expect(SCHEMA_VERSION).toBe(5);
       expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -37,6 +38,7 @@ describe('openDatabase', () => {
         'device_profiles',
         'reports',
         'run_logs',
+        'run_metric_tiles',
         'run_metrics',
         'runs',
         'settings',
@@ -356,7 +358,15 @@ describe('runs: parent, tags, notes, heartbeat, logs (migration 3)', () => {
           name: string;
         }[]
       ).map((r) => r.name);
-      expect(indexes).toEqual(['run_logs_run', 'runs_created', 'runs_dataset', 'runs_kind_status', 'runs_parent', 'runs_queue', 'runs_status']);
+      expect(indexes.filter((name) => !name.startsWith('runs_list_'))).toEqual([
+        'run_logs_run',
+        'runs_created',
+        'runs_dataset',
+        'runs_kind_status',
+        'runs_parent',
+        'runs_queue',
+        'runs_status',
+      ]);
     } finally {
       db.close();
     }
@@ -384,6 +394,50 @@ describe('runs: owner, cancel requests, priority (migration 4)', () => {
         detail: string;
       }[];
       expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING (COVERING )?INDEX runs_queue/);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('metrics: one row per step, tiles for charts; list indexes (migration 5)', () => {
+  it('keeps the latest of repeated steps, builds the tiles of stored series, and deletes them with their run', () => {
+    const path = join(dir, 'lab.db');
+    const v4 = openDatabase(path, { migrations: MIGRATIONS.filter((m) => m.version <= 4) });
+    const run = () =>
+      Number(v4.prepare("INSERT INTO runs (kind, created_at, app_version, core_version) VALUES ('train', 'x', '0', '0')").run().lastInsertRowid);
+    const [a, b] = [run(), run()];
+    const metric = v4.prepare('INSERT INTO run_metrics (run_id, step, name, value, at) VALUES (?, ?, ?, ?, ?)');
+    // Run a: loss at steps 0..39 (step 7 sent twice: the second value counts), one null; run b: one point.
+    for (let step = 0; step < 40; step++) metric.run(a, step, 'loss', step === 20 ? null : 100 - step, step);
+    metric.run(a, 7, 'loss', -1, 99);
+    metric.run(b, 3, 'auc', 0.5, 0);
+    v4.close();
+    const db = openDatabase(path);
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.prepare('SELECT COUNT(*) AS n FROM run_metrics').get()).toEqual({ n: 41 });
+      expect(db.prepare("SELECT value, at FROM run_metrics WHERE run_id = ? AND name = 'loss' AND step = 7").get(a)).toEqual({ value: -1, at: 99 });
+      expect(() => db.prepare('INSERT INTO run_metrics (run_id, step, name, value, at) VALUES (?, 7, ?, 1, 0)').run(a, 'loss')).toThrow(/UNIQUE/);
+      // Tiles of 16 steps at level 0 (0-15, 16-31, 32-39), and the series' own tile: count, nulls, ends, min and max.
+      const tile = db.prepare(
+        'SELECT n, nulls, first_step, last_step, min_step, min_value, max_step, max_value FROM run_metric_tiles WHERE run_id = ? AND level = ? AND bucket = ?',
+      );
+      expect(tile.get(a, 0, 1)).toEqual({ n: 16, nulls: 1, first_step: 16, last_step: 31, min_step: 31, min_value: 69, max_step: 16, max_value: 84 });
+      expect(tile.get(a, SERIES_LEVEL, 0)).toEqual({ n: 40, nulls: 1, first_step: 0, last_step: 39, min_step: 7, min_value: -1, max_step: 0, max_value: 100 });
+      expect(tile.get(b, SERIES_LEVEL, 0)).toEqual({ n: 1, nulls: 0, first_step: 3, last_step: 3, min_step: 3, min_value: 0.5, max_step: 3, max_value: 0.5 });
+      db.prepare('DELETE FROM runs WHERE id = ?').run(a);
+      expect(db.prepare('SELECT run_id, COUNT(*) AS n FROM run_metrics GROUP BY run_id').all()).toEqual([{ run_id: b, n: 1 }]);
+      expect(db.prepare('SELECT DISTINCT run_id FROM run_metric_tiles').all()).toEqual([{ run_id: b }]);
+      const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'runs_list_%' ORDER BY name").all();
+      expect(indexes.map((r) => (r as { name: string }).name)).toEqual([
+        'runs_list_created',
+        'runs_list_duration',
+        'runs_list_finished',
+        'runs_list_kind',
+        'runs_list_name',
+        'runs_list_status',
+      ]);
     } finally {
       db.close();
     }

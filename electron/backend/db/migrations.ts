@@ -1,6 +1,7 @@
 // Schema migrations, keyed on `PRAGMA user_version`. Append only: never edit a released migration, add the next one.
 // Each runs in its own transaction together with the user_version bump, so a failure leaves the previous version.
 import type { Database } from './database.ts';
+import { MetricStore, TILE_WIDTHS } from './metric-store.ts';
 
 export interface Migration {
   version: number;
@@ -242,11 +243,72 @@ ALTER TABLE runs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX runs_queue ON runs(status, priority DESC, id);
 `;
 
+// v5: metric series that a chart can read at any length (db/metric-store.ts). run_metrics becomes one row per (run,
+// name, step), clustered on that key (WITHOUT ROWID: a series is one contiguous range of one b-tree, and a step sent
+// again replaces its value; of duplicates already stored the latest is kept), and run_metric_tiles holds each
+// series' pyramid of tiles, built here for the points already stored. And one index per sort of the runs list
+// (services/runs.ts SORT_KEYS, the same expressions): top-level runs or a run's children, in sort order with the id
+// as tiebreak, so that a page (first or after a cursor) reads its rows in order and stops.
+const V5 = `
+CREATE INDEX runs_list_created  ON runs(parent_id, created_at, id);
+CREATE INDEX runs_list_name     ON runs(parent_id, IFNULL(name, '') COLLATE NOCASE, id);
+CREATE INDEX runs_list_status   ON runs(parent_id, status, id);
+CREATE INDEX runs_list_kind     ON runs(parent_id, kind, id);
+CREATE INDEX runs_list_duration ON runs(parent_id, IFNULL(duration_ms, -1), id);
+CREATE INDEX runs_list_finished ON runs(parent_id, IFNULL(finished_at, ''), id);
+
+CREATE TABLE run_metrics_v5 (
+  run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  name    TEXT    NOT NULL,
+  step    INTEGER NOT NULL,
+  value   REAL,                                -- NULL: the metric could not be computed at this step
+  at      INTEGER NOT NULL,                    -- Unix epoch milliseconds
+  PRIMARY KEY (run_id, name, step)
+) WITHOUT ROWID;
+INSERT OR REPLACE INTO run_metrics_v5 (run_id, name, step, value, at) SELECT run_id, name, step, value, at FROM run_metrics ORDER BY id;
+DROP TABLE run_metrics;
+ALTER TABLE run_metrics_v5 RENAME TO run_metrics;
+
+-- Per series and level: tiles of TILE_WIDTHS[level] steps (bucket = step / width), the top level one tile per series.
+CREATE TABLE run_metric_tiles (
+  run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  level      INTEGER NOT NULL,
+  name       TEXT    NOT NULL,
+  bucket     INTEGER NOT NULL,
+  n          INTEGER NOT NULL,                 -- points, nulls included
+  nulls      INTEGER NOT NULL,
+  first_step INTEGER NOT NULL,
+  last_step  INTEGER NOT NULL,
+  min_step   INTEGER,                          -- the smallest value and its (earliest) step; NULL when all are null
+  min_value  REAL,
+  max_step   INTEGER,
+  max_value  REAL,
+  PRIMARY KEY (run_id, level, name, bucket)
+) WITHOUT ROWID;
+`;
+
+function metricTiles(db: Database): void {
+  db.exec(V5);
+  const store = new MetricStore(db);
+  const rows = db.prepare(`SELECT DISTINCT run_id, name, step / ${TILE_WIDTHS[0]} FROM run_metrics ORDER BY run_id, name`).raw().all() as [
+    number,
+    string,
+    number,
+  ][];
+  for (let i = 0; i < rows.length;) {
+    const [runId, name] = rows[i];
+    const buckets: number[] = [];
+    for (; i < rows.length && rows[i][0] === runId && rows[i][1] === name; i++) buckets.push(rows[i][2]);
+    store.refreshTiles(runId, name, buckets);
+  }
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: (db) => db.exec(V1) },
   { version: 2, name: 'ids are never reused', foreignKeysOff: true, up: neverReuseIds },
   { version: 3, name: 'runs: parent, tags, notes, heartbeat, logs', up: (db) => db.exec(V3) },
   { version: 4, name: 'runs: owner, cancel requests, priority', up: (db) => db.exec(V4) },
+  { version: 5, name: 'metrics: one row per step, tiles for charts', up: metricTiles },
 ];
 
 /** The schema version this build of QNN Lab writes. */

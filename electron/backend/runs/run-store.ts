@@ -6,6 +6,7 @@
 import { deserialize, serialize } from 'node:v8';
 import type { MetricPoint, RunCheckpoint } from '../../contract/run-protocol.ts';
 import { writeTransaction, type Database } from '../db/database.ts';
+import { MetricStore } from '../db/metric-store.ts';
 
 /** Checkpoints kept per run (older ones are dropped as new ones arrive). */
 export const CHECKPOINTS_KEPT = 3;
@@ -37,10 +38,15 @@ export function ownerHostname(owner: string): string {
 }
 
 export class RunStore {
+  /** Metric points go through the store that keeps the tiles charts read. */
+  private readonly metrics: MetricStore;
+
   constructor(
     readonly db: Database,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.metrics = new MetricStore(db);
+  }
 
   /** The next queued top-level run this owner may take: highest priority, then oldest. */
   nextQueued(owner: string, claimUnowned: boolean): number | null {
@@ -78,12 +84,11 @@ export class RunStore {
   flush(batches: ReadonlyMap<number, PendingWrites>): void {
     const at = this.now();
     const progress = this.db.prepare('UPDATE runs SET progress = ?, heartbeat_at = ? WHERE id = ?');
-    const metric = this.db.prepare('INSERT INTO run_metrics (run_id, step, name, value, at) VALUES (?, ?, ?, ?, ?)');
     const log = this.db.prepare('INSERT INTO run_logs (run_id, at, level, message) VALUES (?, ?, ?, ?)');
     writeTransaction(this.db, () => {
       for (const [id, w] of batches) {
         if (w.progress) progress.run(w.progress.fraction, at, id);
-        for (const m of w.metrics) metric.run(id, m.step, m.name, m.value, at);
+        this.metrics.write(id, w.metrics, at);
         for (const l of w.logs) log.run(id, l.at, l.level, l.message);
       }
     });
@@ -113,7 +118,7 @@ export class RunStore {
 
   /** A resumed run recomputes the steps after its checkpoint: their metric points go, so none is recorded twice. */
   dropMetricsAfter(id: number, step: number): void {
-    writeTransaction(this.db, () => this.db.prepare('DELETE FROM run_metrics WHERE run_id = ? AND step > ?').run(id, step));
+    writeTransaction(this.db, () => this.metrics.deleteAfter(id, step));
   }
 
   /** The owner is alive and its runs are not stale. */

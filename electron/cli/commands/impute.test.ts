@@ -335,7 +335,7 @@ describe('qnnlab experiment, recorded as runs', () => {
     const handle = openDatabase(db);
     try {
       const runs = new RunService(handle, 'test');
-      const [parent] = runs.list();
+      const [parent] = runs.list().runs;
       expect(parent).toMatchObject({ kind: 'experiment', status: 'cancelled' });
       // Whole seeds only: both methods of seed 1, and never one method of a seed.
       const children = runs.children(parent.id);
