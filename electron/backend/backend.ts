@@ -70,6 +70,7 @@ export function openBackend(options: BackendOptions): Backend {
     const samplesDir = options.samplesDir ?? join(projectRoot(), 'resources', 'samples');
     const datasets = new DatasetService(db, undefined, options.maxImportBytes);
     const devices = new DeviceProfileService(db);
+    const runs = new RunService(db, options.version);
     if (options.seedSamples !== false) ensureBundledSamples(datasets, samplesDir);
     const handlers = createHandlers({
       db,
@@ -78,10 +79,10 @@ export function openBackend(options: BackendOptions): Backend {
       version: options.version,
       datasets,
       devices,
+      runs,
       events,
     });
     const context = { databasePath: options.databasePath };
-    const runs = new RunService(db, options.version);
     const engine = options.engine
       ? new RunEngine({
           runs,

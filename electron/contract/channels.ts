@@ -8,6 +8,8 @@ import type { DeletedDeviceProfile, DeviceProfileDetail, DeviceProfileSummary, S
 import { deviceIdRequest, saveDeviceProfileRequest } from './devices.ts';
 import type { HardwareEstimate } from './hardware.ts';
 import { estimateTrainingRequest } from './hardware.ts';
+import type { DeletedRuns, LogPage, MetricSeries, RunDetail, RunPage } from './runs.ts';
+import { listRunsRequest, metricSeriesRequest, runIdRequest, runLogsRequest, updateRunRequest } from './runs.ts';
 
 /** How a renderer reaches its host: Electron's IPC (desktop) or HTTP (the web host). */
 export const TRANSPORTS = ['electron', 'http'] as const;
@@ -44,6 +46,13 @@ export const channels = {
   'devices.save': channel<typeof saveDeviceProfileRequest, SavedDeviceProfile>(saveDeviceProfileRequest),
   'devices.delete': channel<typeof deviceIdRequest, DeletedDeviceProfile>(deviceIdRequest),
   'hardware.estimate': channel<typeof estimateTrainingRequest, HardwareEstimate>(estimateTrainingRequest),
+  // Runs: records, metric series, log lines (handlers/runs.ts).
+  'runs.list': channel<typeof listRunsRequest, RunPage>(listRunsRequest),
+  'runs.get': channel<typeof runIdRequest, RunDetail>(runIdRequest),
+  'runs.metrics': channel<typeof metricSeriesRequest, MetricSeries[]>(metricSeriesRequest),
+  'runs.logs': channel<typeof runLogsRequest, LogPage>(runLogsRequest),
+  'runs.update': channel<typeof updateRunRequest, RunDetail>(updateRunRequest),
+  'runs.delete': channel<typeof runIdRequest, DeletedRuns>(runIdRequest),
 } as const;
 
 export type Channels = typeof channels;

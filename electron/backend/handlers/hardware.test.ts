@@ -10,6 +10,7 @@ import { dispatch } from '../rpc.ts';
 import { createHandlers } from './index.ts';
 import { DatasetService } from '../services/datasets.ts';
 import { DeviceProfileService } from '../services/devices.ts';
+import { RunService } from '../services/runs.ts';
 
 const lab = useTempDatabase('qnnlab-hardware-');
 let handlers: Handlers;
@@ -23,6 +24,7 @@ beforeEach(() => {
     version: '0.1.0-test',
     datasets: new DatasetService(db),
     devices: new DeviceProfileService(db),
+    runs: new RunService(db, '0.1.0-test'),
   });
 });
 

@@ -3,11 +3,13 @@ import type { Handlers, Transport } from '../../contract/channels.ts';
 import type { Database } from '../db/database.ts';
 import type { DatasetService } from '../services/datasets.ts';
 import type { DeviceProfileService } from '../services/devices.ts';
+import type { RunService } from '../services/runs.ts';
 import type { EventBus } from '../events.ts';
 import { appHandlers } from './app.ts';
 import { datasetHandlers } from './datasets.ts';
 import { deviceHandlers } from './devices.ts';
 import { hardwareHandlers } from './hardware.ts';
+import { runHandlers } from './runs.ts';
 
 export interface HandlerContext {
   db: Database;
@@ -16,6 +18,7 @@ export interface HandlerContext {
   version: string;
   datasets: DatasetService;
   devices: DeviceProfileService;
+  runs: RunService;
   /** Where change events go (the host forwards them to renderers). */
   events?: Pick<EventBus, 'emit'>;
 }
@@ -26,5 +29,6 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...datasetHandlers(ctx.datasets, ctx.events),
     ...deviceHandlers(ctx.devices, ctx.events),
     ...hardwareHandlers(ctx.devices),
+    ...runHandlers(ctx.runs, ctx.events),
   } satisfies Handlers;
 }
