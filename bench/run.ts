@@ -7,6 +7,7 @@ const modules: Record<string, () => Promise<{ run(): Promise<Record<string, unkn
   hardware: () => import('./hardware.ts'),
   datasets: () => import('./datasets.ts'),
   impute: () => import('./impute.ts'),
+  runs: () => import('./runs.ts'),
   // Needs the built renderer (`npm run build`); `npm run bench` builds first.
   'dataset-list-ui': () => import('../e2e/bench-list.ts'),
 };
