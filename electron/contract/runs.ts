@@ -3,6 +3,7 @@
 // the forms import them.
 import { z } from 'zod';
 import { datasetId } from './datasets.ts';
+import { MAX_METRIC_NAME } from './run-protocol.ts';
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -169,7 +170,7 @@ export const metricSeriesRequest = z
   .object({
     id: runId,
     /** The series to read; without it, every metric of the run. A name the run has not recorded (yet) gives an empty series. */
-    names: z.array(z.string().min(1).max(MAX_RUN_NAME_LENGTH)).min(1).max(MAX_METRIC_SERIES_PER_REQUEST).optional(),
+    names: z.array(z.string().min(1).max(MAX_METRIC_NAME)).min(1).max(MAX_METRIC_SERIES_PER_REQUEST).optional(),
     maxPoints: z.number().int().min(METRIC_SERIES_POINTS.min).max(METRIC_SERIES_POINTS.max).default(METRIC_SERIES_POINTS.default),
     /** First and last step to read (inclusive). */
     fromStep: z.number().int().nonnegative().optional(),
