@@ -18,3 +18,14 @@ export class DataImportError extends LabError {
     if (options.line !== undefined) this.line = options.line;
   }
 }
+
+/** A refusal of an import as the user sees it: the file named first, the code and fields kept; anything else as it is. */
+export function inFile(fileName: string, e: unknown): unknown {
+  if (!(e instanceof LabError)) return e;
+  return new LabError(e.code, `Cannot import "${fileName}": ${e.message}`, {
+    ...(e.field !== undefined ? { field: e.field } : {}),
+    ...(e.value !== undefined ? { value: e.value } : {}),
+    ...(e.allowed !== undefined ? { allowed: e.allowed } : {}),
+    details: { fileName, ...e.details },
+  });
+}

@@ -117,3 +117,10 @@ export const importDatasetConfig = importOptions.extend({
   encoding: z.string().trim().min(1).max(64).optional(),
 });
 export type ImportDatasetConfig = z.input<typeof importDatasetConfig>;
+
+/** A dataset's default name: its file's name without folder and extension. */
+export function defaultDatasetName(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  const stem = base.replace(/\.(csv|tsv|txt)$/i, '').trim();
+  return (stem || base || 'dataset').slice(0, MAX_NAME_LENGTH);
+}

@@ -303,12 +303,29 @@ function metricTiles(db: Database): void {
   }
 }
 
+// v6: imports written in slices (services/datasets.ts writeInSlices), so that a large one never holds the host for
+// long. The dataset stays hidden while it is written (pending_pid: the writing process; NULL once one last
+// transaction shows it whole), and a host start removes pending datasets whose process is gone (a crash mid-write).
+// A column's cells are its `cells` BLOB followed by its chunks of rows in order (columns written whole, as before,
+// have no chunks), so that no single transaction writes more than a few MiB.
+const V6 = `
+ALTER TABLE datasets ADD COLUMN pending_pid INTEGER;
+CREATE INDEX datasets_pending ON datasets(pending_pid) WHERE pending_pid IS NOT NULL;
+CREATE TABLE dataset_cell_chunks (
+  column_id  INTEGER NOT NULL REFERENCES dataset_columns(id) ON DELETE CASCADE,
+  first_row  INTEGER NOT NULL,
+  cells      BLOB    NOT NULL,                -- Float64Array bytes of rows first_row.. (little-endian, NaN = missing)
+  PRIMARY KEY (column_id, first_row)
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: (db) => db.exec(V1) },
   { version: 2, name: 'ids are never reused', foreignKeysOff: true, up: neverReuseIds },
   { version: 3, name: 'runs: parent, tags, notes, heartbeat, logs', up: (db) => db.exec(V3) },
   { version: 4, name: 'runs: owner, cancel requests, priority', up: (db) => db.exec(V4) },
   { version: 5, name: 'metrics: one row per step, tiles for charts', up: metricTiles },
+  { version: 6, name: 'datasets: imports written in slices', up: (db) => db.exec(V6) },
 ];
 
 /** The schema version this build of QNN Lab writes. */

@@ -1,9 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import { parseCsv } from '../../../core/data/index.ts';
+import { parseCsv, profileDataset, type Dataset } from '../../../core/data/index.ts';
 import { LabError } from '../../../core/errors.ts';
 import type { Database } from '../db/database.ts';
+import { openDatabase } from '../db/database.ts';
+import { mountTmpfs } from '../../../test-support/mounts.ts';
 import { useTempDatabase } from '../../../test-support/database.ts';
 import { pbcText } from '../../../test-support/files.ts';
 import { DatasetService, ensureBundledSamples } from './datasets.ts';
@@ -217,5 +221,181 @@ describe('ensureBundledSamples', () => {
   it('skips a missing samples folder', () => {
     expect(ensureBundledSamples(service, join(dir, 'nowhere'))).toEqual([]);
     expect(service.list()).toEqual([]);
+  });
+});
+
+/** A dataset of `rows` rows: a numeric column with gaps, a categorical one, a binary one. */
+function synthetic(rows: number): Dataset {
+  const text = ['x,group,flag', ...Array.from({ length: rows }, (_, i) => `${i % 7 === 0 ? 'NA' : (i * 0.25).toFixed(2)},g${i % 5},${i % 2}`)].join('\n');
+  return parseCsv(text);
+}
+
+const count = (table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+describe('DatasetService.writeInSlices (large imports: short transactions, hidden until whole)', () => {
+  it('stores what insertDataset stores, in many small transactions, cells bit for bit', async () => {
+    const d = parseCsv(pbc, { outcome: 'death' });
+    const seen: number[] = [];
+    // 418 rows of 8 bytes per column: with 1,000-byte slices every column takes several chunks and transactions.
+    const s = await service.writeInSlices(d, { name: 'pbc', source: 'pbc.csv' }, profileDataset(d), { sliceBytes: 1000, onProgress: (f) => seen.push(f) });
+    expect(s).toMatchObject({ name: 'pbc', rows: 418, columns: 20, missingCells: 1033, source: 'pbc.csv' });
+    expect(count('dataset_cell_chunks')).toBe(20 * Math.ceil(418 / 125));
+    expect(seen.length).toBeGreaterThan(20);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
+    expect(seen.at(-1)).toBe(1);
+    const whole = service.insertDataset(d, { name: 'pbc whole', source: 'pbc.csv' });
+    expect(service.load(s.id)).toEqual(service.load(whole.id));
+    expect(service.load(s.id)).toEqual(d);
+    const { id: _a, name: _b, ...detail } = service.get(s.id);
+    const { id: _c, name: _d, ...wholeDetail } = service.get(whole.id);
+    expect(detail).toEqual(wholeDetail);
+    // Its export and deletion work as for any dataset.
+    expect(service.exportCsv(s.id).content).toBe(service.exportCsv(whole.id).content);
+    service.delete(s.id);
+    expect(count('dataset_cell_chunks')).toBe(0);
+  });
+
+  it('is never seen before its last transaction: not listed, not found, its name not taken', async () => {
+    service.importCsv({ fileName: 'pbc.csv', content: pbc, name: 'pbc' });
+    const d = synthetic(3000);
+    const checks: string[] = [];
+    const written = service.writeInSlices(d, { name: 'pbc', source: 'big.csv' }, profileDataset(d), {
+      sliceBytes: 4000,
+      onProgress: () => {
+        if (checks.length > 0) return;
+        const hidden = (db.prepare('SELECT id FROM datasets WHERE pending_pid IS NOT NULL').get() as { id: number }).id;
+        expect(service.list().map((x) => x.name)).toEqual(['pbc']);
+        for (const fn of [
+          () => service.get(hidden),
+          () => service.summary(hidden),
+          () => service.load(hidden),
+          () => service.delete(hidden),
+          () => service.rename(hidden, 'x'),
+        ]) {
+          expect(appError(fn).code).toBe('NOT_FOUND');
+        }
+        // Meanwhile another dataset may take any name: the pending one is named only at its end.
+        service.rename(1, 'pbc (2)');
+        checks.push('checked while pending');
+      },
+    });
+    const s = await written;
+    expect(checks).toEqual(['checked while pending']);
+    expect(s.name).toBe('pbc');
+    expect(
+      service
+        .list()
+        .map((x) => x.name)
+        .sort(),
+    ).toEqual(['pbc', 'pbc (2)']);
+    const again = await service.writeInSlices(d, { name: 'pbc', source: 'big.csv' }, profileDataset(d));
+    expect(again.name).toBe('pbc (3)');
+  });
+
+  it('cancelled between slices: CANCELLED, and nothing of it stays', async () => {
+    const d = synthetic(5000);
+    const controller = new AbortController();
+    let slices = 0;
+    const written = service.writeInSlices(d, { name: 'big', source: 'big.csv' }, profileDataset(d), {
+      sliceBytes: 4000,
+      signal: controller.signal,
+      onProgress: () => ++slices === 3 && controller.abort(),
+    });
+    await expect(written).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(slices).toBe(3);
+    expect([count('datasets'), count('dataset_columns'), count('dataset_cell_chunks')]).toEqual([0, 0, 0]);
+  });
+
+  it('finds a column whose chunks do not cover its rows damaged (DATABASE), never short', async () => {
+    const d = synthetic(1000);
+    const s = await service.writeInSlices(d, { name: 'd', source: 'd.csv' }, profileDataset(d), { sliceBytes: 2000 });
+    db.prepare('DELETE FROM dataset_cell_chunks WHERE rowid = (SELECT MAX(rowid) FROM dataset_cell_chunks)').run();
+    expect(appError(() => service.load(s.id))).toMatchObject({
+      code: 'DATABASE',
+      message: expect.stringMatching(/Dataset \d+ is damaged: the cells of its column "flag"/),
+    });
+  });
+
+  it('removes pending datasets whose process is gone or that are a day old at a host start, not a live one', async () => {
+    const d = synthetic(100);
+    const at = (pid: number) => {
+      const info = db
+        .prepare(`INSERT INTO datasets (name, source, created_at, row_count, column_count, missing_cells, pending_pid) VALUES (?, 's', ?, 1, 1, 0, ?)`)
+        .run(`pending ${pid}`, new Date('2026-01-02T03:00:00Z').toISOString(), pid);
+      db.prepare(`INSERT INTO dataset_columns (dataset_id, idx, name, type, role, cells) VALUES (?, 0, 'x', 'numeric', 'feature', x'')`).run(
+        info.lastInsertRowid,
+      );
+      return Number(info.lastInsertRowid);
+    };
+    const [live, dead] = [at(111), at(222)];
+    const visible = service.insertDataset(d, { name: 'kept', source: 'k.csv' });
+    const alive = (pid: number) => pid === 111;
+    expect(service.removeAbandonedImports(alive, Date.parse('2026-01-02T04:00:00Z'))).toEqual([dead]);
+    expect(service.removeAbandonedImports(alive, Date.parse('2026-01-03T04:00:00Z'))).toEqual([live]);
+    expect(service.list().map((x) => x.id)).toEqual([visible.id]);
+    expect(count('dataset_columns')).toBe(3);
+  });
+});
+
+describe('a crash in the middle of a sliced write', () => {
+  it('leaves no visible dataset, and the next start removes what was written', async () => {
+    // A writer process killed (-9) after a few slices of a dataset written to this database.
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const script = `
+      import { openDatabase } from './electron/backend/db/database.ts';
+      import { DatasetService } from './electron/backend/services/datasets.ts';
+      import { parseCsv, profileDataset } from './core/data/index.ts';
+      const d = parseCsv(['x,y', ...Array.from({ length: 200000 }, (_, i) => i + ',' + (i % 3))].join('\\n'));
+      const service = new DatasetService(openDatabase(process.argv[1]));
+      let n = 0;
+      await service.writeInSlices(d, { name: 'crashed', source: 'c.csv' }, profileDataset(d), {
+        sliceBytes: 64 * 1024,
+        onProgress: () => { if (++n === 5) { process.stdout.write('slices\\n'); setInterval(() => {}, 1000); return new Promise(() => {}); } },
+      });
+    `;
+    db.close();
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, lab.path], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (c: Buffer) => c.toString().includes('slices') && resolve());
+      child.on('exit', () => reject(new Error(`the writer ended before its fifth slice: ${stderr}`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('close', r));
+    const after = openDatabase(lab.path);
+    try {
+      const reopened = new DatasetService(after);
+      expect(reopened.list()).toEqual([]);
+      const left = (t: string) => (after.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
+      expect(left('datasets')).toBe(1);
+      expect(left('dataset_cell_chunks')).toBeGreaterThan(0);
+      expect(reopened.removeAbandonedImports((pid) => pid !== child.pid)).toHaveLength(1);
+      expect([left('datasets'), left('dataset_columns'), left('dataset_cell_chunks')]).toEqual([0, 0, 0]);
+      expect(after.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      after.close();
+    }
+  }, 30_000);
+});
+
+describe('a full disk in the middle of a sliced write', () => {
+  it('fails with SQLITE_FULL and leaves nothing of the dataset', async (ctx) => {
+    const fs = mountTmpfs(join(lab.dir, 'small-disk'), 2 * 2 ** 20);
+    if (typeof fs === 'string') return ctx.skip(fs);
+    const small = openDatabase(join(fs.dir, 'lab.db'));
+    try {
+      const service = new DatasetService(small);
+      const kept = service.insertDataset(synthetic(100), { name: 'kept', source: 'k.csv' });
+      const d = synthetic(120_000); // 3 columns of 960 kB: more than the disk holds
+      await expect(service.writeInSlices(d, { name: 'big', source: 'big.csv' }, profileDataset(d))).rejects.toMatchObject({ code: 'SQLITE_FULL' });
+      expect(service.list().map((x) => x.id)).toEqual([kept.id]);
+      const left = (t: string) => (small.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
+      expect([left('datasets'), left('dataset_columns'), left('dataset_cell_chunks')]).toEqual([1, 3, 0]);
+      expect(small.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      small.close();
+      fs.unmount();
+    }
   });
 });

@@ -1,15 +1,21 @@
 // Datasets over the experiment database: import (CSV text -> typed, profiled dataset, written in one transaction),
 // list, get, rename, delete, export, and the typed cells for later computations (load). Synchronous: better-sqlite3;
 // importCsvCancellable yields between its phases so that a cancellation (Ctrl+C) can stop it before anything is written.
+// A large import (the import run's) is written in slices instead (writeInSlices): a column's cells in chunks of
+// rows, a few MiB per transaction with a turn of the event loop between, so it never holds the host for long; the
+// dataset stays hidden (pending_pid: the writing process) until one last transaction shows it whole, and a failure,
+// a cancel or a crash leaves nothing visible (a host start removes what a dead process left).
 // Names are unique: an import whose name is taken gets a suffix (" (2)", " (3)", ...); a rename to a taken name
 // is refused with CONFLICT.
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeBytes, encodingWarning, normalizeEncoding, parseCsv, profileDataset, toCsv } from '../../../core/data/index.ts';
+import { decodeBytes, encodingWarning, inFile, normalizeEncoding, parseCsv, profileDataset, toCsv } from '../../../core/data/index.ts';
 import type { DataColumn, Dataset, DatasetProfile } from '../../../core/data/index.ts';
-import { MAX_IMPORT_BYTES } from '../../contract/datasets.ts';
+import { defaultDatasetName, MAX_IMPORT_BYTES } from '../../contract/datasets.ts';
 import type { ColumnType, DatasetDetail, DatasetSummary, ExportCsvRequest, ExportedCsv, ImportDatasetRequest } from '../../contract/datasets.ts';
 import { LabError, throwIfAborted } from '../../../core/errors.ts';
+import { Pacer } from '../../../core/pacer.ts';
 import { sqliteCode, writeTransaction, type Database } from '../db/database.ts';
 import { getSetting, setSetting } from './settings.ts';
 
@@ -28,6 +34,7 @@ interface DatasetRow {
 }
 
 interface ColumnRow {
+  id: number;
   idx: number;
   name: string;
   type: ColumnType;
@@ -37,6 +44,23 @@ interface ColumnRow {
 }
 
 const SUMMARY_COLUMNS = 'id, name, source, created_at, row_count, column_count, missing_cells, warnings';
+/** Only datasets written whole are seen: an import writing in slices is hidden until it is complete. */
+const VISIBLE = 'pending_pid IS NULL';
+
+/** Bytes of cells per transaction of a sliced write (measured: about 4 ms per MiB, so ~15 ms of the host's time). */
+export const SLICE_BYTES = 4 * 2 ** 20;
+/** A pending dataset older than this is abandoned whoever wrote it (a write takes seconds). */
+export const PENDING_MAX_AGE_MS = 24 * 3600_000;
+
+export interface SliceOptions {
+  /** Checked between slices: once it fires, what was written is removed and CANCELLED thrown. */
+  signal?: AbortSignal;
+  /** The fraction written, after each slice. */
+  onProgress?: (fraction: number) => void;
+  /** The process writing (default this one): a host start removes pending datasets of processes that are gone. */
+  pid?: number;
+  sliceBytes?: number;
+}
 
 export interface InsertDatasetMeta {
   name: string;
@@ -53,12 +77,12 @@ export class DatasetService {
   ) {}
 
   list(): DatasetSummary[] {
-    const rows = this.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM datasets ORDER BY id`).all() as DatasetRow[];
+    const rows = this.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM datasets WHERE ${VISIBLE} ORDER BY id`).all() as DatasetRow[];
     return rows.map(toSummary);
   }
 
   get(id: number): DatasetDetail {
-    const row = this.db.prepare(`SELECT ${SUMMARY_COLUMNS}, delimiter, missing_tokens, profile FROM datasets WHERE id = ?`).get(id) as
+    const row = this.db.prepare(`SELECT ${SUMMARY_COLUMNS}, delimiter, missing_tokens, profile FROM datasets WHERE id = ? AND ${VISIBLE}`).get(id) as
       (DatasetRow & { delimiter: string; missing_tokens: string; profile: string | null }) | undefined;
     if (!row) throw notFound(id);
     const cached = row.profile === null ? null : (JSON.parse(row.profile) as Partial<ProfileCache>);
@@ -111,18 +135,12 @@ export class DatasetService {
       if (warning) dataset.warnings.unshift(warning);
       return dataset;
     } catch (e) {
-      if (!(e instanceof LabError)) throw e;
-      throw new LabError(e.code, `Cannot import "${request.fileName}": ${e.message}`, {
-        ...(e.field !== undefined ? { field: e.field } : {}),
-        ...(e.value !== undefined ? { value: e.value } : {}),
-        ...(e.allowed !== undefined ? { allowed: e.allowed } : {}),
-        details: { fileName: request.fileName, ...e.details },
-      });
+      throw inFile(request.fileName, e);
     }
   }
 
   private importMeta(request: ImportDatasetRequest, source: string | undefined): InsertDatasetMeta {
-    return { name: request.name?.trim() || defaultName(request.fileName), source: source ?? request.fileName };
+    return { name: request.name?.trim() || defaultDatasetName(request.fileName), source: source ?? request.fileName };
   }
 
   /** Stores a typed dataset (imported or generated) with its profile, in one transaction. */
@@ -160,12 +178,23 @@ export class DatasetService {
 
   /** The typed dataset (cells as Float64Arrays) for computations. */
   load(id: number): Dataset {
-    const row = this.db.prepare('SELECT row_count, delimiter, missing_tokens, warnings FROM datasets WHERE id = ?').get(id) as
+    const row = this.db.prepare(`SELECT row_count, delimiter, missing_tokens, warnings FROM datasets WHERE id = ? AND ${VISIBLE}`).get(id) as
       { row_count: number; delimiter: string; missing_tokens: string; warnings: string } | undefined;
     if (!row) throw notFound(id);
     const cols = this.db
-      .prepare('SELECT idx, name, type, role, categories, cells FROM dataset_columns WHERE dataset_id = ? ORDER BY idx')
+      .prepare('SELECT id, idx, name, type, role, categories, cells FROM dataset_columns WHERE dataset_id = ? ORDER BY idx')
       .all(id) as ColumnRow[];
+    const chunks = this.db
+      .prepare(
+        'SELECT k.column_id, k.first_row, k.cells FROM dataset_cell_chunks k JOIN dataset_columns c ON c.id = k.column_id WHERE c.dataset_id = ? ORDER BY k.column_id, k.first_row',
+      )
+      .all(id) as { column_id: number; first_row: number; cells: Buffer }[];
+    const chunksOf = new Map<number, typeof chunks>();
+    for (const k of chunks) {
+      const list = chunksOf.get(k.column_id);
+      if (list) list.push(k);
+      else chunksOf.set(k.column_id, [k]);
+    }
     return {
       rows: row.row_count,
       delimiter: row.delimiter,
@@ -176,7 +205,7 @@ export class DatasetService {
         type: c.type,
         role: c.role,
         categories: c.categories === null ? null : (JSON.parse(c.categories) as string[]),
-        values: toFloat64(c.cells),
+        values: cellsOf(id, row.row_count, c, chunksOf.get(c.id) ?? []),
       })),
     };
   }
@@ -193,7 +222,7 @@ export class DatasetService {
   }
 
   delete(id: number): { id: number } {
-    const info = this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id);
+    const info = this.db.prepare(`DELETE FROM datasets WHERE id = ? AND ${VISIBLE}`).run(id);
     if (info.changes === 0) throw notFound(id);
     return { id };
   }
@@ -205,9 +234,118 @@ export class DatasetService {
   }
 
   summary(id: number): DatasetSummary {
-    const row = this.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM datasets WHERE id = ?`).get(id) as DatasetRow | undefined;
+    const row = this.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM datasets WHERE id = ? AND ${VISIBLE}`).get(id) as DatasetRow | undefined;
     if (!row) throw notFound(id);
     return toSummary(row);
+  }
+
+  /**
+   * Stores a typed dataset with its profile without holding the host's thread: the dataset row and each column's
+   * record first (hidden: pending), then the cells in chunks of rows, SLICE_BYTES per transaction with a turn of the
+   * event loop between, then one transaction that names it (unique) and shows it. On a failure or once `signal`
+   * fires, what was written is removed (in slices too) and the error thrown: nothing of it is ever seen.
+   */
+  async writeInSlices(dataset: Dataset, meta: InsertDatasetMeta, profile: DatasetProfile, options: SliceOptions = {}): Promise<DatasetSummary> {
+    throwIfAborted(options.signal);
+    const pacer = new Pacer(options.signal);
+    const sliceBytes = options.sliceBytes ?? SLICE_BYTES;
+    const rowsPerChunk = Math.max(1, Math.floor(sliceBytes / 8));
+    const totalBytes = dataset.rows * 8 * dataset.columns.length;
+    let written = 0;
+    let id: number | null = null;
+    try {
+      id = writeTransaction(this.db, () => {
+        const info = this.db
+          .prepare(
+            `INSERT INTO datasets (name, source, created_at, row_count, column_count, missing_cells, delimiter, missing_tokens, warnings, profile, pending_pid)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            // A placeholder no user's name can clash with: the last transaction gives the real (unique) name.
+            `\u0000pending import ${randomBytes(12).toString('hex')}`,
+            meta.source,
+            this.now().toISOString(),
+            dataset.rows,
+            dataset.columns.length,
+            profile.missingCells,
+            dataset.delimiter,
+            JSON.stringify(dataset.missingTokens),
+            JSON.stringify(dataset.warnings),
+            JSON.stringify(cacheOf(profile)),
+            options.pid ?? process.pid,
+          );
+        return Number(info.lastInsertRowid);
+      });
+      const insertColumn = this.db.prepare(`INSERT INTO dataset_columns (dataset_id, idx, name, type, role, categories, cells) VALUES (?, ?, ?, ?, ?, ?, x'')`);
+      const insertChunk = this.db.prepare('INSERT INTO dataset_cell_chunks (column_id, first_row, cells) VALUES (?, ?, ?)');
+      // The slices: each column's record, then its cells in chunks; a transaction takes slices up to sliceBytes.
+      let pending: (() => number)[] = [];
+      let pendingBytes = 0;
+      const commit = async () => {
+        const batch = pending;
+        pending = [];
+        pendingBytes = 0;
+        written += writeTransaction(this.db, () => batch.reduce((sum, write) => sum + write(), 0));
+        options.onProgress?.(totalBytes === 0 ? 1 : written / totalBytes);
+        await pacer.pause();
+      };
+      for (const [j, c] of dataset.columns.entries()) {
+        if (c.values.length !== dataset.rows) throw new Error(`column "${c.name}" has ${c.values.length} values for ${dataset.rows} rows`);
+        let columnId = 0;
+        pending.push(() => {
+          columnId = Number(insertColumn.run(id, j, c.name, c.type, c.role, c.categories ? JSON.stringify(c.categories) : null).lastInsertRowid);
+          return 0;
+        });
+        for (let first = 0; first < dataset.rows; first += rowsPerChunk) {
+          const cells = c.values.subarray(first, Math.min(dataset.rows, first + rowsPerChunk));
+          if (pendingBytes + cells.byteLength > sliceBytes && pendingBytes > 0) await commit();
+          pending.push(() => {
+            insertChunk.run(columnId, first, Buffer.from(cells.buffer, cells.byteOffset, cells.byteLength));
+            return cells.byteLength;
+          });
+          pendingBytes += cells.byteLength;
+        }
+      }
+      await commit();
+      const shownId = id;
+      writeTransaction(this.db, () => {
+        this.db.prepare('UPDATE datasets SET name = ?, pending_pid = NULL WHERE id = ?').run(this.uniqueName(meta.name), shownId);
+      });
+      return this.summary(shownId);
+    } catch (e) {
+      if (id !== null) await this.removeInSlices(id);
+      throw e;
+    }
+  }
+
+  /**
+   * Removes pending datasets left by a process that is gone (a crash mid-write), or older than a day whoever wrote
+   * them; returns their ids. A host calls it at start.
+   */
+  removeAbandonedImports(isAlive: (pid: number) => boolean, nowMs = this.now().getTime()): number[] {
+    const rows = this.db.prepare('SELECT id, pending_pid, created_at FROM datasets WHERE pending_pid IS NOT NULL').all() as {
+      id: number;
+      pending_pid: number;
+      created_at: string;
+    }[];
+    const abandoned = rows.filter((r) => !isAlive(r.pending_pid) || nowMs - Date.parse(r.created_at) > PENDING_MAX_AGE_MS).map((r) => r.id);
+    for (const id of abandoned) writeTransaction(this.db, () => this.db.prepare('DELETE FROM datasets WHERE id = ? AND pending_pid IS NOT NULL').run(id));
+    return abandoned;
+  }
+
+  /** Deletes a pending dataset a column at a time (each column's chunks in one short transaction), then its row. */
+  private async removeInSlices(id: number): Promise<void> {
+    try {
+      const columns = this.db.prepare('SELECT id FROM dataset_columns WHERE dataset_id = ?').pluck().all(id) as number[];
+      const deleteChunks = this.db.prepare('DELETE FROM dataset_cell_chunks WHERE column_id = ?');
+      for (const columnId of columns) {
+        writeTransaction(this.db, () => deleteChunks.run(columnId));
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      writeTransaction(this.db, () => this.db.prepare('DELETE FROM datasets WHERE id = ? AND pending_pid IS NOT NULL').run(id));
+    } catch {
+      // It stays hidden; the next host start removes it once this process is gone.
+    }
   }
 
   /** Profiles the stored cells again and caches the result (skipped where it cannot be written: it is only a cache). */
@@ -285,17 +423,29 @@ function notFound(id: number): LabError {
   return new LabError('NOT_FOUND', `Dataset ${id} does not exist.`);
 }
 
-/** Copies a BLOB into an aligned Float64Array (a Buffer's offset need not be a multiple of 8). */
-function toFloat64(buf: Buffer): Float64Array {
-  const out = new Float64Array(buf.byteLength / 8);
-  new Uint8Array(out.buffer).set(buf);
+/**
+ * A column's cells as one aligned Float64Array (a Buffer's offset need not be a multiple of 8): its `cells` BLOB
+ * followed by its chunks, each at its first row. DATABASE when they do not cover the dataset's rows exactly.
+ */
+function cellsOf(datasetId: number, rows: number, column: ColumnRow, chunks: readonly { first_row: number; cells: Buffer }[]): Float64Array {
+  const out = new Float64Array(rows);
+  const bytes = new Uint8Array(out.buffer);
+  let covered = column.cells.byteLength;
+  let ok = covered <= bytes.byteLength;
+  if (ok) bytes.set(column.cells);
+  for (const k of chunks) {
+    ok &&= k.first_row * 8 === covered && covered + k.cells.byteLength <= bytes.byteLength;
+    if (!ok) break;
+    bytes.set(k.cells, covered);
+    covered += k.cells.byteLength;
+  }
+  if (!ok || covered !== bytes.byteLength) {
+    throw new LabError(
+      'DATABASE',
+      `Dataset ${datasetId} is damaged: the cells of its column "${column.name}" do not cover its ${rows} rows. Import the file again.`,
+    );
+  }
   return out;
-}
-
-function defaultName(fileName: string): string {
-  const base = fileName.split(/[\\/]/).pop() ?? fileName;
-  const stem = base.replace(/\.(csv|tsv|txt)$/i, '').trim();
-  return (stem || base || 'dataset').slice(0, 200);
 }
 
 function safeFileName(name: string): string {
