@@ -37,11 +37,10 @@ export interface ReadImportOptions {
 }
 
 /**
- * A file's bytes in chunks of at most `chunkBytes` (each a fresh buffer). Opened non-blocking, so a FIFO cannot hang
- * it; its kind checked on the opened file's fstat; stops beyond `limit` (TOO_LARGE) and when `signal` fires.
+ * Opens a file to import and checks it: a regular file (opened non-blocking, so a FIFO cannot hang it; its kind
+ * from the opened file's fstat) no larger than `limit` as stated. The caller closes the handle.
  */
-export async function* readImportChunks(file: string, options: ReadImportOptions): AsyncGenerator<Uint8Array, void, void> {
-  const { limit, signal } = options;
+async function openImportFile(file: string, options: ReadImportOptions): Promise<{ handle: FileHandle; size: number }> {
   const field = options.field ?? 'file';
   let handle: FileHandle;
   try {
@@ -50,21 +49,41 @@ export async function* readImportChunks(file: string, options: ReadImportOptions
     if ((e as { code?: string }).code === 'ENOENT') throw new InvalidInputError(`cannot read ${file}: no such file`, { field, value: file });
     throw e;
   }
-  const tooLarge = (what: string) =>
-    new LabError(
-      'TOO_LARGE',
-      `${file} is ${what}; the import limit is ${limit / MiB} MiB. Nothing was imported. Split the file, or drop columns it does not need.`,
-      {
-        field,
-        value: file,
-        allowed: `at most ${limit} bytes`,
-      },
-    );
   try {
     const st = await handle.stat();
     const kind = notAFile(st);
     if (kind) throw new InvalidInputError(`${file} is ${kind}, not a file: give the path of a CSV file`, { field, value: file, allowed: 'a regular file' });
-    if (st.size > limit) throw tooLarge(`${(st.size / MiB).toFixed(1)} MiB`);
+    if (st.size > options.limit) throw tooLarge(file, options, `${(st.size / MiB).toFixed(1)} MiB`);
+    return { handle, size: st.size };
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
+}
+
+function tooLarge(file: string, options: ReadImportOptions, what: string): LabError {
+  return new LabError(
+    'TOO_LARGE',
+    `${file} is ${what}; the import limit is ${options.limit / MiB} MiB. Nothing was imported. Split the file, or drop columns it does not need.`,
+    { field: options.field ?? 'file', value: file, allowed: `at most ${options.limit} bytes` },
+  );
+}
+
+/** The size a file to import states, once checked as readImportChunks checks it (for an early refusal). */
+export async function checkImportFile(file: string, options: ReadImportOptions): Promise<number> {
+  const { handle, size } = await openImportFile(file, options);
+  await handle.close();
+  return size;
+}
+
+/**
+ * A file's bytes in chunks of at most `chunkBytes` (each a fresh buffer), checked as openImportFile checks it;
+ * stops beyond `limit` (TOO_LARGE: the stated size may lie) and when `signal` fires.
+ */
+export async function* readImportChunks(file: string, options: ReadImportOptions): AsyncGenerator<Uint8Array, void, void> {
+  const { limit, signal } = options;
+  const { handle, size } = await openImportFile(file, options);
+  try {
     let total = 0;
     for (;;) {
       throwIfAborted(signal);
@@ -73,7 +92,7 @@ export async function* readImportChunks(file: string, options: ReadImportOptions
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
       total += bytesRead;
-      if (total > limit) throw tooLarge(`larger than its stated size (${st.size} bytes): more than ${limit / MiB} MiB were read`);
+      if (total > limit) throw tooLarge(file, options, `larger than its stated size (${size} bytes): more than ${limit / MiB} MiB were read`);
       yield buffer.subarray(0, bytesRead);
     }
   } finally {
