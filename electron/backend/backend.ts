@@ -12,7 +12,8 @@ import { dispatch } from './rpc.ts';
 import { DatasetService, ensureBundledSamples } from './services/datasets.ts';
 import { DeviceProfileService } from './services/devices.ts';
 import { RunService } from './services/runs.ts';
-import { RunEngine, checkConcurrency } from './runs/engine.ts';
+import { RunEngine, checkConcurrency, pidIsAlive } from './runs/engine.ts';
+import { UploadStore } from './import-files.ts';
 import { localExecutor } from './runs/executor.ts';
 import type { WorkerLauncher } from './runs/launcher.ts';
 import { createRunHost } from './runs/run-host.ts';
@@ -30,6 +31,8 @@ export interface Backend {
   version: string;
   /** The database's runs and their metrics (experiments record themselves here). */
   runs: RunService;
+  /** Files uploaded to import (the web host's POST /api/uploads), beside the database. */
+  uploads: UploadStore;
   /** The run engine, when the host asked for one (BackendOptions.engine): runs in worker processes. */
   engine: RunEngine | null;
   /** Closes the database (a host with an engine calls shutdown instead). */
@@ -60,6 +63,11 @@ export interface BackendOptions {
   maxImportBytes?: number;
   /** Start a run engine (hosts and the CLI's run commands); without it no run starts in this process. */
   engine?: EngineOptions;
+  /**
+   * Whether import runs may read a local path, not only an upload. Default: only the desktop app (the file its user
+   * chose); the CLI sets it; the web host never does (a path would name a file on the host's machine).
+   */
+  importPaths?: boolean;
 }
 
 export function openBackend(options: BackendOptions): Backend {
@@ -71,6 +79,10 @@ export function openBackend(options: BackendOptions): Backend {
     const datasets = new DatasetService(db, undefined, options.maxImportBytes);
     const devices = new DeviceProfileService(db);
     const runs = new RunService(db, options.version);
+    // What a crashed process left of an import: its upload, and a dataset it was writing (never visible).
+    const uploads = UploadStore.besideDatabase(options.databasePath);
+    uploads.sweep();
+    datasets.removeAbandonedImports(pidIsAlive);
     if (options.seedSamples !== false) ensureBundledSamples(datasets, samplesDir);
     const handlers = createHandlers({
       db,
@@ -86,7 +98,7 @@ export function openBackend(options: BackendOptions): Backend {
     const engine = options.engine
       ? new RunEngine({
           runs,
-          host: createRunHost(datasets, devices),
+          host: createRunHost(datasets, devices, { uploads, allowPaths: options.importPaths ?? options.transport === 'electron', events }),
           executor: localExecutor(options.engine.launcher, checkConcurrency(options.engine.concurrency)),
           claimUnowned: options.engine.claimUnowned,
           warn: options.engine.warn,
@@ -105,6 +117,7 @@ export function openBackend(options: BackendOptions): Backend {
       databasePath: options.databasePath,
       version: options.version,
       runs,
+      uploads,
       engine,
       close: () => db.close(),
       shutdown: async () => {

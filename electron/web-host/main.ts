@@ -74,6 +74,7 @@ const server = createWebHost({
   events: backend.events,
   rendererDir: values.renderer ?? join(root, 'out', 'renderer'),
   maxBodyBytes: bodyLimitFor(backend.datasets.maxImportBytes),
+  uploads: { store: backend.uploads, maxBytes: backend.datasets.maxImportBytes },
   token,
   hostNames,
 });
