@@ -2,6 +2,7 @@
 // metric series and their log lines. JSON-safe. The limits below are the only copy: the service, the API schemas and
 // the forms import them.
 import { z } from 'zod';
+import type { ErrorCode } from '../../core/errors.ts';
 import { datasetId } from './datasets.ts';
 import { MAX_METRIC_NAME } from './run-protocol.ts';
 
@@ -71,6 +72,16 @@ export interface MetricInfo {
   lastStep: number;
 }
 
+/** Why a run failed beyond its message (RunSummary.error), as API errors say it: a form marks `field`. */
+export interface RunFailure {
+  code: ErrorCode;
+  field?: string;
+  value?: unknown;
+  allowed?: string;
+  /** E.g. `{line, fileName}` for a file an import refused. */
+  details?: unknown;
+}
+
 export interface RunDetail extends RunSummary {
   /** The normalised configuration the run was started with. */
   config: unknown;
@@ -84,6 +95,8 @@ export interface RunDetail extends RunSummary {
   workerPid: number | null;
   /** The worker's last sign of life (ISO 8601) while it runs. */
   heartbeatAt: string | null;
+  /** Why it failed, with the code and field at fault (null unless it failed or was cancelled with a reason). */
+  failure: RunFailure | null;
 }
 
 export interface RunPage {

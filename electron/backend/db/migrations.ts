@@ -319,6 +319,10 @@ CREATE TABLE dataset_cell_chunks (
 );
 `;
 
+// v7: why a run failed, with its code and the field at fault (JSON {code, field?, value?, allowed?, details?}), beside
+// its message (runs.error), so that a form can mark the field an import's worker refused.
+const V7 = `ALTER TABLE runs ADD COLUMN failure TEXT;`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: (db) => db.exec(V1) },
   { version: 2, name: 'ids are never reused', foreignKeysOff: true, up: neverReuseIds },
@@ -326,6 +330,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'runs: owner, cancel requests, priority', up: (db) => db.exec(V4) },
   { version: 5, name: 'metrics: one row per step, tiles for charts', up: metricTiles },
   { version: 6, name: 'datasets: imports written in slices', up: (db) => db.exec(V6) },
+  { version: 7, name: 'runs: why a run failed, with its code and field', up: (db) => db.exec(V7) },
 ];
 
 /** The schema version this build of QNN Lab writes. */

@@ -17,6 +17,7 @@ import { InvalidInputError, LabError } from '../../../core/errors.ts';
 import { parseOrThrow } from '../../../core/zod-issues.ts';
 import type { RunCheckpoint, WorkerToHost } from '../../contract/run-protocol.ts';
 import { runKind as defaultRunKind } from '../../workers/kinds/index.ts';
+import type { RunFailure } from '../../contract/runs.ts';
 import type { ChildRecord, Prepared, RunHost, RunKind, RunPayload } from '../../workers/kinds/types.ts';
 import type { RunRecord, RunService, RunStatus } from '../services/runs.ts';
 import type { Execution, RunExecutor } from './executor.ts';
@@ -319,7 +320,7 @@ export class RunEngine {
       checkpoint = kind.resumable ? this.store.latestCheckpoint(id) : null;
       if (checkpoint) this.store.dropMetricsAfter(id, checkpoint.step);
     } catch (e) {
-      this.finishRun(active, { status: 'failed', error: messageOf(e) });
+      this.finishRun(active, { status: 'failed', error: messageOf(e), failure: failureOf(e) });
       return;
     }
     if (active.cancelling) return this.finishRun(active, { status: 'cancelled', error: 'Cancelled before it started.' });
@@ -394,7 +395,8 @@ export class RunEngine {
         if (m.error.stack) this.log(a, 'error', m.error.stack);
         this.flushRun(a);
         const status = m.error.code === 'CANCELLED' ? 'cancelled' : 'failed';
-        this.finishRun(a, { status, error: status === 'cancelled' ? 'Cancelled.' : m.error.message });
+        const { code, field, value, allowed, details } = m.error;
+        this.finishRun(a, { status, error: status === 'cancelled' ? 'Cancelled.' : m.error.message, failure: { code, field, value, allowed, details } });
       } else {
         let stored: unknown;
         const artifacts = a.artifacts;
@@ -404,7 +406,7 @@ export class RunEngine {
           stored = a.kind.complete ? await a.kind.complete(m.result, this.options.host, completion) : m.result;
         } catch (e) {
           if (e instanceof LabError && e.code === 'CANCELLED') return this.finishRun(a, { status: 'cancelled', error: 'Cancelled.' });
-          return this.finishRun(a, { status: 'failed', error: messageOf(e) });
+          return this.finishRun(a, { status: 'failed', error: messageOf(e), failure: failureOf(e) });
         }
         this.finishRun(a, { status: 'succeeded', result: stored });
       }
@@ -462,14 +464,14 @@ export class RunEngine {
 
   private finishRun(
     a: Active,
-    outcome: { status: 'succeeded'; result: unknown } | { status: Exclude<RunStatus, 'succeeded' | 'queued' | 'running'>; error: string },
+    outcome: { status: 'succeeded'; result: unknown } | { status: Exclude<RunStatus, 'succeeded' | 'queued' | 'running'>; error: string; failure?: RunFailure },
   ): void {
     if (a.killTimer) clearTimeout(a.killTimer);
     this.dispose(a.payload);
     a.payload = null;
     this.flushRun(a);
     try {
-      this.options.runs.finish(a.id, outcome.status === 'succeeded' ? outcome : { status: outcome.status, error: outcome.error });
+      this.options.runs.finish(a.id, outcome);
     } catch (e) {
       // The database refused (a full disk, a read-only file): the run stays as it was written last, and the next
       // start marks it interrupted. Nothing is half-written: every write is one transaction.
@@ -590,6 +592,13 @@ async function prepareConfig(kind: RunKind, config: unknown, host: RunHost) {
     }
     throw e;
   }
+}
+
+/** A thrown error's code and fields for the run's record (anything but a LabError is a bug: INTERNAL). */
+function failureOf(e: unknown): RunFailure {
+  if (!(e instanceof LabError)) return { code: 'INTERNAL' };
+  const { code, field, value, allowed, details } = e;
+  return { code, field, value, allowed, details };
 }
 
 function messageOf(e: unknown): string {

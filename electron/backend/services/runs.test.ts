@@ -96,6 +96,16 @@ describe('RunService', () => {
     expect(() => runs.get(999)).toThrow(/Run 999 does not exist/);
   });
 
+  it('keeps why a run failed with its code and field, besides the message; a success has none', () => {
+    const failed = runs.create({ kind: 'import', config: {} });
+    const failure = { code: 'CONFLICT' as const, field: 'missingTokens', value: ['0'], details: { rows: 418 } };
+    runs.finish(failed, { status: 'failed', error: 'The missing-value token "0" would blank ...', failure });
+    expect(runs.detail(failed)).toMatchObject({ status: 'failed', error: 'The missing-value token "0" would blank ...', failure });
+    const ok = runs.create({ kind: 'import', config: {} });
+    runs.finish(ok, { status: 'succeeded', result: 1 });
+    expect(runs.detail(ok).failure).toBeNull();
+  });
+
   it('records an experiment: a parent run and one child per (method, seed) with metrics, one transaction per seed', () => {
     const rec = recordExperiment(runs, { experiment, dataset: { id: null, name: 'pbc', source: 'pbc.csv' } });
     const parent = runs.get(rec.id);

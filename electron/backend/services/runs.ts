@@ -20,6 +20,7 @@ import {
   type MetricInfo,
   type MetricSeries,
   type RunDetail,
+  type RunFailure,
   type RunLogLevel,
   type RunPage,
   type RunPatch,
@@ -83,6 +84,7 @@ interface RunRow {
   app_version: string;
   worker_pid: number | null;
   heartbeat_at: number | null;
+  failure: string | null;
 }
 
 type SummaryRow = Pick<
@@ -139,6 +141,7 @@ function toRecord(r: RunRow): RunRecord {
     appVersion: r.app_version,
     workerPid: r.worker_pid,
     heartbeatAt: r.heartbeat_at === null ? null : new Date(r.heartbeat_at).toISOString(),
+    failure: r.failure === null ? null : (JSON.parse(r.failure) as RunFailure),
   };
 }
 
@@ -286,17 +289,21 @@ export class RunService {
     });
   }
 
-  /** Ends a run: succeeded with its result, or failed / cancelled / interrupted with the reason. */
-  finish(id: number, outcome: { status: 'succeeded'; result: unknown } | { status: 'failed' | 'cancelled' | 'interrupted'; error: string }): void {
+  /** Ends a run: succeeded with its result, or failed / cancelled / interrupted with the reason (and its code and field). */
+  finish(
+    id: number,
+    outcome: { status: 'succeeded'; result: unknown } | { status: 'failed' | 'cancelled' | 'interrupted'; error: string; failure?: RunFailure },
+  ): void {
     const at = this.now();
     writeTransaction(this.db, () => {
       const run = this.require(id);
       const started = run.startedAt ? Date.parse(run.startedAt) : Date.parse(run.createdAt);
       const result = outcome.status === 'succeeded' ? json(outcome.result) : null;
       const error = outcome.status === 'succeeded' ? null : outcome.error;
+      const failure = outcome.status === 'succeeded' || !outcome.failure ? null : json(outcome.failure);
       this.sql(
-        'UPDATE runs SET status = ?, result = COALESCE(?, result), error = ?, finished_at = ?, duration_ms = ?, progress = CASE WHEN ? THEN 1 ELSE progress END, heartbeat_at = NULL, worker_pid = NULL WHERE id = ?',
-      ).run(outcome.status, result, error, at.toISOString(), at.getTime() - started, outcome.status === 'succeeded' ? 1 : 0, id);
+        'UPDATE runs SET status = ?, result = COALESCE(?, result), error = ?, failure = ?, finished_at = ?, duration_ms = ?, progress = CASE WHEN ? THEN 1 ELSE progress END, heartbeat_at = NULL, worker_pid = NULL WHERE id = ?',
+      ).run(outcome.status, result, error, failure, at.toISOString(), at.getTime() - started, outcome.status === 'succeeded' ? 1 : 0, id);
     });
   }
 
