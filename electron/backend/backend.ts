@@ -84,16 +84,6 @@ export function openBackend(options: BackendOptions): Backend {
     uploads.sweep();
     datasets.removeAbandonedImports(pidIsAlive);
     if (options.seedSamples !== false) ensureBundledSamples(datasets, samplesDir);
-    const handlers = createHandlers({
-      db,
-      databasePath: options.databasePath,
-      transport: options.transport,
-      version: options.version,
-      datasets,
-      devices,
-      runs,
-      events,
-    });
     const context = { databasePath: options.databasePath };
     const engine = options.engine
       ? new RunEngine({
@@ -108,6 +98,17 @@ export function openBackend(options: BackendOptions): Backend {
           },
         })
       : null;
+    const handlers = createHandlers({
+      db,
+      databasePath: options.databasePath,
+      transport: options.transport,
+      version: options.version,
+      datasets,
+      devices,
+      runs,
+      engine,
+      events,
+    });
     return {
       handlers,
       dispatch: (channel, request) => dispatch(handlers, channel, request, context),

@@ -9,6 +9,7 @@ import { deviceIdRequest, saveDeviceProfileRequest } from './devices.ts';
 import type { HardwareEstimate } from './hardware.ts';
 import { estimateTrainingRequest } from './hardware.ts';
 import type { DeletedRuns, LogPage, MetricSeries, RunDetail, RunPage } from './runs.ts';
+import { startRunRequest, type RunKindInfo } from './run-control.ts';
 import { listRunsRequest, metricSeriesRequest, runIdRequest, runLogsRequest, updateRunRequest } from './runs.ts';
 
 /** How a renderer reaches its host: Electron's IPC (desktop) or HTTP (the web host). */
@@ -53,6 +54,11 @@ export const channels = {
   'runs.logs': channel<typeof runLogsRequest, LogPage>(runLogsRequest),
   'runs.update': channel<typeof updateRunRequest, RunDetail>(updateRunRequest),
   'runs.delete': channel<typeof runIdRequest, DeletedRuns>(runIdRequest),
+  // Starting, cancelling, resuming runs: the host's run engine (handlers/run-control.ts).
+  'runs.start': channel<typeof startRunRequest, RunDetail>(startRunRequest),
+  'runs.cancel': channel<typeof runIdRequest, RunDetail>(runIdRequest),
+  'runs.resume': channel<typeof runIdRequest, RunDetail>(runIdRequest),
+  'runs.kinds': channel<EmptyRequest, RunKindInfo[]>(emptyRequest),
 } as const;
 
 export type Channels = typeof channels;

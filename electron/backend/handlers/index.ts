@@ -10,6 +10,8 @@ import { datasetHandlers } from './datasets.ts';
 import { deviceHandlers } from './devices.ts';
 import { hardwareHandlers } from './hardware.ts';
 import { runHandlers } from './runs.ts';
+import { runControlHandlers } from './run-control.ts';
+import type { RunEngine } from '../runs/engine.ts';
 
 export interface HandlerContext {
   db: Database;
@@ -19,6 +21,8 @@ export interface HandlerContext {
   datasets: DatasetService;
   devices: DeviceProfileService;
   runs: RunService;
+  /** The host's run engine (null: this process runs no runs). */
+  engine?: RunEngine | null;
   /** Where change events go (the host forwards them to renderers). */
   events?: Pick<EventBus, 'emit'>;
 }
@@ -30,5 +34,6 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...deviceHandlers(ctx.devices, ctx.events),
     ...hardwareHandlers(ctx.devices),
     ...runHandlers(ctx.runs, ctx.events),
+    ...runControlHandlers(ctx.engine ?? null, ctx.runs),
   } satisfies Handlers;
 }
