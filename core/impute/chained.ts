@@ -8,6 +8,7 @@
 import { AbortError, throwIfAborted } from '../errors.ts';
 import { type ColumnModelSpec, type FittedColumnModel, type ModelCost, addCost } from '../models/column-model.ts';
 import { meanSd } from '../metrics/summary.ts';
+import { Pacer } from '../pacer.ts';
 import { createRng, deriveSeed } from '../random.ts';
 import { type ActiveColumn, encodedValue, encodedWidth } from './columns.ts';
 import { type ColumnValues, StoppingState, type StoppingRule } from './stopping.ts';
@@ -251,11 +252,13 @@ export async function fitChained(
   let lastCycle: FittedStep[] = [];
   const traces: TraceEntry[] = [];
   const changes: number[][] = [];
+  // Between columns, a pause every few milliseconds: a worker sees its host's cancel, even when no model yields.
+  const pacer = new Pacer(options.signal);
   for (let cycle = 1; cycle <= method.maxCycles; cycle++) {
     const before = imputed.map((j) => ws.imputedOf(j));
     const cycleSteps: FittedStep[] = [];
     for (let s = 0; s < order.length; s++) {
-      throwIfAborted(options.signal);
+      await pacer.tick();
       const j = order[s];
       const column = columns[j];
       const report = (inner: number) =>
@@ -343,9 +346,10 @@ export async function applyChained(
   const cost: ModelCost = { circuits: 0, shots: 0 };
   const index = new Map(columns.map((c, j) => [c.name, j]));
   const total = steps.length * replay;
+  const pacer = new Pacer(options.signal);
   for (let r = 0; r < replay; r++) {
     for (let s = 0; s < steps.length; s++) {
-      throwIfAborted(options.signal);
+      await pacer.tick();
       const step = steps[s];
       options.onProgress?.({ step: r * steps.length + s + 1, steps: total, column: step.column, fraction: (r * steps.length + s) / total });
       await predictStep(ws, index.get(step.column)!, step, options.seed, cost, options.signal);

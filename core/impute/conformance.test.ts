@@ -124,6 +124,12 @@ for (const name of imputerNames()) {
       await expect(fit(t, { signal: mid.signal, onProgress: (p) => p.step === 2 && mid.abort() })).rejects.toMatchObject({ code: 'CANCELLED' });
     });
 
+    it.runIf(chained)("stops when a timer aborts it (as a worker's cancel message arrives): the fit yields between columns", async () => {
+      const ctl = new AbortController();
+      setTimeout(() => ctl.abort(), 1);
+      await expect(fit(table(10, 3_000), { signal: ctl.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    });
+
     it.runIf(chained)('reports progress by cycle and column', async () => {
       const seen: { cycle: number; column: string; fraction: number }[] = [];
       await fit(table(6), { onProgress: (p) => seen.push(p) });
