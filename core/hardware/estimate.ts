@@ -29,8 +29,8 @@ import { InvalidInputError } from '../errors.ts';
 import { loader as makeLoader, type LoaderKind } from '../quantum/loaders.ts';
 import { butterflyGates } from '../quantum/butterfly.ts';
 import { checkLayers, checkPositiveInteger, checkQubits } from '../quantum/validate.ts';
-import { compileCircuit, type GateCounts } from './compile.ts';
-import { deviceAssumptions } from './device-profile.ts';
+import { compileCircuit, type CompiledCircuit, type GateCounts } from './compile.ts';
+import { deviceAssumptions, type DeviceProfile } from './device-profile.ts';
 import type { BackendTarget } from './registry.ts';
 import { checkRunsOnHardware, gradientMethod, type GradientMethodSpec, type HardwareGradientMethod } from '../gradients/registry.ts';
 import { MAX_EPOCHS, MAX_SHOTS, TRAIN_DEFAULTS } from '../limits.ts';
@@ -110,6 +110,20 @@ function representativeCircuit(n: number, layers: number, kind: LoaderKind): Cir
   return { qubits: n, gates: [...load.gates, ...butterflyGates(n, layers, params)] };
 }
 
+/** Device seconds and cost of one compiled circuit run for `shots` shots on a device (the formulas above; no job overhead). */
+export function circuitCost(
+  profile: DeviceProfile,
+  compiled: Pick<CompiledCircuit, 'counts' | 'durationSeconds'>,
+  shots: number,
+): { deviceSeconds: number; costUSD: number } {
+  const pr = profile.pricing;
+  const perCircuit =
+    pr.model === 'per-gate-shot'
+      ? shots * (pr.oneQubitGateShotUSD.value * compiled.counts.oneQubit + pr.twoQubitGateShotUSD.value * compiled.counts.twoQubit)
+      : shots * pr.perShotUSD.value;
+  return { deviceSeconds: shots * (1 / profile.shotRateHz.value + compiled.durationSeconds), costUSD: Math.max(pr.minimumPerCircuitUSD.value, perCircuit) };
+}
+
 export function estimateTraining(plan: TrainingPlan): TrainingEstimate {
   const n = plan.qubits;
   checkQubits(n);
@@ -146,13 +160,9 @@ export function estimateTraining(plan: TrainingPlan): TrainingEstimate {
     if (profile) {
       const compiled = compileCircuit(representativeCircuit(n, ph.layer, plan.loader ?? 'tree'), profile);
       counts = compiled.counts;
-      circuitSeconds = K * (1 / profile.shotRateHz.value + compiled.durationSeconds);
-      const pr = profile.pricing;
-      const perCircuit =
-        pr.model === 'per-gate-shot'
-          ? K * (pr.oneQubitGateShotUSD.value * counts.oneQubit + pr.twoQubitGateShotUSD.value * counts.twoQubit)
-          : K * pr.perShotUSD.value;
-      layerCost = circuits * Math.max(pr.minimumPerCircuitUSD.value, perCircuit);
+      const one = circuitCost(profile, compiled, K);
+      circuitSeconds = one.deviceSeconds;
+      layerCost = circuits * one.costUSD;
       deviceSeconds += circuits * circuitSeconds;
       cost += layerCost;
     }

@@ -131,9 +131,12 @@ function matchColumn(saved: SavedColumn, column: DataColumn): { values: Float64A
   return { values: Float64Array.from(column.values, (v) => (v === v ? remap[v] : NaN)) };
 }
 
-export async function applyImputer(savedModel: unknown, table: Dataset, options: ApplyOptions = {}): Promise<ImputationApply> {
-  const model = validateImputationModel(savedModel);
-  const imputer = createImputer(model.method, { ...model.options, ...(options.options ?? {}) }, options.env ?? {});
+/**
+ * The table's columns for each of the model's (category codes re-mapped to the model's labels); VALIDATION (field
+ * 'columns') naming the columns when the table lacks one or holds it as another kind. Cheap: a host checks a table
+ * with it before queueing an apply.
+ */
+export function matchModelColumns(model: ImputationModel, table: Dataset) {
   // The table must hold every column the model uses, of the same kind.
   const byName = new Map(table.columns.map((c, j) => [c.name, j]));
   const missingColumns = model.columns.filter((c) => !byName.has(c.name)).map((c) => c.name);
@@ -157,6 +160,13 @@ export async function applyImputer(savedModel: unknown, table: Dataset, options:
       },
     );
   }
+  return matched;
+}
+
+export async function applyImputer(savedModel: unknown, table: Dataset, options: ApplyOptions = {}): Promise<ImputationApply> {
+  const model = validateImputationModel(savedModel);
+  const imputer = createImputer(model.method, { ...model.options, ...(options.options ?? {}) }, options.env ?? {});
+  const matched = matchModelColumns(model, table);
   const active: ActiveColumn[] = matched.map((m) => ({
     index: m.index,
     name: m.saved.name,

@@ -5,6 +5,7 @@ import type { Circuit, RbsGate, UnaryGate } from './circuit.ts';
 import { rbs } from './rbs.ts';
 import { treeLoaderGates, type LoaderKind, loader } from './loaders.ts';
 import { checkInput, checkLayers, checkQubits, checkVector } from './validate.ts';
+import { createRng } from '../random.ts';
 
 export interface Pair {
   i: number;
@@ -95,4 +96,10 @@ export function modelCircuit(spec: ModelSpec, params: ArrayLike<number>, x: Arra
     spec.loader && spec.loader !== 'tree' ? loader(spec.loader, x, n).gates : [{ type: 'x', qubit: 0 } as UnaryGate, ...treeLoaderGates(checkInput(x, n))];
   const body = spec.architecture === 'pyramid' ? pyramidGates(n, params) : butterflyGates(n, checkLayers(spec.layers, n), params);
   return { qubits: n, gates: [...load, ...body] };
+}
+
+/** `count` angles drawn uniformly in [-pi, pi) from `seed`: the parameters `--seed S` stands for (circuit, simulate, device jobs). */
+export function uniformAngles(count: number, seed: number): number[] {
+  const rng = createRng(seed);
+  return Array.from({ length: count }, () => rng.uniform(-Math.PI, Math.PI));
 }

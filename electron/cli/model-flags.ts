@@ -1,8 +1,7 @@
 // The model flags every circuit command shares (circuit, simulate, gradient, compile): --qubits, --layers,
 // --architecture, --seed | --params, --input, validated with messages naming the flag and the allowed range.
-import { createRng } from '../../core/random.ts';
 import type { Circuit } from '../../core/quantum/circuit.ts';
-import { butterflyGates, butterflyParameterCount, modelCircuit, pyramidGates, pyramidParameterCount } from '../../core/quantum/butterfly.ts';
+import { butterflyGates, butterflyParameterCount, modelCircuit, pyramidGates, pyramidParameterCount, uniformAngles } from '../../core/quantum/butterfly.ts';
 import { ARCHITECTURES, LOADER_KINDS, MAX_QUBITS, type Architecture, type LoaderKind } from '../../core/limits.ts';
 import { jsonFlag } from './flags.ts';
 import { checkInput, checkLayers, checkQubits, checkVector } from '../../core/quantum/validate.ts';
@@ -65,10 +64,7 @@ export function parseModel(flags: Flags, defaults: { seed?: number } = {}): Mode
     } catch (e) {
       throw new UserError((e as Error).message);
     }
-  } else {
-    const rng = createRng(seed!);
-    params = Array.from({ length: count }, () => rng.uniform(-Math.PI, Math.PI));
-  }
+  } else params = uniformAngles(count, seed!);
   return { n, layers, architecture, params, seed };
 }
 
