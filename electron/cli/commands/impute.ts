@@ -9,10 +9,12 @@ import { parseCsv } from '../../../core/data/csv.ts';
 import { toCsv } from '../../../core/data/export.ts';
 import type { Dataset } from '../../../core/data/types.ts';
 import { applyImputer, fitImputer } from '../../../core/impute/imputer.ts';
-import { parseImputationModel } from '../../../core/impute/model-file.ts';
+import { parseImputationModel, type ImputationModel } from '../../../core/impute/model-file.ts';
+import { MAX_MODEL_BYTES, type ApplyImputerConfig } from '../../workers/kinds/apply-imputer.ts';
 import { describeImputers, imputerNames } from '../../../core/impute/registry.ts';
 import { syntheticIcu } from '../../../core/impute/synthetic-icu.ts';
-import { resolveExperiment, type ExperimentConfig, type ExperimentSummary, type ResolvedExperiment, type SeedResult } from '../../../core/impute/experiment.ts';
+import { resolveExperiment, type ExperimentConfig, type ResolvedExperiment, type SeedResult } from '../../../core/impute/experiment.ts';
+import { experimentOutput, type ExperimentOutput, type ExperimentRunConfig } from '../../workers/kinds/experiment.ts';
 import {
   EXPERIMENT_DEFAULTS,
   IMPUTER_DEFAULTS,
@@ -36,9 +38,6 @@ import { call, openCliBackend } from '../backend-client.ts';
 import { recordExperiment, type ExperimentRecording } from '../../backend/services/experiments.ts';
 import type { ImputerEnv } from '../../../core/impute/registry.ts';
 import { MAX_LAYERS, MAX_QUBITS, MAX_SHOTS } from '../../../core/limits.ts';
-
-/** Largest saved imputer model `--model` reads (a JavaScript string holds at most about 512 MiB). */
-const MAX_MODEL_BYTES = 512 * 1024 ** 2;
 
 function readText(file: string, flag: string, max: number): string {
   let size: number;
@@ -146,6 +145,31 @@ async function imputerEnv(flags: Flags): Promise<ImputerEnv> {
   return { deviceProfiles: (await cliCatalog(flags)).list() };
 }
 
+/** --model F.json: a saved imputer (qnnlab impute --save-model), at most MAX_MODEL_BYTES, checked field by field. */
+function modelFlag(flags: Flags): ImputationModel {
+  return parseImputationModel(readText(stringFlag(flags, 'model', true)!, '--model', MAX_MODEL_BYTES));
+}
+
+/** The method options given on the command line: --option NAME=VALUE and qnn-mice's --qubits, --layers, --backend, --shots. */
+function applyOptions(flags: Flags, method: string | undefined): Record<string, unknown> {
+  return { ...(optionFlags(flags, false)[''] ?? {}), ...qnnOptions(flags, method) };
+}
+
+/**
+ * The config of an `apply-imputer` run from the flags of `qnnlab impute --model F.json` with --dataset ID instead of
+ * --data: the model file read here (the run's config carries it as JSON), the apply-time options, --seed.
+ */
+export function applyImputerConfigFromFlags(flags: Flags): ApplyImputerConfig {
+  const model = modelFlag(flags);
+  const seed = numberFlag(flags, 'seed', { integer: true });
+  return {
+    datasetId: datasetIdFlag(flags, true)!,
+    model: model as unknown as Record<string, unknown>,
+    options: applyOptions(flags, model.method),
+    ...(seed === undefined ? {} : { seed }),
+  };
+}
+
 const methodHelp = () => describeImputers().map((m) => `  ${m.name.padEnd(11)} ${m.summary}; options ${JSON.stringify(m.defaults)}`);
 
 const imputeCommand: Command = {
@@ -181,8 +205,8 @@ const imputeCommand: Command = {
     if (!modelFile && !method)
       throw new UserError(`--method is required (one of ${imputerNames().join(', ')}), or --model F.json to apply a saved imputer`, { field: 'method' });
     const seed = numberFlag(flags, 'seed', { integer: true });
-    const saved = modelFile ? parseImputationModel(readText(modelFile, '--model', MAX_MODEL_BYTES)) : undefined;
-    const options = { ...(optionFlags(flags, false)[''] ?? {}), ...qnnOptions(flags, method ?? saved?.method) };
+    const saved = modelFile ? modelFlag(flags) : undefined;
+    const options = applyOptions(flags, method ?? saved?.method);
     const env = await imputerEnv(flags);
     const table = readTable(flags);
     const bar = createProgressBar(io.stderr, modelFile ? 'apply' : (method ?? 'impute'));
@@ -299,6 +323,16 @@ interface ExperimentSource {
   record: boolean;
 }
 
+/** --dataset ID: a dataset of the experiment database. */
+function datasetIdFlag(flags: Flags, required = false): number | undefined {
+  const raw = stringFlag(flags, 'dataset', required);
+  if (raw === undefined) return undefined;
+  const id = Number(raw);
+  if (!Number.isInteger(id) || id < 1)
+    throw new UserError(`--dataset must be a dataset id (a positive integer, see \`qnnlab dataset list\`); got "${raw}"`, { field: 'dataset', value: raw });
+  return id;
+}
+
 /** --data FILE.csv, or --dataset ID from the experiment database (--db, default the app's). */
 async function experimentTable(flags: Flags): Promise<ExperimentSource> {
   const file = stringFlag(flags, 'data');
@@ -308,9 +342,7 @@ async function experimentTable(flags: Flags): Promise<ExperimentSource> {
   if (file !== undefined) return { table: readTable(flags), name: basename(file), file, record: flags.db !== undefined };
   if (flags.missing !== undefined)
     throw new UserError('--missing applies to --data FILE.csv; a dataset keeps the missing tokens it was imported with', { field: 'missing' });
-  const id = Number(rawId);
-  if (!Number.isInteger(id) || id < 1)
-    throw new UserError(`--dataset must be a dataset id (a positive integer, see \`qnnlab dataset list\`); got "${rawId}"`, { field: 'dataset', value: rawId });
+  const id = datasetIdFlag(flags)!;
   const backend = openCliBackend(stringFlag(flags, 'db'));
   try {
     const summary = await call(backend, 'datasets.get', { id });
@@ -345,10 +377,43 @@ function openRecorder(flags: Flags, experiment: ResolvedExperiment, source: Expe
       seedsDone++;
       recording.recordSeed(list, seedsDone / experiment.seeds.length);
     },
-    finish: (summary: ExperimentSummary) => recording.finish(summary),
+    finish: (output: ExperimentOutput) => recording.finish(output),
     fail: (status: 'failed' | 'cancelled', message: string) => recording.fail(status, message),
     close: () => backend.close(),
   };
+}
+
+/**
+ * The experiment the flags of `qnnlab experiment` describe (--outcome, --exclude, --methods with their --option,
+ * --mask, --seeds K as seeds 1..K, --folds): the one mapping from flags to an experiment's configuration, for the
+ * command itself and for an experiment run (experimentRunConfigFromFlags).
+ */
+export function experimentConfigFromFlags(flags: Flags): ExperimentConfig {
+  const options = optionFlags(flags, true);
+  const methods = listOf(flags, 'methods');
+  for (const name of Object.keys(options)) {
+    if (!methods.includes(name))
+      throw new UserError(`--option ${name}.…: ${name} is not among --methods ${methods.join(',')}`, { field: 'option', value: name });
+  }
+  const seedCount = numberFlag(flags, 'seeds', { integer: true, min: 1, max: MAX_SEEDS }) ?? EXPERIMENT_DEFAULTS.seeds;
+  const folds = numberFlag(flags, 'folds', { integer: true, min: 2, max: MAX_FOLDS });
+  return {
+    outcome: stringFlag(flags, 'outcome', true)!,
+    exclude: listOf(flags, 'exclude'),
+    methods: methods.map((name) => ({ name, options: options[name] ?? {} })),
+    mask: maskFlag(flags),
+    seeds: Array.from({ length: seedCount }, (_, k) => k + 1),
+    ...(folds === undefined ? {} : { folds }),
+  };
+}
+
+/** The config of an `experiment` run (the run kind's schema) from the flags of `qnnlab experiment --dataset ID ...`. */
+export function experimentRunConfigFromFlags(flags: Flags): ExperimentRunConfig {
+  if (flags.data !== undefined)
+    throw new UserError('an experiment run works on a dataset of the database: import the file first (qnnlab dataset import), then give --dataset ID', {
+      field: 'data',
+    });
+  return { datasetId: datasetIdFlag(flags, true)!, ...experimentConfigFromFlags(flags) };
 }
 
 const experimentCommand: Command = {
@@ -388,21 +453,7 @@ const experimentCommand: Command = {
   async run(flags, _p, io) {
     const source = await experimentTable(flags);
     const table = source.table;
-    const options = optionFlags(flags, true);
-    const methods = listOf(flags, 'methods');
-    for (const name of Object.keys(options)) {
-      if (!methods.includes(name))
-        throw new UserError(`--option ${name}.…: ${name} is not among --methods ${methods.join(',')}`, { field: 'option', value: name });
-    }
-    const seedCount = numberFlag(flags, 'seeds', { integer: true, min: 1, max: MAX_SEEDS }) ?? EXPERIMENT_DEFAULTS.seeds;
-    const config: ExperimentConfig = {
-      outcome: stringFlag(flags, 'outcome', true)!,
-      exclude: listOf(flags, 'exclude'),
-      methods: methods.map((name) => ({ name, options: options[name] ?? {} })),
-      mask: maskFlag(flags),
-      seeds: Array.from({ length: seedCount }, (_, k) => k + 1),
-      folds: numberFlag(flags, 'folds', { integer: true, min: 2, max: MAX_FOLDS }),
-    };
+    const config = experimentConfigFromFlags(flags);
     const workers = numberFlag(flags, 'workers', { integer: true, min: 1, max: 64 }) ?? availableParallelism();
     const env = await imputerEnv(flags);
     // Recorded as runs (one transaction per finished seed) when a database is named; the checks come first, so a
@@ -412,6 +463,7 @@ const experimentCommand: Command = {
     const bar = createProgressBar(io.stderr, 'experiment');
     const t0 = performance.now();
     let report;
+    let output: ExperimentOutput;
     try {
       report = await runExperimentParallel(table, config, {
         workers,
@@ -420,7 +472,8 @@ const experimentCommand: Command = {
         onResult: recorder?.onResult,
         onProgress: (p) => bar.update(p.fraction, `seed ${p.seed} ${p.method}${p.imputation ? ` cycle ${p.imputation.cycle} ${p.imputation.column}` : ''}`),
       });
-      recorder?.finish(report.summary);
+      output = experimentOutput(report);
+      recorder?.finish(output);
     } catch (e) {
       recorder?.fail(
         io.signal.aborted || (e instanceof LabError && e.code === 'CANCELLED') ? 'cancelled' : 'failed',
@@ -432,45 +485,12 @@ const experimentCommand: Command = {
       recorder?.close();
     }
     const seconds = (performance.now() - t0) / 1000;
-    const methodsOut = Object.fromEntries(
-      report.summary.methods.map((m) => [
-        m.method,
-        {
-          nrmse: m.nrmse,
-          rmse: m.rmse,
-          pfc: m.pfc,
-          auc: m.auc,
-          seconds: m.seconds,
-          circuits: m.circuits,
-          shots: m.shots,
-          recipe: m.recipe,
-          columns: m.columns,
-        },
-      ]),
-    );
-    const seedRows = report.results.map((r: SeedResult) => ({
-      seed: r.seed,
-      method: r.method,
-      nrmse: r.nrmse,
-      rmse: r.rmse,
-      pfc: r.pfc,
-      auc: r.auc,
-      seconds: r.seconds,
-      circuits: r.circuits,
-      shots: r.shots,
-      cycles: r.cycles,
-      mask: r.mask,
-      columns: r.columns,
-    }));
     if (flags.json) {
       printJson(io, {
         data: stringFlag(flags, 'data') ?? null,
         dataset: source.datasetId ?? null,
         runId: recorder?.runId ?? null,
-        config: report.config,
-        methods: methodsOut,
-        varianceRatios: report.summary.varianceRatios,
-        seeds: seedRows,
+        ...output,
         totalSeconds: seconds,
         workers: report.workers,
       });

@@ -2,10 +2,13 @@
 // CLI (`qnnlab run start KIND`) all look kinds up here. Adding a kind is one file beside this one, its entry below,
 // and its test; the conformance suite (kinds.test.ts) runs over every entry.
 import { InvalidInputError } from '../../../core/errors.ts';
+import { applyImputerKind } from './apply-imputer.ts';
+import { deviceJobKind } from './device-job.ts';
+import { experimentKind } from './experiment.ts';
 import { trainKind } from './train.ts';
 import type { RunKind } from './types.ts';
 
-const KINDS: readonly RunKind[] = [trainKind];
+const KINDS: readonly RunKind[] = [trainKind, experimentKind, applyImputerKind, deviceJobKind];
 
 export const RUN_KIND_NAMES: readonly string[] = KINDS.map((k) => k.kind);
 
