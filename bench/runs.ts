@@ -1,6 +1,6 @@
 // Runs benchmarks (issue 10): a database with 10,000 runs (a mix of kinds, statuses and tags; experiments with
-// children) and 2,500,000 metric points (100 runs x 5 metrics x 2,000 steps, one run of 5 x 100,000 steps, one
-// series of 1,000,000 steps), then through the API (backend.dispatch: zod validation, handler, service) the first
+// children) and 3,000,000 metric points (5 ingestion runs and one long run of 5 x 100,000 steps, 100 runs x 5 metrics
+// x 2,000 steps, one series of 1,000,000 steps), then through the API (backend.dispatch: zod validation, handler, service) the first
 // page of a sorted, filtered run list and a long run's metric series downsampled to 2,000 points per series, and
 // metric ingestion as workers' batches arrive. Targets: < 50 ms, < 50 ms, >= 200,000 points/s.
 import { mkdtempSync, rmSync } from 'node:fs';
