@@ -111,11 +111,13 @@ export type ImportSource = z.infer<typeof importSource>;
  * The configuration of an import run: the import options, where the bytes are, and their encoding. The worker
  * decodes the bytes (core/data/decode.ts), so the text never crosses the API.
  */
-export const importDatasetConfig = importOptions.extend({
-  source: importSource,
-  /** 'detect' (the default: UTF-8, else guessed, with a warning) or a WHATWG encoding label, e.g. 'windows-1252'. */
-  encoding: z.string().trim().min(1).max(64).optional(),
-});
+export const importDatasetConfig = importOptions
+  .extend({
+    source: importSource,
+    /** 'detect' (the default: UTF-8, else guessed, with a warning) or a WHATWG encoding label, e.g. 'windows-1252'. */
+    encoding: z.string().trim().min(1).max(64).optional(),
+  })
+  .strict();
 export type ImportDatasetConfig = z.input<typeof importDatasetConfig>;
 
 /** A dataset's default name: its file's name without folder and extension. */

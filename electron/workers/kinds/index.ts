@@ -5,10 +5,11 @@ import { InvalidInputError } from '../../../core/errors.ts';
 import { applyImputerKind } from './apply-imputer.ts';
 import { deviceJobKind } from './device-job.ts';
 import { experimentKind } from './experiment.ts';
+import { importKind } from './import.ts';
 import { trainKind } from './train.ts';
 import type { RunKind } from './types.ts';
 
-const KINDS: readonly RunKind[] = [trainKind, experimentKind, applyImputerKind, deviceJobKind];
+const KINDS: readonly RunKind[] = [trainKind, experimentKind, applyImputerKind, deviceJobKind, importKind];
 
 export const RUN_KIND_NAMES: readonly string[] = KINDS.map((k) => k.kind);
 
