@@ -15,15 +15,15 @@ test('import a CSV file, with progress, and see its shape in the list and on its
   await openList(page);
   const before = await listedNames(page);
 
-  // Hold the import request briefly so the progress state is observable.
-  await page.route('**/api/rpc/datasets.import', async (route) => {
+  // Hold the start of the import run briefly so the progress state is observable.
+  await page.route('**/api/rpc/runs.start', async (route) => {
     await new Promise((r) => setTimeout(r, 600));
     await route.continue();
   });
   await importThroughUi(page, file, { tokens: '-99, n/a' });
   await expect(page.getByRole('progressbar')).toBeVisible();
   await expect(page.getByTestId('import-success')).toContainText('418 rows, 20 columns, 1,033 missing cells');
-  await page.unroute('**/api/rpc/datasets.import');
+  await page.unroute('**/api/rpc/runs.start');
 
   const row = page.getByTestId('dataset-row').filter({ has: page.getByRole('link', { name: 'pbc-trial', exact: true }) });
   await expect(row.locator('[data-col=rows]')).toHaveText('418');

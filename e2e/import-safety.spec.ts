@@ -44,6 +44,9 @@ test('an unknown encoding name is refused with a clear message and nothing is im
   await importThroughUi(page, file);
   const panel = page.getByTestId('import-panel').getByTestId('error-panel');
   await expect(panel.getByTestId('error-message')).toContainText('Unknown encoding "klingon-8"');
+  // The field the refusal names is marked (from its `field`, not its wording); the others are not.
+  await expect(page.getByTestId('import-encoding')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('import-outcome')).toHaveAttribute('aria-invalid', 'false');
   expect(await listedNames(page)).toEqual(before);
 });
 

@@ -1,5 +1,6 @@
 // Transports the renderer can talk to the host over. Both deliver Results, never throw.
 import type { ChannelName, EventName, Events, Transport as TransportKind } from '../../../electron/contract/channels.ts';
+import type { ImportSource, UploadedFile } from '../../../electron/contract/datasets.ts';
 import type { Result } from '../../../electron/contract/errors.ts';
 
 /** Whether the host answered the last time the transport tried (an answer that refuses counts: the host is there). */
@@ -12,12 +13,19 @@ export interface Transport {
   connection(): Connection;
   /** Called on each change of connection(); subscribing also starts watching the host (the web host's event stream). */
   onConnection(listener: (state: Connection) => void): () => void;
+  /**
+   * Where the host finds a file the user chose, for an import run: the web host gets its bytes uploaded (progress
+   * as the fraction sent; CANCELLED when `signal` fires); the desktop app reads it where it is, by its path.
+   */
+  importSource(file: File, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<Result<ImportSource>>;
 }
 
 /** What Electron's preload exposes on `window.qnnlab`. */
 export interface PreloadBridge {
   api: Record<string, (request: unknown) => Promise<Result<unknown>>>;
   on(event: string, listener: (payload: unknown) => void): () => void;
+  /** The local path of a chosen file (Electron's webUtils.getPathForFile); '' when it has none. */
+  pathForFile?(file: File): string;
 }
 
 declare global {
@@ -50,7 +58,37 @@ export function electronTransport(bridge: PreloadBridge): Transport {
     // The desktop host is the app's own main process: it cannot go away while the window lives.
     connection: () => 'connected',
     onConnection: () => () => {},
+    async importSource(file, onProgress) {
+      const path = bridge.pathForFile?.(file) ?? '';
+      if (!path) return failure('INTERNAL', `"${file.name}" has no path on this computer to import it from. Choose the file from a folder.`);
+      onProgress(1);
+      return { ok: true, value: { path } };
+    },
   };
+}
+
+/**
+ * Uploads a file's bytes (POST /api/uploads, application/octet-stream). XMLHttpRequest rather than fetch: only it
+ * reports the progress of a request body.
+ */
+function upload(base: string, file: File, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<Result<UploadedFile>> {
+  return new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `${base}/api/uploads?name=${encodeURIComponent(file.name)}`);
+    xhr.setRequestHeader('content-type', 'application/octet-stream');
+    xhr.responseType = 'json';
+    xhr.upload.onprogress = (e) => e.lengthComputable && e.total > 0 && onProgress(e.loaded / e.total);
+    xhr.onload = () => {
+      const body: unknown = xhr.response;
+      if (isResult(body)) resolve(body as Result<UploadedFile>);
+      else resolve(failure('INTERNAL', `The host answered the upload of "${file.name}" with HTTP ${xhr.status} and no result. Reload the page and try again.`));
+    };
+    xhr.onerror = () =>
+      resolve(failure('INTERNAL', `The upload of "${file.name}" failed: the host could not be reached. Check that it is running, then try again.`));
+    xhr.onabort = () => resolve({ ok: false, error: { code: 'CANCELLED', message: `The upload of "${file.name}" was cancelled.` } });
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(file);
+  });
 }
 
 function isResult(value: unknown): value is Result<unknown> {
@@ -144,6 +182,10 @@ export function httpTransport(base = ''): Transport {
       connectionListeners.add(listener);
       ensureSource();
       return () => connectionListeners.delete(listener);
+    },
+    async importSource(file, onProgress, signal) {
+      const uploaded = await upload(base, file, onProgress, signal);
+      return uploaded.ok ? { ok: true, value: { uploadId: uploaded.value.uploadId } } : uploaded;
     },
   };
 }

@@ -37,6 +37,7 @@ function fakeHost() {
       listener = l;
       return () => (listener = null);
     },
+    importSource: async () => ({ ok: false, error: { code: 'INTERNAL', message: 'not in this test' } }),
   };
   return {
     transport,

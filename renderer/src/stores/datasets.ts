@@ -1,13 +1,12 @@
 // Datasets: the list, the open dataset, and every mutation. Calls the API only; never throws to views.
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import { decodeBytes, DETECT_ENCODING, type DecodedText } from '../../../core/data/decode.ts';
-import type { DatasetDetail, DatasetSummary, ExportedCsv, ImportDatasetRequest } from '../../../electron/contract/datasets.ts';
-import { MAX_IMPORT_BYTES } from '../../../electron/contract/datasets.ts';
+import { DETECT_ENCODING } from '../../../core/data/decode.ts';
+import type { DatasetDetail, DatasetSummary, ExportedCsv, ImportDatasetConfig } from '../../../electron/contract/datasets.ts';
+import { IMPORT_RUN_KIND, MAX_IMPORT_BYTES } from '../../../electron/contract/datasets.ts';
 import type { ApiError, Result } from '../../../electron/contract/errors.ts';
-import { LabError } from '../../../electron/contract/errors.ts';
-import { useApi } from '../api/client.ts';
-import { readFileBytes } from '../lib/files.ts';
+import type { RunDetail } from '../../../electron/contract/runs.ts';
+import { useApi, useTransport } from '../api/client.ts';
 import { formatBytes } from '../lib/format.ts';
 import { useAppStore } from './app.ts';
 
@@ -29,16 +28,40 @@ export function needsTokenConfirmation(error: ApiError | null): boolean {
 }
 
 export interface ImportState {
-  phase: 'idle' | 'reading' | 'importing' | 'done' | 'error';
+  /** uploading: the file's bytes go to the host; importing: the import run decodes, parses, profiles and writes it. */
+  phase: 'idle' | 'uploading' | 'importing' | 'done' | 'error';
   fileName: string;
   fileSize: number;
-  /** Fraction of the file read (reading phase). */
+  /** Fraction of the file sent (uploading), or of the run (importing). */
   fraction: number;
+  /** The run's phase, e.g. "Parsing big.csv" (importing). */
+  label: string;
+  /** The import run, once started. */
+  runId: number | null;
   error: ApiError | null;
   result: DatasetSummary | null;
 }
 
-const IDLE_IMPORT: ImportState = { phase: 'idle', fileName: '', fileSize: 0, fraction: 0, error: null, result: null };
+const IDLE_IMPORT: ImportState = { phase: 'idle', fileName: '', fileSize: 0, fraction: 0, label: '', runId: null, error: null, result: null };
+/** While an import runs, its record is also read this often: run events can be missed (a dropped event stream). */
+export const RUN_POLL_MS = 1000;
+const FINISHED: readonly RunDetail['status'][] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
+
+/** A run's refusal as an API error: its code and field (without the 'config.' its request put before it). */
+function runError(run: Pick<RunDetail, 'error' | 'failure' | 'status'>, fileName: string): ApiError {
+  if (run.status === 'cancelled') return { code: 'CANCELLED', message: `The import of "${fileName}" was cancelled. Nothing was imported.` };
+  const { code, field, value, allowed, details } = run.failure ?? { code: 'INTERNAL' as const };
+  const error: ApiError = { code, message: run.error ?? `The import of "${fileName}" did not finish.` };
+  if (field !== undefined) error.field = withoutConfig(field);
+  if (value !== undefined) error.value = value;
+  if (allowed !== undefined) error.allowed = allowed;
+  if (details !== undefined) error.details = details;
+  return error;
+}
+
+function withoutConfig(field: string): string {
+  return field.startsWith('config.') ? field.slice('config.'.length) : field;
+}
 
 function byNewest(a: DatasetSummary, b: DatasetSummary): number {
   return b.createdAt.localeCompare(a.createdAt) || b.id - a.id;
@@ -106,18 +129,25 @@ export const useDatasetsStore = defineStore('datasets', () => {
     importState.value = { ...IDLE_IMPORT };
   }
 
-  /** Reads the file in the renderer, then asks the host to import it. The list changes only on success. */
+  let stopUpload: AbortController | null = null;
+
+  /**
+   * Hands the file to the host (uploaded to the web host, by its path in the desktop app), then runs the import as a
+   * run: its progress comes from the run's events; Cancel stops the upload or cancels the run. The file is decoded,
+   * parsed and profiled in the run's worker. The list changes only on success.
+   */
   async function importFile(file: File, options: ImportOptions = {}): Promise<Result<DatasetSummary>> {
     const state = importState.value;
-    if (state.phase === 'reading' || state.phase === 'importing') {
-      return { ok: false, error: { code: 'CONFLICT', message: 'An import is already running; wait for it to finish.' } };
+    if (state.phase === 'uploading' || state.phase === 'importing') {
+      return { ok: false, error: { code: 'CONFLICT', message: 'An import is already running; wait for it to finish, or cancel it.' } };
     }
-    importState.value = { ...IDLE_IMPORT, phase: 'reading', fileName: file.name, fileSize: file.size };
+    importState.value = { ...IDLE_IMPORT, phase: 'uploading', fileName: file.name, fileSize: file.size };
+    const update = (change: Partial<ImportState>) => (importState.value = { ...importState.value, ...change });
     const fail = (error: ApiError): Result<DatasetSummary> => {
-      importState.value = { ...importState.value, phase: 'error', error };
+      update({ phase: 'error', error });
       return { ok: false, error };
     };
-    // The host says how large a file it takes; refuse a larger one before reading it.
+    // The host says how large a file it takes; refuse a larger one before sending it.
     const limit = useAppStore().info?.maxImportBytes ?? MAX_IMPORT_BYTES;
     if (file.size > limit) {
       return fail({
@@ -125,36 +155,66 @@ export const useDatasetsStore = defineStore('datasets', () => {
         message: `"${file.name}" is ${formatBytes(file.size)}; QNN Lab imports files up to ${formatBytes(limit)}.`,
       });
     }
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFileBytes(file, (fraction) => {
-        importState.value = { ...importState.value, fraction };
-      });
-    } catch (e) {
-      return fail({ code: 'INTERNAL', message: (e as Error).message });
-    }
-    // Decoded here, by core's rule (the CLI uses the same); the host records the encoding and warns when it was detected.
-    let decoded: DecodedText;
-    try {
-      decoded = decodeBytes(bytes, options.encoding?.trim() || DETECT_ENCODING);
-    } catch (e) {
-      if (!(e instanceof LabError)) return fail({ code: 'INTERNAL', message: (e as Error).message });
-      const error: ApiError = { code: e.code, message: e.field === 'encoding' ? e.message : `Cannot import "${file.name}": ${e.message}` };
-      if (e.field !== undefined) error.field = e.field;
-      return fail(error);
-    }
-    importState.value = { ...importState.value, phase: 'importing', fraction: 1 };
-    const request: ImportDatasetRequest = { fileName: file.name, content: decoded.text, encoding: decoded.encoding, encodingDetected: decoded.detected };
-    if (options.name && options.name.trim()) request.name = options.name.trim();
-    if (options.missingTokens && options.missingTokens.length > 0) request.missingTokens = options.missingTokens;
-    if (options.outcome && options.outcome.trim()) request.outcome = options.outcome.trim();
-    if (options.confirmMissingTokens) request.confirmMissingTokens = true;
-    const result = await useApi()['datasets.import'](request);
-    if (!result.ok) return fail(result.error);
-    importState.value = { ...importState.value, phase: 'done', result: result.value };
-    items.value = [result.value, ...items.value.filter((d) => d.id !== result.value.id)];
+    stopUpload = new AbortController();
+    const source = await useTransport().importSource(file, (fraction) => update({ fraction }), stopUpload.signal);
+    stopUpload = null;
+    if (!source.ok) return fail(source.error);
+    update({ phase: 'importing', fraction: 0, label: `Starting the import of ${file.name}` });
+    const config: ImportDatasetConfig = { fileName: file.name, source: source.value, encoding: options.encoding?.trim() || DETECT_ENCODING };
+    if (options.name && options.name.trim()) config.name = options.name.trim();
+    if (options.missingTokens && options.missingTokens.length > 0) config.missingTokens = options.missingTokens;
+    if (options.outcome && options.outcome.trim()) config.outcome = options.outcome.trim();
+    if (options.confirmMissingTokens) config.confirmMissingTokens = true;
+    const started = await useApi()['runs.start']({ kind: IMPORT_RUN_KIND, config });
+    if (!started.ok) return fail(started.error.field ? { ...started.error, field: withoutConfig(started.error.field) } : started.error);
+    update({ runId: started.value.id });
+    const run = await finished(started.value.id, (fraction, label) => update({ fraction, label: label ?? importState.value.label }));
+    if (!run.ok) return fail(run.error);
+    if (run.value.status !== 'succeeded') return fail(runError(run.value, file.name));
+    const summary = run.value.result as DatasetSummary;
+    update({ phase: 'done', fraction: 1, result: summary });
+    items.value = [summary, ...items.value.filter((d) => d.id !== summary.id)];
     void refresh();
-    return result;
+    return { ok: true, value: summary };
+  }
+
+  /** The run once it has ended, following its progress events meanwhile (and reading it every RUN_POLL_MS). */
+  function finished(id: number, onProgress: (fraction: number, label: string | null) => void): Promise<Result<RunDetail>> {
+    const api = useApi();
+    return new Promise((resolve) => {
+      let reading = false;
+      const check = async () => {
+        if (reading) return;
+        reading = true;
+        const run = await api['runs.get']({ id });
+        reading = false;
+        // A host that did not answer is asked again at the next tick; a run that is gone or has ended is the answer.
+        if (run.ok ? FINISHED.includes(run.value.status) : run.error.code === 'NOT_FOUND') {
+          stop();
+          resolve(run);
+        }
+      };
+      const offProgress = api.on('runs.progress', (p) => p.id === id && onProgress(p.fraction, p.label));
+      const offChanged = api.on('runs.changed', ({ ids }) => (ids.length === 0 || ids.includes(id)) && void check());
+      const timer = setInterval(() => void check(), RUN_POLL_MS);
+      const stop = () => {
+        offProgress();
+        offChanged();
+        clearInterval(timer);
+      };
+      void check();
+    });
+  }
+
+  /** Stops the import: the upload, or the run (which then ends as cancelled, leaving nothing). */
+  async function cancelImport(): Promise<void> {
+    const { phase, runId } = importState.value;
+    if (phase === 'uploading') stopUpload?.abort();
+    else if (phase === 'importing' && runId !== null) {
+      const cancelled = await useApi()['runs.cancel']({ id: runId });
+      // A run that ended meanwhile is reported by its own record; anything else is worth showing.
+      if (!cancelled.ok && cancelled.error.code !== 'CONFLICT') importState.value = { ...importState.value, phase: 'error', error: cancelled.error };
+    }
   }
 
   async function rename(id: number, name: string): Promise<Result<DatasetSummary>> {
@@ -207,6 +267,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
     refresh,
     open,
     importFile,
+    cancelImport,
     resetImport,
     rename,
     remove,
