@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { runQnnlab } from '../test-io.ts';
 import { parseQasm } from '../../../core/quantum/qasm.ts';
 import { runStandardCircuit, unaryAmplitudes } from '../../../core/quantum/statevector.ts';
-import { estimateLine, trainProgressLabel } from './quantum.ts';
+import { estimateLine, trainProgressLabel } from '../../workers/kinds/train.ts';
 
 describe('qnnlab circuit / simulate / gradient / train', () => {
   it('exports OpenQASM whose amplitudes match `simulate`', async () => {
@@ -132,8 +132,8 @@ describe('qnnlab circuit / simulate / gradient / train', () => {
     });
 
     it.each([
-      [['--backend', 'ionq-aria'], /--backend ionq-aria needs --shots K \(a device backend measures shots\), e\.g\. --shots 1000/],
-      [['--backend', 'ideal-shots'], /--backend ideal-shots needs --shots K \(ideal-shots returns shot estimates\)/],
+      [['--backend', 'ionq-aria'], /backend ionq-aria needs shots \(a device backend measures shots\), e\.g\. 1000/],
+      [['--backend', 'ideal-shots'], /backend ideal-shots needs shots \(ideal-shots returns shot estimates\)/],
       [['--backend', 'nope'], /unknown backend "nope"; known backends: ideal, ideal-shots, noisy, ionq-aria/],
       [['--backend', 'ionq-aria', '--p2', '0.1', '--shots', '10'], /--p1, --p2 and --readout set the noise of --backend noisy/],
       [['--backend', 'noisy', '--p2', '1.5'], /p2 must be a probability in \[0, 1\]; got 1.5/],

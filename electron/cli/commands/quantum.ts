@@ -3,26 +3,21 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { AbortError } from '../../../core/errors.ts';
 import { createRng } from '../../../core/random.ts';
-import { butterflyParameterCount } from '../../../core/quantum/butterfly.ts';
 import { circuitToQasm } from '../../../core/quantum/qasm.ts';
 import { forwardBatch, probabilitiesOf, runUnaryCircuit } from '../../../core/quantum/unary-simulator.ts';
 import { runStandardCircuit, unaryAmplitudes, unaryToStandard } from '../../../core/quantum/statevector.ts';
 import { checkShots, postSelectCounts, sampleStateVector, sampleUnary } from '../../../core/quantum/shots.ts';
-import { checkLayers, checkQubits, checkStatevectorQubits } from '../../../core/quantum/validate.ts';
+import { checkStatevectorQubits } from '../../../core/quantum/validate.ts';
 import { GRADIENT_METHODS, GRADIENT_SCOPES } from '../../../core/gradients/registry.ts';
 import { modelGradient } from '../../../core/gradients/gradient.ts';
-import { DEFAULT_COUNTS_MAX_QUBITS, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_SHOTS, TRAIN_DEFAULTS } from '../../../core/limits.ts';
-import { mseLoss } from '../../../core/train/losses.ts';
-import { OPTIMISERS } from '../../../core/train/optimisers.ts';
-import { resolveOptions, trainLayerwise, type LayerwiseOptions, type TrainCheckpoint, type TrainProgress } from '../../../core/train/layerwise.ts';
-import type { QuantumBackend } from '../../../core/hardware/quantum-backend.ts';
-import { createQuantumBackend } from '../../../core/hardware/registry.ts';
-import type { HardwareGradientMethod } from '../../../core/gradients/registry.ts';
-import { checkBudget, estimateTraining, type TrainingEstimate } from '../../../core/hardware/estimate.ts';
-import { orthogonalMapTask } from '../../../core/train/tasks.ts';
+import { DEFAULT_COUNTS_MAX_QUBITS, MAX_SHOTS, TRAIN_DEFAULTS } from '../../../core/limits.ts';
+import type { TrainCheckpoint } from '../../../core/train/layerwise.ts';
+import { resolveBackend } from '../../../core/hardware/registry.ts';
+import { estimateLine, prepareTraining, runTraining, trainProgressLabel } from '../../workers/kinds/train.ts';
 import { choiceFlag, numberArrayFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type FlagSpecs } from '../command.ts';
 import { backendFlag, EMULATION_NOTE, noiseFlags, noiseOptions, simulateOnBackend } from './hardware.ts';
-import { resolveBackendFlag } from './devices.ts';
+import { cliCatalog, resolveBackendFlag } from './devices.ts';
+import { trainConfigFlags, trainConfigFromFlags } from './train-flags.ts';
 import { createProgressBar } from '../progress.ts';
 import { deviceProfileFlags, jsonFlag } from '../flags.ts';
 import { buildCircuit, loaderFlag, loaderOf, modelOptions, parseInput, parseModel, shotSeedOf, type Model } from '../model-flags.ts';
@@ -202,59 +197,13 @@ const gradientCommand: Command = {
   },
 };
 
-/** The progress bar's label: phase, epoch, step, loss, circuits so far and the step's kept fraction. */
-export function trainProgressLabel(p: TrainProgress): string {
-  const phase = p.phase === 'layer' ? `layer ${p.layer}` : 'fine-tune';
-  return `${phase} epoch ${p.epoch} step ${p.step}/${p.stepsPerEpoch} loss ${p.loss.toExponential(3)} circuits ${p.circuits} kept ${(100 * p.keptFraction).toFixed(1)}%`;
-}
-
-/** The one-line estimate printed (to stderr) before a device run. */
-export function estimateLine(e: TrainingEstimate): string {
-  const hours = (s: number) => `${(s / 3600).toFixed(2)} h`;
-  return (
-    `estimate for ${e.backend}: ${e.circuits} circuits (${e.gradientCircuits} gradient, ${e.forwardCircuits} forward), ${e.shots} shots, ` +
-    `device ${hours(e.deviceSeconds)} + queue ${hours(e.queueSeconds)} over ${e.jobs} jobs, cost ${e.costUSD.toFixed(2)} USD`
-  );
-}
-
 const trainCommand: Command = {
   path: ['train'],
   summary: 'Train a butterfly QNN layer-wise on a toy task (learn a random target orthogonal map), exactly or through a backend',
   usage:
     'train --qubits N --layers L [--samples S] [--epochs E] [--method M] [--shots K] [--seed S] [--backend NAME [...]] [--checkpoint FILE] [--resume FILE] [--json]',
   options: {
-    qubits: modelOptions.qubits,
-    layers: { ...modelOptions.layers, required: true },
-    'target-layers': { type: 'string', value: 'T', description: 'layers of the random target butterfly to learn (default L)' },
-    samples: { type: 'string', value: 'S', description: 'training samples (default 256)' },
-    epochs: {
-      type: 'string',
-      value: 'E',
-      description: `epochs per layer, 1 to ${MAX_EPOCHS.toLocaleString('en-US')} (default ${TRAIN_DEFAULTS.epochsPerLayer})`,
-    },
-    batch: { type: 'string', value: 'B', description: `samples per optimisation step (default ${TRAIN_DEFAULTS.batchSize})` },
-    lr: { type: 'string', value: 'RATE', description: `learning rate (default ${TRAIN_DEFAULTS.learningRate})` },
-    optimiser: { type: 'string', value: 'O', description: `${OPTIMISERS.join(' or ')} (default ${TRAIN_DEFAULTS.optimiser})` },
-    method: {
-      type: 'string',
-      value: 'M',
-      description: `gradient of the layer phases: ${GRADIENT_METHODS.join(', ')} (default ${TRAIN_DEFAULTS.method}; adjoint is simulator-only)`,
-    },
-    'fine-tune-epochs': { type: 'string', value: 'F', description: 'epochs of a final fine-tune of all layers (default 0: none)' },
-    shots: {
-      type: 'string',
-      value: 'K',
-      description: `shots per circuit, 1 to ${MAX_SHOTS.toLocaleString('en-US')} (default exact; required on ideal-shots and devices)`,
-    },
-    seed: { type: 'string', value: 'S', description: 'seed of the task, the shuffles, the shots and the noise (default 0)' },
-    ...backendFlag,
-    ...noiseOptions,
-    budget: { type: 'string', value: 'USD', description: 'device backends: refuse (exit 2) when the estimated cost exceeds this' },
-    'latency-scale': {
-      type: 'string',
-      value: 'X',
-      description: 'device backends: wall ms per emulated device ms of queue and run time (default 1e-4; 0 for none)',
-    },
+    ...trainConfigFlags,
     ...deviceProfileFlags,
     checkpoint: {
       type: 'string',
@@ -268,47 +217,23 @@ const trainCommand: Command = {
     '--backend routes every circuit through a backend; ideal-shots and device backends need --shots (noisy too beyond 10 qubits).',
     `A device backend is ${EMULATION_NOTE}. Its estimate (circuits, shots, device time, cost) is printed to stderr first; with --budget the run`,
     'is refused (exit 2) when it would cost more.',
+    'To record the training in the experiment database (and resume it after a crash), run it as `qnnlab run start train` with the same flags.',
   ],
   async run(flags, _p, io: CommandIO) {
-    const n = numberFlag(flags, 'qubits', { required: true, integer: true })!;
-    const layers = numberFlag(flags, 'layers', { required: true, integer: true })!;
-    checkQubits(n);
-    checkLayers(layers, n);
-    const targetLayers = numberFlag(flags, 'target-layers', { integer: true }) ?? layers;
-    const samples = numberFlag(flags, 'samples', { integer: true, min: 1, max: 1_000_000 }) ?? 256;
-    const seed = numberFlag(flags, 'seed', { integer: true }) ?? TRAIN_DEFAULTS.seed;
-    const shots = numberFlag(flags, 'shots', { integer: true, min: 1, max: MAX_SHOTS });
-    const epochsPerLayer = numberFlag(flags, 'epochs', { integer: true, min: 1, max: MAX_EPOCHS });
-    const batchSize = numberFlag(flags, 'batch', { integer: true, min: 1, max: MAX_BATCH_SIZE });
-    const fineTuneEpochs = numberFlag(flags, 'fine-tune-epochs', { integer: true, min: 0, max: MAX_EPOCHS });
+    const config = trainConfigFromFlags(flags);
     const checkpointPath = stringFlag(flags, 'checkpoint');
     const resumePath = stringFlag(flags, 'resume');
-
-    // The backend, when asked for: resolved once; its noise flags, shots and budget are checked before anything runs.
-    const backendName = stringFlag(flags, 'backend');
-    const noise = noiseFlags(flags);
-    const budget = numberFlag(flags, 'budget', { min: 0 });
-    const latencyScale = numberFlag(flags, 'latency-scale', { min: 0 });
-    const noiseGiven = Object.values(noise).some((v) => v !== undefined);
-    if (noiseGiven && backendName !== 'noisy')
-      throw new UserError('--p1, --p2 and --readout set the noise of --backend noisy (a device backend takes its noise from its profile)');
-    if (backendName === undefined && (budget !== undefined || latencyScale !== undefined))
-      throw new UserError('--budget and --latency-scale apply to a device backend: give --backend NAME');
-    const target = backendName === undefined ? undefined : await resolveBackendFlag(flags, backendName);
-    let backend: QuantumBackend | undefined;
-    if (target) {
-      backend = createQuantumBackend(target, { ...noise, latencyScale });
-      const needsShots = !backend.exact || (backend.exactMaxQubits !== undefined && n > backend.exactMaxQubits);
-      if (shots === undefined && needsShots) {
-        const why = backend.device
-          ? 'a device backend measures shots'
-          : backend.exact
-            ? `exact results on ${target.name} take at most ${backend.exactMaxQubits} qubits`
-            : `${target.name} returns shot estimates`;
-        throw new UserError(`--backend ${target.name} needs --shots K (${why}), e.g. --shots 1000`, { field: 'shots' });
-      }
-    }
-
+    // The train run kind's own preparation and training, in this process: --profile FILE, then the database's user
+    // copies, then the built-ins resolve --backend, as for every command.
+    const catalog = config.backend === undefined ? null : await cliCatalog(flags);
+    const { input } = prepareTraining(config, {
+      backend: (name) => resolveBackend(name, catalog!),
+      dataset: () => {
+        throw new UserError('qnnlab train trains the toy task; to train on a dataset use `qnnlab run start train --dataset ID --target COL`', {
+          field: 'dataset',
+        });
+      },
+    });
     let resumeFrom: TrainCheckpoint | undefined;
     if (resumePath) {
       try {
@@ -317,87 +242,32 @@ const trainCommand: Command = {
         throw new UserError(`--resume: cannot read a checkpoint from ${resumePath}: ${(e as Error).message}`, { field: 'resume' });
       }
     }
-    const task = orthogonalMapTask(n, targetLayers, samples, seed);
-    const loss = mseLoss(task.targets, n);
     const bar = createProgressBar(io.stderr, 'train');
-    const all = Int32Array.from({ length: samples }, (_, k) => k);
-    const initialLoss = loss.evaluate(
-      forwardBatch(task.inputs, n, layers, new Float64Array(butterflyParameterCount(n, layers))),
-      all,
-      n,
-      new Float64Array(0),
-    ).value;
-    const options: LayerwiseOptions = {
-      qubits: n,
-      layers,
-      inputs: task.inputs,
-      loss,
-      seed,
-      epochsPerLayer,
-      batchSize,
-      fineTuneEpochs,
-      learningRate: numberFlag(flags, 'lr'),
-      optimiser: choiceFlag(flags, 'optimiser', OPTIMISERS, TRAIN_DEFAULTS.optimiser),
-      method: choiceFlag(flags, 'method', GRADIENT_METHODS, TRAIN_DEFAULTS.method),
-      shots,
-      backend,
-      signal: io.signal,
-      resumeFrom,
-      onProgress: (p) => bar.update(p.fraction, trainProgressLabel(p)),
-      onCheckpoint: checkpointPath ? (c) => writeFileSync(checkpointPath, JSON.stringify(c)) : undefined,
-    };
-    // Every option validated once (e.g. adjoint with a backend) before anything is estimated or submitted.
-    const resolved = resolveOptions(options);
-
-    let estimate: TrainingEstimate | null = null;
-    if (target?.profile) {
-      // The same resolved backend as the run's: a user copy of a profile gives the same figures here and in `estimate`.
-      estimate = estimateTraining({
-        qubits: n,
-        layers,
-        samples,
-        epochs: resolved.epochsPerLayer,
-        shots: resolved.shots!,
-        method: resolved.method as HardwareGradientMethod,
-        backend: target,
-        batchSize: resolved.batchSize,
-        fineTuneEpochs: resolved.fineTuneEpochs,
-      });
-      io.stderr.write(`${estimateLine(estimate)}${resumeFrom ? ' (whole run; resuming skips what the checkpoint has done)' : ''}\n`);
-      io.stderr.write(`${target.name}: ${EMULATION_NOTE}\n`);
-      checkBudget(estimate, budget);
-    }
-
-    let result;
+    let summary;
     try {
-      result = await trainLayerwise(options);
+      summary = await runTraining(input, {
+        signal: io.signal,
+        resumeFrom,
+        onProgress: (p) => bar.update(p.fraction, trainProgressLabel(p)),
+        onCheckpoint: checkpointPath ? (c) => writeFileSync(checkpointPath, JSON.stringify(c)) : undefined,
+        onEstimate: (e) => {
+          io.stderr.write(`${estimateLine(e)}${resumeFrom ? ' (whole run; resuming skips what the checkpoint has done)' : ''}\n`);
+          io.stderr.write(`${e.backend}: ${EMULATION_NOTE}\n`);
+        },
+      });
     } catch (e) {
       if (e instanceof AbortError) throw new UserError(`cancelled${checkpointPath ? `; resume with --resume ${checkpointPath}` : ''}`, { code: 'CANCELLED' });
       throw e;
     } finally {
       bar.done();
     }
-    const summary = {
-      task: { kind: 'orthogonal-map', qubits: n, targetLayers, samples, seed },
-      backend: target?.name ?? null,
-      emulated: !!target?.profile,
-      options: result.options,
-      estimate,
-      initialLoss,
-      finalLoss: result.finalLoss,
-      keptFraction: result.keptFraction,
-      parameters: result.params,
-      circuits: result.circuits,
-      circuitsPerSamplePerStep: result.circuitsPerSamplePerStep,
-      history: result.history,
-    };
     if (flags.json) printJson(io, summary);
     else {
-      const where = target
-        ? ` on ${target.name}${target.profile ? ' (emulated here; nothing was charged)' : ''}, mean kept fraction ${result.keptFraction.toFixed(4)}`
+      const where = summary.backend
+        ? ` on ${summary.backend}${summary.emulated ? ' (emulated here; nothing was charged)' : ''}, mean kept fraction ${summary.keptFraction.toFixed(4)}`
         : '';
       io.stdout.write(
-        `loss ${initialLoss.toExponential(4)} -> ${result.finalLoss.toExponential(4)} after ${result.history.length} epochs, ${result.circuits} circuit evaluations (${result.circuitsPerSamplePerStep.layer} per sample per step)${where}\n`,
+        `loss ${summary.initialLoss.toExponential(4)} -> ${summary.finalLoss.toExponential(4)} after ${summary.history.length} epochs, ${summary.circuits} circuit evaluations (${summary.circuitsPerSamplePerStep.layer} per sample per step)${where}\n`,
       );
     }
   },

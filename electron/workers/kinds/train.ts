@@ -94,7 +94,7 @@ export const trainInput = z.custom<TrainInput>(
   'a prepared training (config, backend, dataset)',
 );
 
-export function prepareTraining(config: TrainConfig, host: RunHost) {
+export function prepareTraining(config: TrainConfig, host: Pick<RunHost, 'backend' | 'dataset'>) {
   const backend = config.backend === undefined ? null : host.backend(config.backend);
   const dataset = config.datasetId === undefined ? null : host.dataset(config.datasetId);
   const on = backend ? ` on ${backend.name}` : '';
@@ -196,7 +196,7 @@ export interface TrainHooks {
   resumeFrom?: TrainCheckpoint;
   onProgress?(p: TrainProgress): void;
   onCheckpoint?(c: TrainCheckpoint): void;
-  /** Before training: the estimate of a device run (already checked against the budget). */
+  /** Before training: the estimate of a device run (then checked against the budget, so a refusal follows the figures it refuses). */
   onEstimate?(e: TrainingEstimate): void;
 }
 
@@ -239,8 +239,8 @@ export async function runTraining(input: TrainInput, hooks: TrainHooks = {}) {
       batchSize: resolved.batchSize,
       fineTuneEpochs: resolved.fineTuneEpochs,
     });
-    checkBudget(estimate, c.budget);
     hooks.onEstimate?.(estimate);
+    checkBudget(estimate, c.budget);
   }
   const all = Int32Array.from({ length: task.rows }, (_, k) => k);
   const initialLoss = task.loss.evaluate(
