@@ -17,6 +17,7 @@ import { UploadStore } from './import-files.ts';
 import { localExecutor } from './runs/executor.ts';
 import type { WorkerLauncher } from './runs/launcher.ts';
 import { createRunHost } from './runs/run-host.ts';
+import type { RunHost } from '../workers/kinds/types.ts';
 
 export interface Backend {
   handlers: Handlers;
@@ -35,6 +36,8 @@ export interface Backend {
   uploads: UploadStore;
   /** The run engine, when the host asked for one (BackendOptions.engine): runs in worker processes. */
   engine: RunEngine | null;
+  /** The host's services as run kinds see them (what the engine prepares runs with; for engines a command makes itself). */
+  runHost: RunHost;
   /** Closes the database (a host with an engine calls shutdown instead). */
   close(): void;
   /** Stops the engine (its running runs become interrupted, resumable), then closes the database. */
@@ -85,10 +88,11 @@ export function openBackend(options: BackendOptions): Backend {
     datasets.removeAbandonedImports(pidIsAlive);
     if (options.seedSamples !== false) ensureBundledSamples(datasets, samplesDir);
     const context = { databasePath: options.databasePath };
+    const runHost = createRunHost(datasets, devices, { uploads, allowPaths: options.importPaths ?? options.transport === 'electron', events });
     const engine = options.engine
       ? new RunEngine({
           runs,
-          host: createRunHost(datasets, devices, { uploads, allowPaths: options.importPaths ?? options.transport === 'electron', events }),
+          host: runHost,
           executor: localExecutor(options.engine.launcher, checkConcurrency(options.engine.concurrency)),
           claimUnowned: options.engine.claimUnowned,
           warn: options.engine.warn,
@@ -120,6 +124,7 @@ export function openBackend(options: BackendOptions): Backend {
       runs,
       uploads,
       engine,
+      runHost,
       close: () => db.close(),
       shutdown: async () => {
         await engine?.close();

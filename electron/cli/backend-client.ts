@@ -4,15 +4,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabError } from '../../core/errors.ts';
 import type { ChannelName, RequestOf, ResponseOf } from '../contract/channels.ts';
-import { openBackend, type Backend } from '../backend/backend.ts';
+import { openBackend, type Backend, type EngineOptions } from '../backend/backend.ts';
 import { toApiError } from '../backend/errors.ts';
 import { defaultDatabasePath, projectRoot } from '../backend/paths.ts';
 
-export function openCliBackend(db: string | undefined): Backend {
+/**
+ * The backend of `--db` (default the app's database); with `engine`, runs started here execute in worker processes.
+ * Import runs may read local paths: the CLI reads the files its user names.
+ */
+export function openCliBackend(db: string | undefined, engine?: EngineOptions): Backend {
   const databasePath = db ?? defaultDatabasePath();
   const version = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   try {
-    return openBackend({ databasePath, transport: 'http', version, seedSamples: false });
+    return openBackend({ databasePath, transport: 'http', version, seedSamples: false, engine, importPaths: true });
   } catch (e) {
     const error = toApiError(e, { databasePath });
     if (error.code === 'INTERNAL') throw e;

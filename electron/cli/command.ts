@@ -48,7 +48,10 @@ export interface Command {
   positionals?: number;
   /** Lines printed after the flags by `--help` (examples, notes). */
   notes?: string[];
-  run(flags: Flags, positionals: string[], io: CommandIO): Promise<void> | void;
+  /** Left out of `qnnlab help` (an internal command another command starts, e.g. a detached runner). */
+  hidden?: boolean;
+  /** Resolves with the exit code when it is not 0 without being an error (e.g. `run wait` on a failed run). */
+  run(flags: Flags, positionals: string[], io: CommandIO): Promise<void | number> | void | number;
 }
 
 /** The options parseArgs takes (our descriptions stripped). */

@@ -1,7 +1,8 @@
 // What `qnnlab help`, `qnnlab <group> --help` and `qnnlab <command> --help` print: the commands, and a line per flag.
 import type { Command } from './command.ts';
 
-export function programHelp(commands: readonly Command[], version: string): string {
+export function programHelp(all: readonly Command[], version: string): string {
+  const commands = all.filter((c) => !c.hidden);
   const width = Math.max(...commands.map((c) => c.path.join(' ').length)) + 2;
   const lines = [`qnnlab ${version}: QNN Lab on the command line`, '', 'Commands:'];
   for (const c of commands) lines.push(`  qnnlab ${c.path.join(' ').padEnd(width)}${c.summary}`);
@@ -11,7 +12,7 @@ export function programHelp(commands: readonly Command[], version: string): stri
 
 /** The commands of a group (e.g. `qnnlab dataset`). */
 export function groupHelp(group: string, commands: readonly Command[]): string {
-  const members = commands.filter((c) => c.path[0] === group);
+  const members = commands.filter((c) => c.path[0] === group && !c.hidden);
   const width = Math.max(...members.map((c) => c.path.join(' ').length)) + 2;
   return [
     `qnnlab ${group}: ${members.length} commands`,

@@ -113,8 +113,8 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
     if (parsed.positionals.length > max) {
       throw new UserError(`unexpected argument "${parsed.positionals[max]}"\nUsage: qnnlab ${command.usage}`);
     }
-    await command.run(parsed.values, parsed.positionals, io);
-    return 0;
+    const code = await command.run(parsed.values, parsed.positionals, io);
+    return typeof code === 'number' ? code : 0;
   } catch (e) {
     // One mapper for every failure (the same as the API's): a LabError keeps its message (and a cancellation its
     // own); database and file-system failures get theirs; only a bug prints a stack trace.

@@ -5,3 +5,6 @@ import { serveRun } from './serve.ts';
 import { runKind } from './kinds/index.ts';
 
 serveRun(processPort(), runKind, { pid: process.pid, exit: (code) => process.exit(code) });
+// A terminal's Ctrl+C reaches the whole process group, this worker included; the host decides what it means (a
+// `cancel` message, or ending the worker), so the worker does not die of it on its own.
+process.on('SIGINT', () => {});

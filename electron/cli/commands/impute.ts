@@ -26,7 +26,7 @@ import {
   type MaskMechanism,
 } from '../../../core/limits.ts';
 import { MAX_IMPORT_BYTES } from '../../contract/datasets.ts';
-import { listFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type Flags } from '../command.ts';
+import { listFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type Flags, type FlagSpecs } from '../command.ts';
 import { LabError } from '../../../core/errors.ts';
 import { jsonFlag, outFlag } from '../flags.ts';
 import { createProgressBar } from '../progress.ts';
@@ -416,37 +416,40 @@ export function experimentRunConfigFromFlags(flags: Flags): ExperimentRunConfig 
   return { datasetId: datasetIdFlag(flags, true)!, ...experimentConfigFromFlags(flags) };
 }
 
+/** The flags of `qnnlab experiment`; `qnnlab run start experiment` takes those of a dataset experiment. */
+export const experimentFlags = {
+  data: { type: 'string', value: 'FILE.csv', description: 'the table (CSV); or --dataset' },
+  dataset: { type: 'string', value: 'ID', description: 'a dataset of the experiment database (see `qnnlab dataset list`); the experiment is recorded there' },
+  outcome: {
+    type: 'string',
+    value: 'COL',
+    description: 'the binary outcome the downstream AUC predicts (no missing values); never a predictor',
+    required: true,
+  },
+  exclude: { type: 'string', value: 'COLS', description: 'comma-separated columns that are neither imputed, predictors nor features (pbc: time)' },
+  missing: { type: 'string', value: 'TOKENS', description: 'extra missing-value tokens besides empty, NA, NaN and ?' },
+  methods: { type: 'string', value: 'LIST', description: `comma-separated imputers: ${imputerNames().join(', ')}`, required: true },
+  option: { type: 'string', multiple: true, value: 'METHOD.NAME=VALUE', description: 'a method option (repeatable), e.g. missforest.trees=50' },
+  mask: {
+    type: 'string',
+    value: 'MECH:RATE',
+    description: `masking of observed cells: ${MASK_MECHANISMS.join('|')} and a rate in (0, 1) (default ${EXPERIMENT_DEFAULTS.mask.mechanism}:${EXPERIMENT_DEFAULTS.mask.rate})`,
+  },
+  seeds: { type: 'string', value: 'K', description: `seeds 1..K, each with its own mask (default ${EXPERIMENT_DEFAULTS.seeds}, at most ${MAX_SEEDS})` },
+  folds: { type: 'string', value: 'F', description: `folds of the downstream AUC (default ${EXPERIMENT_DEFAULTS.folds}, 2 to ${MAX_FOLDS})` },
+  workers: { type: 'string', value: 'N', description: 'processes to spread the seeds over (default: one per core, at most one per seed)' },
+  ...dbFlag,
+  db: { ...dbFlag.db, description: `${dbFlag.db.description}; with --db (or --dataset) the experiment is recorded as runs: one per method and seed` },
+  profile: deviceProfileFlags.profile,
+  ...jsonFlag,
+} as const satisfies FlagSpecs;
+
 const experimentCommand: Command = {
   path: ['experiment'],
   summary: 'Compare imputers: mask observed cells, impute, score NRMSE/RMSE/PFC on them and the downstream AUC, over seeds',
   usage:
     'experiment (--data FILE.csv | --dataset ID) --outcome COL [--exclude COLS] --methods LIST [--option METHOD.NAME=VALUE]... [--mask mcar:0.2|mar:0.2|mnar:0.2] [--seeds K] [--folds F] [--workers N] [--db PATH] [--json]',
-  options: {
-    data: { type: 'string', value: 'FILE.csv', description: 'the table (CSV); or --dataset' },
-    dataset: { type: 'string', value: 'ID', description: 'a dataset of the experiment database (see `qnnlab dataset list`); the experiment is recorded there' },
-    outcome: {
-      type: 'string',
-      value: 'COL',
-      description: 'the binary outcome the downstream AUC predicts (no missing values); never a predictor',
-      required: true,
-    },
-    exclude: { type: 'string', value: 'COLS', description: 'comma-separated columns that are neither imputed, predictors nor features (pbc: time)' },
-    missing: { type: 'string', value: 'TOKENS', description: 'extra missing-value tokens besides empty, NA, NaN and ?' },
-    methods: { type: 'string', value: 'LIST', description: `comma-separated imputers: ${imputerNames().join(', ')}`, required: true },
-    option: { type: 'string', multiple: true, value: 'METHOD.NAME=VALUE', description: 'a method option (repeatable), e.g. missforest.trees=50' },
-    mask: {
-      type: 'string',
-      value: 'MECH:RATE',
-      description: `masking of observed cells: ${MASK_MECHANISMS.join('|')} and a rate in (0, 1) (default ${EXPERIMENT_DEFAULTS.mask.mechanism}:${EXPERIMENT_DEFAULTS.mask.rate})`,
-    },
-    seeds: { type: 'string', value: 'K', description: `seeds 1..K, each with its own mask (default ${EXPERIMENT_DEFAULTS.seeds}, at most ${MAX_SEEDS})` },
-    folds: { type: 'string', value: 'F', description: `folds of the downstream AUC (default ${EXPERIMENT_DEFAULTS.folds}, 2 to ${MAX_FOLDS})` },
-    workers: { type: 'string', value: 'N', description: 'processes to spread the seeds over (default: one per core, at most one per seed)' },
-    ...dbFlag,
-    db: { ...dbFlag.db, description: `${dbFlag.db.description}; with --db (or --dataset) the experiment is recorded as runs: one per method and seed` },
-    profile: deviceProfileFlags.profile,
-    ...jsonFlag,
-  },
+  options: experimentFlags,
   notes: [
     'Example (pbc): qnnlab experiment --data pbc.csv --outcome death --exclude id,time --methods mean,mice,missforest,deep-mice --mask mcar:0.2 --seeds 5 --json',
   ],

@@ -4,5 +4,6 @@ import { datasetCommands } from './dataset.ts';
 import { quantumCommands } from './quantum.ts';
 import { hardwareCommands } from './hardware.ts';
 import { imputeCommands } from './impute.ts';
+import { runCommands } from './run.ts';
 
-export const commands: Command[] = [...datasetCommands, ...quantumCommands, ...hardwareCommands, ...imputeCommands];
+export const commands: Command[] = [...datasetCommands, ...quantumCommands, ...hardwareCommands, ...imputeCommands, ...runCommands];
