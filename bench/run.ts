@@ -8,6 +8,7 @@ const modules: Record<string, () => Promise<{ run(): Promise<Record<string, unkn
   datasets: () => import('./datasets.ts'),
   impute: () => import('./impute.ts'),
   runs: () => import('./runs.ts'),
+  import: () => import('./import.ts'),
   // Needs the built renderer (`npm run build`); `npm run bench` builds first.
   'dataset-list-ui': () => import('../e2e/bench-list.ts'),
 };

@@ -12,9 +12,9 @@ import { closeSync, openSync, readdirSync, writeSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTempDir } from '../../test-support/files.ts';
+import { importCell as cell, runImportClient, writeImportCsv } from '../../test-support/import-load.ts';
 import { openBackend, type Backend } from '../backend/backend.ts';
 import { forkLauncher } from '../backend/runs/launcher.ts';
 import { createWebHost } from './server.ts';
@@ -35,32 +35,9 @@ let base: string;
 let csv: string;
 let csvBytes = 0;
 
-/** Cell (i, j) of the generated file: deterministic, with a missing cell now and then. */
-const cell = (i: number, j: number) => ((i * 31 + j * 17) % 101 === 0 ? '' : (((i * 7919 + j * 104_729) % 100_000) / 100).toFixed(2));
-
-function writeCsv(path: string): number {
-  const fd = openSync(path, 'w');
-  let bytes = 0;
-  const put = (text: string) => (bytes += writeSync(fd, text));
-  put(Array.from({ length: COLUMNS }, (_, j) => `c${j}`).join(',') + '\n');
-  let chunk: string[] = [];
-  for (let i = 0; i < ROWS; i++) {
-    const row = new Array<string>(COLUMNS);
-    for (let j = 0; j < COLUMNS; j++) row[j] = cell(i, j);
-    chunk.push(row.join(','));
-    if (chunk.length === 20_000) {
-      put(chunk.join('\n') + '\n');
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) put(chunk.join('\n') + '\n');
-  closeSync(fd);
-  return bytes;
-}
-
 beforeAll(async () => {
   csv = tmp.file('big.csv');
-  csvBytes = writeCsv(csv);
+  csvBytes = writeImportCsv(csv, ROWS, COLUMNS);
   backend = openBackend({
     databasePath: tmp.file('lab.db'),
     transport: 'http',
@@ -107,90 +84,8 @@ function watchHostThread() {
   };
 }
 
-interface ClientReport {
-  /** Each probe call: which channel, when it was sent (ms since the client started) and how long its answer took. */
-  calls: { channel: string; at: number; ms: number }[];
-  upload: { uploadId: string; bytes: number };
-  uploadMs: number;
-  run: { id: number; status: string; error: string | null; failure: unknown; result: unknown };
-  runMs: number;
-}
-
-/**
- * The client, in its own thread so that its timers and measurements do not depend on the host's event loop: probes
- * app.info every 20 ms (datasets.list every 100 ms), uploads the file, starts the import run, follows it until it
- * ends (with \`cancel\`, cancelling it once it is parsing), and reports.
- */
-const CLIENT = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { createReadStream, statSync } = require('node:fs');
-const { Readable } = require('node:stream');
-const { base, headers, file, config, cancel } = workerData;
-const t0 = performance.now();
-const calls = [];
-const call = async (channel, body = {}) => {
-  const res = await fetch(base + '/api/rpc/' + channel, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const json = await res.json();
-  if (!json.ok) throw new Error(channel + ': ' + json.error.message);
-  return json.value;
-};
-let probing = true;
-let tick = 0;
-const probe = async () => {
-  while (probing) {
-    const channel = tick++ % 5 === 0 ? 'datasets.list' : 'app.info';
-    const at = performance.now();
-    await call(channel);
-    calls.push({ channel, at: at - t0, ms: performance.now() - at });
-    await new Promise((r) => setTimeout(r, Math.max(0, 20 - (performance.now() - at))));
-  }
-};
-(async () => {
-  const probing$ = probe();
-  await new Promise((r) => setTimeout(r, 300));
-  const u0 = performance.now();
-  const res = await fetch(base + '/api/uploads?name=big.csv', {
-    method: 'POST', duplex: 'half',
-    headers: { ...headers, 'content-type': 'application/octet-stream', 'content-length': String(statSync(file).size) },
-    body: Readable.toWeb(createReadStream(file, { highWaterMark: 1 << 20 })),
-  });
-  const uploaded = await res.json();
-  if (!uploaded.ok) throw new Error('upload: ' + uploaded.error.message);
-  const uploadMs = performance.now() - u0;
-  const r0 = performance.now();
-  let run = await call('runs.start', { kind: 'import', config: { fileName: 'big.csv', source: { uploadId: uploaded.value.uploadId }, ...config } });
-  let cancelled = false;
-  while (!['succeeded', 'failed', 'cancelled', 'interrupted'].includes(run.status)) {
-    await new Promise((r) => setTimeout(r, 100));
-    run = await call('runs.get', { id: run.id });
-    // Parsing is the run's progress from 0.1 to 0.6 (import.ts PHASES).
-    if (cancel && !cancelled && run.progress > 0.15 && run.progress < 0.5) {
-      cancelled = true;
-      await call('runs.cancel', { id: run.id });
-    }
-  }
-  const runMs = performance.now() - r0;
-  await new Promise((r) => setTimeout(r, 300));
-  probing = false;
-  await probing$;
-  parentPort.postMessage({ calls, upload: uploaded.value, uploadMs, run, runMs });
-})().catch((e) => { probing = false; parentPort.postMessage({ error: String(e && e.stack || e) }); });
-`;
-
-function runClient(config: Record<string, unknown>, options: { file?: string; cancel?: boolean } = {}): Promise<ClientReport> {
-  const worker = new Worker(CLIENT, {
-    eval: true,
-    workerData: { base, headers: { [TOKEN_HEADER]: TOKEN }, file: options.file ?? csv, config, cancel: options.cancel === true },
-  });
-  return new Promise((resolve, reject) => {
-    worker.once('message', (m: ClientReport & { error?: string }) => {
-      void worker.terminate();
-      if (m.error) reject(new Error(m.error));
-      else resolve(m);
-    });
-    worker.once('error', reject);
-  });
-}
+const runClient = (config: Record<string, unknown>, options: { file?: string; cancel?: boolean } = {}) =>
+  runImportClient({ base, headers: { [TOKEN_HEADER]: TOKEN }, file: options.file ?? csv, config, cancel: options.cancel });
 
 const leftovers = () => ({
   uploads: readdirSync(backend.uploads.dir),
@@ -262,7 +157,7 @@ describe('a 200 MB import in a worker', () => {
     closeSync(fd);
     const report = await runClient({ missingTokens: ['0'], outcome: 'death' }, { file: small });
     expect(report.run).toMatchObject({ status: 'failed', failure: { code: 'CONFLICT', field: 'missingTokens' } });
-    expect(report.run.error).toMatch(/^Cannot import "big\.csv": The missing-value token "0" would blank/);
+    expect(report.run.error).toMatch(/^Cannot import "tokens\.csv": The missing-value token "0" would blank/);
     expect(leftovers()).toEqual({ uploads: [], pending: 0, chunksOfHidden: 0 });
   }, 60_000);
 });
