@@ -1,6 +1,7 @@
 // Datasets over the experiment database: import (CSV text -> typed, profiled dataset, written in one transaction),
 // list, get, rename, delete, export, and the typed cells for later computations (load). Synchronous: better-sqlite3;
-// importCsvCancellable yields between its phases so that a cancellation (Ctrl+C) can stop it before anything is written.
+// importCsvCancellable parses and profiles in paced steps (progress, and a cancellation such as Ctrl+C stops it
+// within milliseconds, before anything is written).
 // A large import (the import run's) is written in slices instead (writeInSlices): a column's cells in chunks of
 // rows, a few MiB per transaction with a turn of the event loop between, so it never holds the host for long; the
 // dataset stays hidden (pending_pid: the writing process) until one last transaction shows it whole, and a failure,
@@ -10,12 +11,21 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeBytes, encodingWarning, inFile, normalizeEncoding, parseCsv, profileDataset, toCsv } from '../../../core/data/index.ts';
+import {
+  decodeBytes,
+  encodingWarning,
+  inFile,
+  normalizeEncoding,
+  parseCsvSteps,
+  profileDataset,
+  profileDatasetAsync,
+  toCsv,
+} from '../../../core/data/index.ts';
 import type { DataColumn, Dataset, DatasetProfile } from '../../../core/data/index.ts';
 import { defaultDatasetName, MAX_IMPORT_BYTES } from '../../contract/datasets.ts';
 import type { ColumnType, DatasetDetail, DatasetSummary, ExportCsvRequest, ExportedCsv, ImportDatasetRequest } from '../../contract/datasets.ts';
 import { LabError, throwIfAborted } from '../../../core/errors.ts';
-import { Pacer } from '../../../core/pacer.ts';
+import { Pacer, runSteps, runStepsPaced, type Steps } from '../../../core/pacer.ts';
 import { sqliteCode, writeTransaction, type Database } from '../db/database.ts';
 import { getSetting, setSetting } from './settings.ts';
 
@@ -100,32 +110,31 @@ export class DatasetService {
 
   /** Parses, types and profiles the CSV text, then stores it in one transaction (nothing is written on failure). */
   importCsv(request: ImportDatasetRequest, options: { source?: string } = {}): DatasetSummary {
-    const dataset = this.parseImport(request);
+    const dataset = runSteps(this.parseImport(request));
     return this.insertDataset(dataset, this.importMeta(request, options.source));
   }
 
   /**
-   * importCsv in phases (parse, profile, write) with a turn of the event loop before each, so that `signal` (the
-   * CLI's Ctrl+C) is seen: once aborted, nothing is written (CANCELLED). Nothing is checked after the write began.
+   * importCsv with progress (the fraction of each phase) and `signal` (the CLI's Ctrl+C) seen every few
+   * milliseconds while it parses and profiles: once aborted, nothing is written (CANCELLED). The write is one
+   * transaction, not checked.
    */
-  async importCsvCancellable(request: ImportDatasetRequest, options: { source?: string; signal?: AbortSignal } = {}): Promise<DatasetSummary> {
-    const phase = async () => {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      throwIfAborted(options.signal);
-    };
-    await phase();
-    const dataset = this.parseImport(request);
-    await phase();
-    const profile = profileDataset(dataset);
-    await phase();
+  async importCsvCancellable(
+    request: ImportDatasetRequest,
+    options: { source?: string; signal?: AbortSignal; onProgress?: (phase: 'parsing' | 'profiling', fraction: number) => void } = {},
+  ): Promise<DatasetSummary> {
+    const { signal, onProgress } = options;
+    const dataset = await runStepsPaced(this.parseImport(request), { signal, onProgress: (f) => onProgress?.('parsing', f) });
+    const profile = await profileDatasetAsync(dataset, {}, { signal, onProgress: (f) => onProgress?.('profiling', f) });
+    throwIfAborted(signal);
     return this.insertDataset(dataset, this.importMeta(request, options.source), profile);
   }
 
-  /** The typed dataset of an import request; every refusal names the file (CSV_INVALID, TOO_LARGE, CONFLICT, VALIDATION). */
-  private parseImport(request: ImportDatasetRequest): Dataset {
+  /** The typed dataset of an import request, as work steps; every refusal names the file (CSV_INVALID, TOO_LARGE, CONFLICT, VALIDATION). */
+  private *parseImport(request: ImportDatasetRequest): Steps<Dataset> {
     try {
       const encoding = request.encoding === undefined ? undefined : normalizeEncoding(request.encoding);
-      const dataset = parseCsv(request.content, {
+      const dataset = yield* parseCsvSteps(request.content, {
         missingTokens: request.missingTokens,
         outcome: request.outcome,
         maxBytes: this.maxImportBytes,

@@ -116,8 +116,11 @@ const importCommand: Command = {
       const { code, message, field, value } = schemaError('datasets.import', parsed.error.issues, request);
       throw new LabError(code, message, { field, value });
     }
+    const importing = createProgressBar(io.stderr, `importing ${fileName}`);
+    // Parsing takes about two thirds of the time, profiling the rest.
+    const onProgress = (phase: 'parsing' | 'profiling', f: number) => importing.update(phase === 'parsing' ? 0.7 * f : 0.7 + 0.3 * f, phase);
     const summary = await withBackend(flags, (b) =>
-      service(b, 'datasets.import', () => b.datasets.importCsvCancellable(parsed.data, { signal: io.signal })).catch((e: unknown) => {
+      service(b, 'datasets.import', () => b.datasets.importCsvCancellable(parsed.data, { signal: io.signal, onProgress })).catch((e: unknown) => {
         if (e instanceof LabError && e.code === 'CONFLICT' && e.field === 'missingTokens') {
           throw new LabError(e.code, `${e.message.replace(/ import anyway\.$/, '')} add --force to import anyway.`, {
             field: e.field,
@@ -128,6 +131,7 @@ const importCommand: Command = {
         throw e;
       }),
     );
+    importing.done();
     warn(io, summary.warnings);
     if (flags.json) printJson(io, summary);
     else
