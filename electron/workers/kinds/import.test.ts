@@ -114,12 +114,19 @@ describe('the import kind', () => {
     });
   });
 
-  it('refuses an unknown encoding before the file is read, naming the field', async () => {
-    let read = false;
-    const host = { importFile: async () => ((read = true), null as never), importDataset: async () => null as never } as unknown as RunHost;
+  it('refuses an unknown encoding before the file is read, naming the field, and lets the upload go', async () => {
+    const file = { read: false, disposed: false };
+    const payload: RunPayload = {
+      bytes: 1,
+      chunks: async function* () {
+        file.read = true;
+      },
+      dispose: async () => void (file.disposed = true),
+    };
+    const host = { importFile: async () => payload, importDataset: async () => null as never } as unknown as RunHost;
     const config = importKind.config.parse({ fileName: 'x.csv', source: UPLOAD, encoding: 'klingon' });
     await expect(importKind.prepare(config, host)).rejects.toMatchObject({ code: 'VALIDATION', field: 'encoding' });
-    expect(read).toBe(false);
+    expect(file).toEqual({ read: false, disposed: true });
   });
 
   it("refusals name the file and keep the parser's code, field and line", async () => {

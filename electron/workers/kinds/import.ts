@@ -61,9 +61,15 @@ export const importKind = defineRunKind({
   resumable: false,
 
   async prepare(config, host) {
-    // An unknown encoding is refused now, before the file is read (VALIDATION, field 'encoding').
-    const encoding = !config.encoding || config.encoding.toLowerCase() === DETECT_ENCODING ? DETECT_ENCODING : normalizeEncoding(config.encoding);
     const payload = await services(host).importFile(config.source);
+    let encoding: string;
+    try {
+      // An unknown encoding is refused now, before the file is read (VALIDATION, field 'encoding'); the upload goes.
+      encoding = !config.encoding || config.encoding.toLowerCase() === DETECT_ENCODING ? DETECT_ENCODING : normalizeEncoding(config.encoding);
+    } catch (e) {
+      await payload.dispose();
+      throw e;
+    }
     const prepared: Input = {
       fileName: config.fileName,
       datasetName: config.name?.trim() || defaultDatasetName(config.fileName),
