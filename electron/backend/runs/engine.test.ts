@@ -137,6 +137,13 @@ describe('refusals', () => {
     });
     await expect(refusal(e.submit({ kind: 'train', config: { ...SHORT, colour: 'red' } }))).resolves.toMatchObject({ field: 'config' });
     await expect(refusal(e.submit({ kind: 'train', config: { layers: 2 } }))).resolves.toMatchObject({ field: 'config.qubits' });
+    // The toy task's register is checked before anything is queued: a power of two, at most log2 n layers.
+    await expect(refusal(e.submit({ kind: 'train', config: { qubits: 6, layers: 2 } }))).resolves.toMatchObject({ field: 'config.qubits' });
+    await expect(refusal(e.submit({ kind: 'train', config: { qubits: 8, layers: 4 } }))).resolves.toMatchObject({ field: 'config.layers' });
+    await expect(refusal(e.submit({ kind: 'train', config: { qubits: 8, layers: 2, targetLayers: 4 } }))).resolves.toMatchObject({
+      field: 'config.targetLayers',
+      message: 'targetLayers must be at most log2(8) = 3; got 4',
+    });
     await expect(refusal(e.submit({ kind: 'train', config: { datasetId: 999, target: 'bili' } }))).resolves.toMatchObject({
       code: 'NOT_FOUND',
       field: 'config.datasetId',
@@ -145,7 +152,7 @@ describe('refusals', () => {
       code: 'VALIDATION',
       field: 'config.backend',
     });
-    expect(backend.runs.list()).toEqual([]);
+    expect(backend.runs.list().runs).toEqual([]);
   });
 
   it('resuming a succeeded, running or missing run is refused; a run whose dataset was deleted keeps its record and says so', async () => {

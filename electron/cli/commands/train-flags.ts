@@ -4,7 +4,6 @@
 import { GRADIENT_METHODS } from '../../../core/gradients/registry.ts';
 import { checkProbability } from '../../../core/hardware/noise.ts';
 import { MAX_BATCH_SIZE, MAX_EPOCHS, MAX_SHOTS, TRAIN_DEFAULTS } from '../../../core/limits.ts';
-import { checkLayers, checkQubits } from '../../../core/quantum/validate.ts';
 import { OPTIMISERS } from '../../../core/train/optimisers.ts';
 import { parseOrThrow } from '../../../core/zod-issues.ts';
 import { TOY_SAMPLES, trainConfig, type TrainConfig } from '../../workers/kinds/train.ts';
@@ -76,8 +75,7 @@ export function trainConfigFromFlags(flags: Flags): TrainConfig {
       });
     }
   } else if (target === undefined) throw new UserError('--dataset needs --target COL: the column to predict', { field: 'target' });
-  if (qubits !== undefined) checkQubits(qubits);
-  if (qubits !== undefined && layers !== undefined) checkLayers(layers, qubits);
+  // The register's size and depth are checked by the kind's prepareTraining, for every way a training starts.
 
   const backend = stringFlag(flags, 'backend');
   const noise = noiseFlags(flags);

@@ -95,6 +95,19 @@ export const trainInput = z.custom<TrainInput>(
 );
 
 export function prepareTraining(config: TrainConfig, host: Pick<RunHost, 'backend' | 'dataset'>) {
+  // The toy task's register is known here: a wrong size is refused before the run is queued (a dataset's in the worker).
+  if (config.datasetId === undefined) {
+    checkQubits(config.qubits);
+    checkLayers(config.layers, config.qubits!);
+    const most = Math.log2(config.qubits!);
+    if (config.targetLayers !== undefined && config.targetLayers > most) {
+      throw new InvalidInputError(`targetLayers must be at most log2(${config.qubits}) = ${most}; got ${config.targetLayers}`, {
+        field: 'targetLayers',
+        value: config.targetLayers,
+        allowed: `1 to ${most}`,
+      });
+    }
+  }
   const backend = config.backend === undefined ? null : host.backend(config.backend);
   const dataset = config.datasetId === undefined ? null : host.dataset(config.datasetId);
   const on = backend ? ` on ${backend.name}` : '';
