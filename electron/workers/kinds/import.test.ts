@@ -120,6 +120,7 @@ describe('the import kind', () => {
       bytes: 1,
       chunks: async function* () {
         file.read = true;
+        yield new Uint8Array(1);
       },
       dispose: async () => void (file.disposed = true),
     };
