@@ -221,6 +221,9 @@ registerQuantumBackend({
   },
 });
 
+/** What a device backend is here: an emulation with the profile's noise, time and cost model (shown wherever a device's cost is). */
+export const EMULATION_NOTE = "emulated on this machine with the profile's noise, time and cost model: nothing is submitted to a device and nothing is charged";
+
 /** A device backend: the profile's noise, connectivity and size, run through the job lifecycle. */
 export function deviceBackend(profile: DeviceProfile, options: QuantumBackendOptions = {}): QuantumBackend {
   const noise = deviceNoise(profile);

@@ -6,7 +6,7 @@ import { AbortError, InvalidInputError } from '../../core/errors.ts';
 import { workerToHost, type WorkerToHost } from '../contract/run-protocol.ts';
 import { defineRunKind, type RunContext } from './kinds/types.ts';
 import type { WorkerPort } from './port.ts';
-import { serveRun } from './serve.ts';
+import { LINGER_MS, serveRun } from './serve.ts';
 
 function fakePort() {
   const sent: WorkerToHost[] = [];
@@ -81,8 +81,10 @@ describe('serveRun', () => {
       { type: 'metrics', points: [{ name: 'after', step: 1, value: null }] },
       { type: 'result', result: { steps: 3 } },
     ]);
+    // The host ends the worker once it has read the result; only a forgotten worker ends itself, much later.
+    await vi.advanceTimersByTimeAsync(60_000);
     expect(exit).not.toHaveBeenCalled();
-    await vi.advanceTimersByTimeAsync(10_000);
+    await vi.advanceTimersByTimeAsync(LINGER_MS);
     expect(exit).toHaveBeenCalledWith(0);
   });
 

@@ -22,6 +22,8 @@ import type { WorkerPort } from './port.ts';
 /** How often a worker sends progress and flushes metric batches at most (a checkpoint or the end flushes at once). */
 export const PROGRESS_INTERVAL_MS = 100;
 export const METRIC_FLUSH_MS = 250;
+/** How long a worker waits, after its final message, for its host to end it. */
+export const LINGER_MS = 10 * 60_000;
 const METRIC_FLUSH_POINTS = Math.min(10_000, MAX_METRIC_BATCH);
 
 export interface ServeOptions {
@@ -29,7 +31,10 @@ export interface ServeOptions {
   /** Ends the process (process.exit in a real worker). */
   exit(code: number): void;
   now?: () => number;
-  /** After the last message, how long to wait for the host to end the process before ending it here. */
+  /**
+   * After the last message, how long to wait for the host to end the process before ending it here. Long: a busy host
+   * may take seconds to read the message, and ending sooner loses a result still in the pipe (seen at load 20).
+   */
   lingerMs?: number;
 }
 
@@ -102,8 +107,9 @@ export function serveRun(port: WorkerPort, findKind: (name: string) => RunKind, 
     reporter.flush();
     finished = true;
     send(final);
-    // The host ends the process once it has the final message; if it does not, end here after a while.
-    setTimeout(() => options.exit(0), options.lingerMs ?? 10_000);
+    // The host ends the process once it has the final message (or goes away: onClose); a forgotten worker ends itself.
+    const linger = setTimeout(() => options.exit(0), options.lingerMs ?? LINGER_MS);
+    (linger as { unref?: () => void }).unref?.();
   }
 }
 

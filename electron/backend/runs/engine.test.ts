@@ -148,6 +148,12 @@ describe('refusals', () => {
       code: 'NOT_FOUND',
       field: 'config.datasetId',
     });
+    // A device measures shots: asked for before the run is queued.
+    await expect(refusal(e.submit({ kind: 'train', config: { ...SHORT, backend: 'ionq-aria' } }))).resolves.toMatchObject({
+      code: 'VALIDATION',
+      field: 'config.shots',
+      message: expect.stringMatching(/backend ionq-aria needs shots \(a device backend measures shots\)/),
+    });
     await expect(refusal(e.submit({ kind: 'train', config: { ...SHORT, backend: 'quantum-toaster' } }))).resolves.toMatchObject({
       code: 'VALIDATION',
       field: 'config.backend',

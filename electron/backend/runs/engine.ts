@@ -241,6 +241,9 @@ export class RunEngine {
     for (;;) {
       const run = this.options.runs.get(id);
       if (TERMINAL_STATUSES.includes(run.status) && !this.active.has(id)) return run;
+      // Ours, marked running, yet not running here: the database refused to record its end (a full disk); it stays
+      // as last written (the next start marks it interrupted), and waiting longer would wait forever.
+      if (run.status === 'running' && !this.active.has(id) && this.store.ownerOf(id) === this.owner.id) return run;
       if (options.signal?.aborted) return run;
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 100));
     }

@@ -76,6 +76,10 @@ export class RunStore {
     });
   }
 
+  ownerOf(id: number): string | null {
+    return (this.db.prepare('SELECT owner FROM runs WHERE id = ?').pluck().get(id) as string | null | undefined) ?? null;
+  }
+
   setWorkerPid(id: number, pid: number): void {
     writeTransaction(this.db, () => this.db.prepare('UPDATE runs SET worker_pid = ? WHERE id = ?').run(pid, id));
   }

@@ -105,9 +105,6 @@ export function noiseFlags(flags: Flags): { p1?: number; p2?: number; readout?: 
   return { p1: numberFlag(flags, 'p1'), p2: numberFlag(flags, 'p2'), readout: numberFlag(flags, 'readout') };
 }
 
-/** What a device backend run here is: an emulation on this machine. Printed wherever a device's cost is shown. */
-export const EMULATION_NOTE = "emulated on this machine with the profile's noise, time and cost model: nothing is submitted to a device and nothing is charged";
-
 const compileCommand: Command = {
   path: ['compile'],
   summary: "Compile a QNN circuit to a device's native gates: counts, two-qubit depth, duration; IonQ JSON export",

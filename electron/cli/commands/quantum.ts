@@ -12,10 +12,10 @@ import { GRADIENT_METHODS, GRADIENT_SCOPES } from '../../../core/gradients/regis
 import { modelGradient } from '../../../core/gradients/gradient.ts';
 import { DEFAULT_COUNTS_MAX_QUBITS, MAX_SHOTS, TRAIN_DEFAULTS } from '../../../core/limits.ts';
 import type { TrainCheckpoint } from '../../../core/train/layerwise.ts';
-import { resolveBackend } from '../../../core/hardware/registry.ts';
+import { EMULATION_NOTE, resolveBackend } from '../../../core/hardware/registry.ts';
 import { estimateLine, prepareTraining, runTraining, trainProgressLabel } from '../../workers/kinds/train.ts';
 import { choiceFlag, numberArrayFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type FlagSpecs } from '../command.ts';
-import { backendFlag, EMULATION_NOTE, noiseFlags, noiseOptions, simulateOnBackend } from './hardware.ts';
+import { backendFlag, noiseFlags, noiseOptions, simulateOnBackend } from './hardware.ts';
 import { cliCatalog, resolveBackendFlag } from './devices.ts';
 import { trainConfigFlags, trainConfigFromFlags } from './train-flags.ts';
 import { createProgressBar } from '../progress.ts';

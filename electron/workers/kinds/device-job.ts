@@ -12,12 +12,11 @@ import { InvalidInputError } from '../../../core/errors.ts';
 import { compileCircuit } from '../../../core/hardware/compile.ts';
 import type { DeviceJobEvent, DeviceJobStatus } from '../../../core/hardware/device-jobs.ts';
 import { circuitCost } from '../../../core/hardware/estimate.ts';
-import { createQuantumBackend, type BackendTarget } from '../../../core/hardware/registry.ts';
+import { createQuantumBackend, EMULATION_NOTE, type BackendTarget } from '../../../core/hardware/registry.ts';
 import { ARCHITECTURES, MAX_LAYERS, MAX_QUBITS, MAX_SHOTS } from '../../../core/limits.ts';
 import type { Circuit } from '../../../core/quantum/circuit.ts';
 import { butterflyParameterCount, modelCircuit, pyramidParameterCount, uniformAngles } from '../../../core/quantum/butterfly.ts';
 import { checkInput, checkLayers, checkQubits, checkVector } from '../../../core/quantum/validate.ts';
-import { EMULATION_NOTE } from './train.ts';
 import { renameField } from './fields.ts';
 import { defineRunKind, type RunContext, type RunHost } from './types.ts';
 

@@ -8,7 +8,7 @@ import { InvalidInputError } from '../../../core/errors.ts';
 import { GRADIENT_METHODS, type HardwareGradientMethod } from '../../../core/gradients/registry.ts';
 import { checkBudget, estimateTraining, type TrainingEstimate } from '../../../core/hardware/estimate.ts';
 import type { QuantumBackend } from '../../../core/hardware/quantum-backend.ts';
-import { createQuantumBackend, type BackendTarget } from '../../../core/hardware/registry.ts';
+import { createQuantumBackend, EMULATION_NOTE, type BackendTarget } from '../../../core/hardware/registry.ts';
 import { datasetTask } from '../../../core/impute/qnn-task.ts';
 import { MAX_BATCH_SIZE, MAX_EPOCHS, MAX_LAYERS, MAX_QUBITS, MAX_SHOTS, TRAIN_DEFAULTS } from '../../../core/limits.ts';
 import { butterflyParameterCount } from '../../../core/quantum/butterfly.ts';
@@ -20,9 +20,6 @@ import { OPTIMISERS } from '../../../core/train/optimisers.ts';
 import { orthogonalMapTask } from '../../../core/train/tasks.ts';
 import { MAX_NAME_LENGTH } from '../../contract/datasets.ts';
 import { defineRunKind, type HostDataset, type RunHost } from './types.ts';
-
-/** What a device backend run is here: an emulation with the profile's noise, time and cost model. */
-export const EMULATION_NOTE = "emulated on this machine with the profile's noise, time and cost model: nothing is submitted to a device and nothing is charged";
 
 /** The toy task's default number of training samples. */
 export const TOY_SAMPLES = 256;
@@ -109,6 +106,8 @@ export function prepareTraining(config: TrainConfig, host: Pick<RunHost, 'backen
     }
   }
   const backend = config.backend === undefined ? null : host.backend(config.backend);
+  // Shots a backend needs are asked for before the run is queued (a dataset run's register is counted in the worker).
+  createBackend(backend, config, config.datasetId === undefined ? config.qubits : undefined);
   const dataset = config.datasetId === undefined ? null : host.dataset(config.datasetId);
   const on = backend ? ` on ${backend.name}` : '';
   const name = dataset ? `train ${dataset.name}: ${config.target}${on}` : `train toy task, ${config.qubits} qubits, ${config.layers} layers${on}`;
@@ -187,12 +186,15 @@ function buildTask(input: TrainInput): Task {
   };
 }
 
-function createBackend(input: TrainInput, qubits: number): QuantumBackend | undefined {
-  const target = input.backend;
+/**
+ * The run's backend (none: the fast exact path), refused without shots where it cannot give exact results. `qubits`
+ * undefined (a dataset run before its predictors are counted): only a backend that never gives exact results is refused.
+ */
+function createBackend(target: BackendTarget | null, c: TrainConfig, qubits: number | undefined): QuantumBackend | undefined {
   if (!target) return undefined;
-  const c = input.config;
   const backend = createQuantumBackend(target, { ...c.noise, latencyScale: c.latencyScale });
-  const needsShots = !backend.exact || (backend.exactMaxQubits !== undefined && qubits > backend.exactMaxQubits);
+  if (qubits === undefined && backend.exact) return backend;
+  const needsShots = !backend.exact || (backend.exactMaxQubits !== undefined && qubits! > backend.exactMaxQubits);
   if (c.shots === undefined && needsShots) {
     const why = backend.device
       ? 'a device backend measures shots'
@@ -217,7 +219,7 @@ export interface TrainHooks {
 export async function runTraining(input: TrainInput, hooks: TrainHooks = {}) {
   const c = input.config;
   const task = buildTask(input);
-  const backend = createBackend(input, task.qubits);
+  const backend = createBackend(input.backend, input.config, task.qubits);
   const options: LayerwiseOptions = {
     qubits: task.qubits,
     layers: task.layers,
