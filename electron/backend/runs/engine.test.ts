@@ -168,7 +168,7 @@ describe('refusals', () => {
     await expect(refusal(e.resume(12345))).resolves.toMatchObject({ code: 'NOT_FOUND' });
 
     const pbc = backend.datasets.list()[0];
-    const { id } = await e.submit({ kind: 'train', config: { datasetId: pbc.id, target: 'bili', epochs: 30 } });
+    const { id } = await e.submit({ kind: 'train', config: { datasetId: pbc.id, target: 'bili', epochs: 1000 } });
     await expect(refusal(e.resume(id))).resolves.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/is already (queued|running)/) });
     await until('a checkpoint', () => checkpoints(id) > 0);
     await e.cancel(id);

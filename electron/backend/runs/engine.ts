@@ -373,15 +373,8 @@ export class RunEngine {
         a.artifacts.push(m.artifact);
         return;
       case 'checkpoint':
-        this.flushRun(a);
-        this.write(
-          () =>
-            this.store.saveCheckpoint(a.id, m.checkpoint, () =>
-              a.kind.onCheckpoint?.(m.checkpoint, { recordChildren: (children) => this.recordChildren(a, children) }),
-            ),
-          a,
-        );
-        return;
+        a.writes.checkpoints.push(m.checkpoint);
+        return this.scheduleFlush();
       case 'result':
       case 'error':
         a.final = true;
@@ -509,11 +502,17 @@ export class RunEngine {
     const writes = a.writes;
     a.writes = emptyWrites();
     try {
-      this.store.flush(new Map([[a.id, writes]]));
+      this.store.flush(new Map([[a.id, writes]]), this.checkpointEffects);
     } catch (e) {
       this.failWrite(a, e);
     }
   }
+
+  /** What a checkpoint finished, recorded in the flush's transaction (e.g. an experiment's seeds as child runs). */
+  private readonly checkpointEffects = (id: number, checkpoint: RunCheckpoint) => {
+    const a = this.active.get(id);
+    a?.kind.onCheckpoint?.(checkpoint, { recordChildren: (children) => this.recordChildren(a, children) });
+  };
 
   private scheduleFlush(): void {
     this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
@@ -527,7 +526,7 @@ export class RunEngine {
     if (dirty.length === 0) return;
     const batches = new Map(dirty.map((a) => [a.id, a.writes] as const));
     try {
-      this.store.flush(batches);
+      this.store.flush(batches, this.checkpointEffects);
       for (const a of dirty) a.writes = emptyWrites();
     } catch {
       for (const a of dirty) this.flushRun(a);

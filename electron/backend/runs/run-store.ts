@@ -18,18 +18,23 @@ export interface RunOwner {
   hostname: string;
 }
 
+/**
+ * What a run reported since the last flush. Checkpoints wait for the flush too: a training with short epochs sends
+ * hundreds a second, and one write per flush (the newest, with every one's effects) costs a fraction of one each.
+ */
 export interface PendingWrites {
   progress: { fraction: number; label?: string } | null;
   metrics: MetricPoint[];
   logs: { level: 'info' | 'warning' | 'error'; message: string; at: number }[];
+  checkpoints: RunCheckpoint[];
 }
 
 export function emptyWrites(): PendingWrites {
-  return { progress: null, metrics: [], logs: [] };
+  return { progress: null, metrics: [], logs: [], checkpoints: [] };
 }
 
 export function hasWrites(w: PendingWrites): boolean {
-  return w.progress !== null || w.metrics.length > 0 || w.logs.length > 0;
+  return w.progress !== null || w.metrics.length > 0 || w.logs.length > 0 || w.checkpoints.length > 0;
 }
 
 /** Owner ids name their machine so that a pid is only ever checked on the machine it belongs to. */
@@ -85,7 +90,7 @@ export class RunStore {
   }
 
   /** Writes what several runs reported since the last flush, in one transaction. */
-  flush(batches: ReadonlyMap<number, PendingWrites>): void {
+  flush(batches: ReadonlyMap<number, PendingWrites>, onCheckpoint?: (id: number, checkpoint: RunCheckpoint) => void): void {
     const at = this.now();
     const progress = this.db.prepare('UPDATE runs SET progress = ?, heartbeat_at = ? WHERE id = ?');
     const log = this.db.prepare('INSERT INTO run_logs (run_id, at, level, message) VALUES (?, ?, ?, ?)');
@@ -94,24 +99,24 @@ export class RunStore {
         if (w.progress) progress.run(w.progress.fraction, at, id);
         this.metrics.write(id, w.metrics, at);
         for (const l of w.logs) log.run(id, l.at, l.level, l.message);
+        // Every checkpoint's effects (an experiment's finished seeds) are recorded; only the newest is kept to resume from.
+        for (const c of w.checkpoints) onCheckpoint?.(id, c);
+        const newest = w.checkpoints.at(-1);
+        if (newest) this.saveCheckpoint(id, newest, at);
       }
     });
   }
 
-  /** Stores a checkpoint (dropping all but the newest few) and, in the same transaction, what it finished. */
-  saveCheckpoint(id: number, checkpoint: RunCheckpoint, alongside?: () => void): void {
-    const at = new Date(this.now()).toISOString();
-    writeTransaction(this.db, () => {
-      this.db
-        .prepare(
-          'INSERT INTO checkpoints (run_id, step, payload, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, step) DO UPDATE SET payload = excluded.payload, created_at = excluded.created_at',
-        )
-        .run(id, checkpoint.step, serialize(checkpoint.payload), at);
-      this.db
-        .prepare('DELETE FROM checkpoints WHERE run_id = ? AND id NOT IN (SELECT id FROM checkpoints WHERE run_id = ? ORDER BY step DESC, id DESC LIMIT ?)')
-        .run(id, id, CHECKPOINTS_KEPT);
-      alongside?.();
-    });
+  /** Stores a checkpoint, dropping all but the newest few (inside flush's transaction). */
+  private saveCheckpoint(id: number, checkpoint: RunCheckpoint, at: number): void {
+    this.db
+      .prepare(
+        'INSERT INTO checkpoints (run_id, step, payload, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, step) DO UPDATE SET payload = excluded.payload, created_at = excluded.created_at',
+      )
+      .run(id, checkpoint.step, serialize(checkpoint.payload), new Date(at).toISOString());
+    this.db
+      .prepare('DELETE FROM checkpoints WHERE run_id = ? AND id NOT IN (SELECT id FROM checkpoints WHERE run_id = ? ORDER BY step DESC, id DESC LIMIT ?)')
+      .run(id, id, CHECKPOINTS_KEPT);
   }
 
   latestCheckpoint(id: number): RunCheckpoint | null {
