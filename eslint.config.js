@@ -1,7 +1,8 @@
 // ESLint: TypeScript and Vue rules, Prettier for layout (eslint-config-prettier turns off the rules it owns), and the
 // layer rules of ARCHITECTURE.md as lint rules (eslint-plugin-boundaries): core imports nothing outside core and no
 // node:*; the renderer imports only the contract from electron/; electron/backend never imports `electron`; workers
-// import only core and the contract.
+// import only core and the contract; chart option builders (renderer/src/charts) import only core, the contract and
+// the number format, so that the backend may render them to SVG for reports.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import vue from 'eslint-plugin-vue';
@@ -19,6 +20,10 @@ const LAYERS = [
   { type: 'preload', pattern: 'electron/preload/**', partialMatch: false },
   { type: 'web-host', pattern: 'electron/web-host/**', partialMatch: false },
   { type: 'cli', pattern: 'electron/cli/**', partialMatch: false },
+  // Chart option builders: pure functions shared by the renderer and the backend's report renderer (SSR). Listed
+  // before 'renderer' (the first matching element wins); the one renderer module they may use is the number format.
+  { type: 'charts', pattern: 'renderer/src/charts/**', partialMatch: false },
+  { type: 'chart-format', pattern: 'renderer/src/lib/format.ts', mode: 'full' },
   { type: 'renderer', pattern: 'renderer/**', partialMatch: false },
   { type: 'resources', pattern: 'resources/**', partialMatch: false },
 ];
@@ -71,6 +76,8 @@ export default tseslint.config(
             { from: { element: { type: 'renderer' } }, disallow: { to: { element: { type: '(backend|workers|main|preload|web-host|cli)' } } } },
             { from: { element: { type: 'workers' } }, disallow: { to: { element: { type: '!(core|contract|workers)' } } } },
             { from: { element: { type: 'backend' } }, disallow: { to: { element: { type: '(main|web-host|cli|renderer)' } } } },
+            { from: { element: { type: 'charts' } }, disallow: { to: { element: { type: '!(core|contract|charts|chart-format)' } } } },
+            { from: { element: { type: 'chart-format' } }, disallow: { to: { element: { type: '!(core|contract|chart-format)' } } } },
           ],
         },
       ],

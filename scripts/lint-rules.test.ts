@@ -47,4 +47,24 @@ describe('layer rules', () => {
       ),
     ).toEqual([]);
   });
+  it('chart option builders import only core, the contract, other builders and the number format; the backend may import them', async () => {
+    const ok =
+      "import { formatNumber } from '../lib/format.ts';\nimport { CHART_FONT } from './theme.ts';\nimport type { RunDetail } from '../../../electron/contract/runs.ts';\nexport const a = [formatNumber, CHART_FONT] as RunDetail[] | unknown[];\n";
+    expect(await problems('renderer/src/charts/x.ts', ok)).toEqual([]);
+    expect(await problems('renderer/src/charts/x.ts', "import { plural } from '../lib/plan.ts';\nexport const a = plural;\n")).toEqual([
+      expect.stringMatching(/elements of type "renderer" are not allowed in elements of type "charts"/),
+    ]);
+    expect(await problems('renderer/src/charts/x.ts', "import { useRunsStore } from '../stores/app.ts';\nexport const a = useRunsStore;\n")).toHaveLength(1);
+    expect(await problems('renderer/src/charts/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\n")).toHaveLength(1);
+    expect(await problems('renderer/src/lib/format.ts', "import { plural } from './plan.ts';\nexport const a = plural;\n")).toHaveLength(1);
+    expect(
+      await problems(
+        'electron/backend/x.ts',
+        "import { buildHistogramOption } from '../../renderer/src/charts/histogram.ts';\nexport const a = buildHistogramOption;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await problems('electron/backend/x.ts', "import { useAppStore } from '../../renderer/src/stores/app.ts';\nexport const a = useAppStore;\n"),
+    ).toHaveLength(1);
+  });
 });
