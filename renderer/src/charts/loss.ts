@@ -1,0 +1,115 @@
+// Pure builder: a per-step series of a training (loss, kept fraction, circuits) with the boundaries of its phases
+// (each grown layer, then the fine-tune) marked as vertical lines. The run page and the server-side report use it.
+import type { LineSeriesOption } from 'echarts/charts';
+import type { DataZoomComponentOption, GridComponentOption, MarkLineComponentOption, TooltipComponentOption } from 'echarts/components';
+import type { ComposeOption } from 'echarts/core';
+import type { SeriesPoint } from '../../../electron/contract/runs.ts';
+import { formatNumber } from '../lib/format.ts';
+import { CHART_FONT, TOOLTIP_CLASS, type ChartTheme } from './theme.ts';
+
+export type StepChartOption = ComposeOption<
+  LineSeriesOption | GridComponentOption | TooltipComponentOption | DataZoomComponentOption | MarkLineComponentOption
+>;
+
+/** Metric names the train kind records at the first step of each phase (value: the layer being grown, or the depth fine-tuned). */
+export const LAYER_START_METRIC = 'layer_start';
+export const FINE_TUNE_START_METRIC = 'fine_tune_start';
+
+/** Where a phase of a layer-wise training begins. */
+export interface PhaseBoundary {
+  step: number;
+  label: string;
+}
+
+/** The boundaries from the two phase-start series (ordered by step); the first layer's start (step 1) is not a boundary. */
+export function phaseBoundaries(layerStarts: readonly SeriesPoint[], fineTuneStarts: readonly SeriesPoint[] = []): PhaseBoundary[] {
+  const out: PhaseBoundary[] = [];
+  for (const [step, layer] of layerStarts) if (layer !== null && step > 1) out.push({ step, label: `layer ${layer}` });
+  for (const [step] of fineTuneStarts) out.push({ step, label: 'fine-tune' });
+  return out.sort((a, b) => a.step - b.step);
+}
+
+export interface StepChartData {
+  /** One line per entry, e.g. [{name: 'loss', points}]. */
+  lines: { name: string; points: readonly SeriesPoint[] }[];
+  boundaries?: readonly PhaseBoundary[];
+}
+
+export interface StepChartOptions {
+  /** The y axis's name. */
+  yName: string;
+  /** A log y axis (losses spanning decades); non-positive values then become gaps. */
+  log?: boolean;
+  /** Zoom with the wheel and a slider (the screen); off for a static rendering (reports). */
+  zoom?: boolean;
+}
+
+export function buildStepChartOption(data: StepChartData, theme: ChartTheme, options: StepChartOptions): StepChartOption {
+  const axisLine = { lineStyle: { color: theme.grid } };
+  const markLine: MarkLineComponentOption | undefined = data.boundaries?.length
+    ? {
+        silent: true,
+        symbol: 'none',
+        animation: false,
+        lineStyle: { color: theme.axis, type: 'dashed', width: 1 },
+        label: { color: theme.text, fontSize: 10, position: 'insideEndTop', formatter: '{b}' },
+        data: data.boundaries.map((b) => ({ name: b.label, xAxis: b.step })),
+      }
+    : undefined;
+  return {
+    animation: false,
+    textStyle: { ...CHART_FONT, color: theme.text },
+    grid: { left: 8, right: 20, top: 24, bottom: options.zoom ? 44 : 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+    tooltip: {
+      className: TOOLTIP_CLASS,
+      trigger: 'axis',
+      valueFormatter: (v) => (typeof v === 'number' ? formatNumber(v) : '–'),
+    },
+    xAxis: { type: 'value', name: 'step', nameGap: 4, min: 'dataMin', max: 'dataMax', axisLine, axisLabel: { color: theme.axis }, splitLine: { show: false } },
+    yAxis: {
+      type: options.log ? 'log' : 'value',
+      name: options.yName,
+      scale: true,
+      axisLabel: { color: theme.axis },
+      nameTextStyle: { color: theme.axis },
+      splitLine: { lineStyle: { color: theme.grid } },
+    },
+    dataZoom: options.zoom
+      ? [
+          { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
+          { type: 'slider', xAxisIndex: 0, filterMode: 'none', height: 18, bottom: 6 },
+        ]
+      : [],
+    series: data.lines.map((line, k) => ({
+      type: 'line',
+      name: line.name,
+      // Points arrive downsampled by the host (LTTB); ECharts thins them further to the pixels it has.
+      data: line.points.map(([step, value]) => [step, options.log && value !== null && value <= 0 ? null : value]),
+      showSymbol: false,
+      sampling: 'lttb',
+      connectNulls: false,
+      lineStyle: { width: 1.5 },
+      itemStyle: k === 0 ? { color: theme.accent } : undefined,
+      markLine: k === 0 ? markLine : undefined,
+    })),
+  };
+}
+
+/** The loss per step of a training with its layer boundaries. */
+export function buildLossOption(points: readonly SeriesPoint[], boundaries: readonly PhaseBoundary[], theme: ChartTheme, zoom = true): StepChartOption {
+  const positive = points.length > 0 && points.every(([, v]) => v === null || v > 0);
+  const spread = positive ? spreadOf(points) : 0;
+  // A loss falling over more than two decades reads better on a log axis.
+  return buildStepChartOption({ lines: [{ name: 'loss', points }], boundaries }, theme, { yName: 'loss', log: spread > 100, zoom });
+}
+
+function spreadOf(points: readonly SeriesPoint[]): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const [, v] of points) {
+    if (v === null) continue;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return lo > 0 && Number.isFinite(hi) ? hi / lo : 0;
+}
