@@ -62,6 +62,8 @@ export interface RunSummary {
   error: string | null;
   /** Child runs (an experiment's per-method and per-seed runs). */
   childCount: number;
+  /** The operator's notes (the list edits them in place). */
+  notes: string | null;
 }
 
 /** A metric a run recorded: its points (nulls included) and the first and last step. */
@@ -88,7 +90,6 @@ export interface RunDetail extends RunSummary {
   /** What the run produced, once it succeeded (or what a stopped run kept). */
   result: unknown;
   seeds: number[];
-  notes: string | null;
   metrics: MetricInfo[];
   appVersion: string;
   /** The worker's process id while it runs. */
@@ -161,8 +162,10 @@ export const listRunsRequest = z.object({
   /** Text the run's name contains (case-insensitive for ASCII letters). */
   search: z.string().max(MAX_RUN_NAME_LENGTH).optional(),
   datasetId: datasetId.optional(),
-  /** The children of this run; without it, top-level runs only. */
+  /** The children of this run; without it, top-level runs only (unless includeChildren). */
   parentId: runId.optional(),
+  /** Without parentId: every run, child runs (an experiment's per-method and per-seed runs) included. */
+  includeChildren: z.boolean().optional(),
   /** Created at or after this time. */
   createdAfter: instant.optional(),
   /** Created before this time. */

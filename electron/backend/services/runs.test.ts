@@ -217,7 +217,7 @@ function expected(made: Made[], q: ListRunsRequest = {}): number[] {
   const keyOf = (r: Made): string | number =>
     sort === 'name' ? (r.name ?? '').toLowerCase() : sort === 'durationMs' ? (r.durationMs ?? -1) : sort === 'finishedAt' ? (r.finishedAt ?? '') : r[sort];
   return made
-    .filter((r) => r.parentId === (q.parentId ?? null))
+    .filter((r) => (q.includeChildren && q.parentId === undefined) || r.parentId === (q.parentId ?? null))
     .filter((r) => !q.status || list(q.status)!.includes(r.status))
     .filter((r) => !q.kind || list(q.kind)!.includes(r.kind))
     .filter((r) => !q.tag || r.tags.includes(q.tag))
@@ -272,6 +272,7 @@ describe('RunService.list', () => {
       parentId: null,
       error: null,
       childCount: 3,
+      notes: null,
     });
     // Its children (runs 100..102 of makeRuns), newest first.
     expect(runs.list({ parentId: first.id }).runs.map((r) => r.name)).toEqual(['beta', 'pbc 50%_done', null]);
@@ -293,6 +294,10 @@ describe('RunService.list', () => {
       [{ search: 'ALPHA T' }, 5],
       [{ datasetId: 1 }, 10],
       [{ parentId: 2 }, 0],
+      // Children too: the 40 runs and the 12 children (runs 100..111, kind imputation; tag paper on 100-103 and 108-111).
+      [{ includeChildren: true }, 52],
+      [{ includeChildren: true, kind: 'imputation' }, 12],
+      [{ includeChildren: true, tag: 'paper', sort: 'name' }, 28],
       [{ createdAfter: '2026-12-01T10:30:00Z' }, 29],
       [{ createdAfter: '2026-12-01T12:00:00+02:00', createdBefore: '2026-12-01T10:30:00.000Z' }, 11],
       [{ status: ['succeeded', 'failed'], kind: 'train', tag: 'qnn', createdBefore: '2026-12-01T10:45:00Z' }, 4],
@@ -489,6 +494,8 @@ describe('RunService records', () => {
       expect(e.message).toMatch(message);
     }
     expect(runs.detail(id)).toMatchObject({ name: 'kept', notes: 'kept', tags: ['kept'] });
+    // The list shows the notes too (edited in place there).
+    expect(runs.list().runs.find((r) => r.id === id)).toMatchObject({ name: 'kept', notes: 'kept', tags: ['kept'] });
     expect(refusal(() => runs.update(999, { name: 'x' }))).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
   });
 

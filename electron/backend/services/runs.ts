@@ -103,10 +103,11 @@ type SummaryRow = Pick<
   | 'tags'
   | 'parent_id'
   | 'error'
+  | 'notes'
 > & { child_count: number; sort_key: string | number };
 
 const SUMMARY_COLUMNS =
-  'id, kind, name, status, progress, created_at, started_at, finished_at, duration_ms, dataset_id, dataset_name, tags, parent_id, error, ' +
+  'id, kind, name, status, progress, created_at, started_at, finished_at, duration_ms, dataset_id, dataset_name, tags, parent_id, error, notes, ' +
   '(SELECT COUNT(*) FROM runs AS c WHERE c.parent_id = runs.id) AS child_count';
 
 /** The columns a summary and a record share. */
@@ -126,6 +127,7 @@ function common(r: SummaryRow | RunRow): Omit<RunSummary, 'childCount'> {
     tags: JSON.parse(r.tags) as string[],
     parentId: r.parent_id,
     error: r.error,
+    notes: r.notes,
   };
 }
 
@@ -137,7 +139,6 @@ function toRecord(r: RunRow): RunRecord {
     config: JSON.parse(r.config),
     seeds: JSON.parse(r.seeds) as number[],
     result: r.result === null ? null : JSON.parse(r.result),
-    notes: r.notes,
     appVersion: r.app_version,
     workerPid: r.worker_pid,
     heartbeatAt: r.heartbeat_at === null ? null : new Date(r.heartbeat_at).toISOString(),
@@ -196,6 +197,8 @@ function decodeCursor(cursor: string, sort: RunSortField, order: 'asc' | 'desc')
   }
   return { key, id };
 }
+
+const whereClause = (terms: readonly string[]) => (terms.length > 0 ? `WHERE ${terms.join(' AND ')}` : '');
 
 /** `text` as a LIKE pattern that matches it anywhere, with its own % _ and \ taken literally. */
 const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -403,12 +406,14 @@ export class RunService {
 
   /**
    * A page of runs: filtered (every filter narrows), sorted with the id as tiebreak, with the count of all matches
-   * and a cursor for the next page. Top-level runs unless parentId asks for a run's children.
+   * and a cursor for the next page. Top-level runs unless parentId asks for a run's children (or includeChildren for all).
    */
   list(request: ListRunsRequest = {}): RunPage {
     const q: ListRunsQuery = parseOrThrow(listRunsRequest, request, 'Run list request');
     const order = q.order ?? DEFAULT_SORT_ORDER[q.sort];
-    const where: string[] = [q.parentId === undefined ? 'parent_id IS NULL' : 'parent_id = @parentId'];
+    const where: string[] = [];
+    if (q.parentId !== undefined) where.push('parent_id = @parentId');
+    else if (!q.includeChildren) where.push('parent_id IS NULL');
     // Lists travel as one JSON parameter (json_each), so each combination of filters is one cached statement.
     if (q.status) where.push('status IN (SELECT value FROM json_each(@status))');
     if (q.kind) where.push('kind IN (SELECT value FROM json_each(@kind))');
@@ -441,9 +446,9 @@ export class RunService {
     }
     return this.db.transaction(() => {
       const rows = this.sql(
-        `SELECT ${SUMMARY_COLUMNS}, ${key} AS sort_key FROM runs WHERE ${page.join(' AND ')} ORDER BY ${key} ${direction}, id ${direction} LIMIT @limit`,
+        `SELECT ${SUMMARY_COLUMNS}, ${key} AS sort_key FROM runs ${whereClause(page)} ORDER BY ${key} ${direction}, id ${direction} LIMIT @limit`,
       ).all(pageParams) as SummaryRow[];
-      const { total } = this.sql(`SELECT COUNT(*) AS total FROM runs WHERE ${where.join(' AND ')}`).get(params) as { total: number };
+      const { total } = this.sql(`SELECT COUNT(*) AS total FROM runs ${whereClause(where)}`).get(params) as { total: number };
       const more = rows.length > q.limit;
       const runs = rows.slice(0, q.limit);
       const last = runs[runs.length - 1];
