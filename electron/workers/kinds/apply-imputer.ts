@@ -17,6 +17,7 @@ import { describeRejected } from '../../contract/run-protocol.ts';
 import { assembleDataset, datasetProfile, datasetShape, sendDataset } from './dataset-artifacts.ts';
 import { renameField } from './fields.ts';
 import { defineRunKind, type HostDataset, type RunHost } from './types.ts';
+import { applyImputerConfig, type ApplyImputerConfig } from '../../contract/run-configs.ts';
 
 /**
  * Largest saved imputer model read from a file (`qnnlab impute --model`, and the CLI's apply runs): a JavaScript
@@ -24,23 +25,8 @@ import { defineRunKind, type HostDataset, type RunHost } from './types.ts';
  */
 export const MAX_MODEL_BYTES = 512 * 1024 ** 2;
 
-export const applyImputerConfig = z
-  .object({
-    datasetId: z.number().int().positive(),
-    /** The saved imputer as parsed JSON (checked field by field when the run is prepared). */
-    model: z.record(z.string(), z.unknown()),
-    /** The method's options that differ at apply time, merged over the saved ones (e.g. qnn-mice's backend, shots). */
-    options: z.record(z.string(), z.unknown()).optional(),
-    /** Seed of stochastic predictions (pmm, shots); default the fit's, so that apply reproduces the fit. */
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 32 - 1)
-      .optional(),
-  })
-  .strict();
-export type ApplyImputerConfig = z.output<typeof applyImputerConfig>;
+// The config schema lives in the contract (the New run page validates with it); re-exported for the kind's users.
+export { applyImputerConfig, type ApplyImputerConfig };
 
 export interface ApplyImputerInput {
   dataset: HostDataset;

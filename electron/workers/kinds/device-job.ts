@@ -13,57 +13,15 @@ import { compileCircuit } from '../../../core/hardware/compile.ts';
 import type { DeviceJobEvent, DeviceJobStatus } from '../../../core/hardware/device-jobs.ts';
 import { circuitCost } from '../../../core/hardware/estimate.ts';
 import { createQuantumBackend, EMULATION_NOTE, type BackendTarget } from '../../../core/hardware/registry.ts';
-import { ARCHITECTURES, MAX_LAYERS, MAX_QUBITS, MAX_SHOTS } from '../../../core/limits.ts';
 import type { Circuit } from '../../../core/quantum/circuit.ts';
 import { butterflyParameterCount, modelCircuit, pyramidParameterCount, uniformAngles } from '../../../core/quantum/butterfly.ts';
 import { checkInput, checkLayers, checkQubits, checkVector } from '../../../core/quantum/validate.ts';
 import { renameField } from './fields.ts';
 import { defineRunKind, type RunContext, type RunHost } from './types.ts';
+import { DEVICE_JOB_PROVIDERS, deviceJobConfig, type DeviceJobConfig } from '../../contract/run-configs.ts';
 
-/** Who runs the job: `emulator` runs it on this machine; a cloud provider will be added beside it. */
-export const DEVICE_JOB_PROVIDERS = ['emulator'] as const;
-
-const seed = z
-  .number()
-  .int()
-  .min(0)
-  .max(2 ** 32 - 1);
-
-export const deviceJobConfig = z
-  .object({
-    provider: z.enum(DEVICE_JOB_PROVIDERS).default('emulator'),
-    /** A device profile id (a user copy shadows the built-in). */
-    backend: z.string().min(1).max(100),
-    qubits: z.number().int().min(2).max(MAX_QUBITS),
-    /** Butterfly layers (default log2 qubits); not for the pyramid. */
-    layers: z.number().int().min(1).max(MAX_LAYERS).optional(),
-    architecture: z.enum(ARCHITECTURES).optional(),
-    /** Draws the parameters uniformly in [-pi, pi) (as `--seed S`), unless `params` gives them; also the default shot seed. */
-    seed: seed.optional(),
-    params: z
-      .array(z.number())
-      .max(MAX_QUBITS * MAX_QUBITS)
-      .optional(),
-    /** The input vector, zero-padded to `qubits`. */
-    input: z.array(z.number()).min(1).max(MAX_QUBITS),
-    shots: z.number().int().min(1).max(MAX_SHOTS),
-    /** Seed of the shots and the noise (default `seed`, else 0). */
-    shotSeed: seed.optional(),
-    /** Raw counts by bitstring (default only for small registers). */
-    counts: z.boolean().optional(),
-    /** Wall milliseconds per emulated device millisecond of queue and run time (default 1e-4; 0 for none). */
-    latencyScale: z.number().min(0).max(1).optional(),
-    /** Refuse the job when its cost exceeds this many USD. */
-    budget: z.number().min(0).optional(),
-  })
-  .strict()
-  .superRefine((c, ctx) => {
-    if (c.seed === undefined && c.params === undefined)
-      ctx.addIssue({ code: 'custom', path: ['seed'], message: 'give seed (parameters drawn uniformly in [-pi, pi)) or params' });
-    if (c.architecture === 'pyramid' && c.layers !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['layers'], message: 'layers applies to the butterfly only (a pyramid has n(n-1)/2 gates)' });
-  });
-export type DeviceJobConfig = z.output<typeof deviceJobConfig>;
+// The config schema lives in the contract (the New run page validates with it); re-exported for the kind's users.
+export { DEVICE_JOB_PROVIDERS, deviceJobConfig, type DeviceJobConfig };
 
 /** The job as prepared on the host: the circuit built and checked against the device, its device time and cost. */
 export interface DeviceJobInput {

@@ -16,43 +16,17 @@ import {
   type SeedResult,
 } from '../../../core/impute/experiment.ts';
 import { resolveImputerOptions, type ImputerEnv } from '../../../core/impute/registry.ts';
-import { MASK_MECHANISMS, MAX_FOLDS, MAX_SEEDS } from '../../../core/limits.ts';
 import type { MetricPoint } from '../../contract/run-protocol.ts';
-import { MAX_NAME_LENGTH } from '../../contract/datasets.ts';
 import { renameField } from './fields.ts';
 import { defineRunKind, type ChildRecord, type HostDataset, type RunHost } from './types.ts';
+import { experimentRunConfig, type ExperimentRunConfig } from '../../contract/run-configs.ts';
 
 export const EXPERIMENT_RUN_KIND = 'experiment';
 /** The kind of an experiment's children: one (method, seed) result each. */
 export const IMPUTATION_RUN_KIND = 'imputation';
 
-const columnName = z.string().min(1).max(MAX_NAME_LENGTH);
-
-/** The options of `qnnlab experiment` (experimentConfigFromFlags maps its flags here) on a dataset of the database. */
-export const experimentRunConfig = z
-  .object({
-    datasetId: z.number().int().positive(),
-    outcome: columnName,
-    exclude: z.array(columnName).optional(),
-    methods: z
-      .array(z.union([z.string().min(1), z.object({ name: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() }).strict()]))
-      .min(1),
-    mask: z.object({ mechanism: z.enum(MASK_MECHANISMS), rate: z.number().gt(0).lt(1), columns: z.array(columnName).optional() }).strict(),
-    seeds: z
-      .array(
-        z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 32 - 1),
-      )
-      .min(1)
-      .max(MAX_SEEDS)
-      .refine((s) => new Set(s).size === s.length, 'must not repeat a seed (a repeated seed repeats its results)'),
-    folds: z.number().int().min(2).max(MAX_FOLDS).optional(),
-  })
-  .strict();
-export type ExperimentRunConfig = z.output<typeof experimentRunConfig>;
+// The config schema lives in the contract (the New run page validates with it); re-exported for the kind's users.
+export { experimentRunConfig, type ExperimentRunConfig };
 
 /** The worker's input: the dataset's cells, the experiment checked against them, and qnn-mice's device profiles. */
 export interface ExperimentInput {

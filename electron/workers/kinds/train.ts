@@ -5,79 +5,23 @@
 // resume to the same parameters, to the last bit, as an uninterrupted run.
 import { z } from 'zod';
 import { InvalidInputError } from '../../../core/errors.ts';
-import { GRADIENT_METHODS, type HardwareGradientMethod } from '../../../core/gradients/registry.ts';
+import { type HardwareGradientMethod } from '../../../core/gradients/registry.ts';
 import { checkBudget, estimateTraining, type TrainingEstimate } from '../../../core/hardware/estimate.ts';
 import type { QuantumBackend } from '../../../core/hardware/quantum-backend.ts';
 import { createQuantumBackend, EMULATION_NOTE, type BackendTarget } from '../../../core/hardware/registry.ts';
 import { datasetTask } from '../../../core/impute/qnn-task.ts';
-import { MAX_BATCH_SIZE, MAX_EPOCHS, MAX_LAYERS, MAX_QUBITS, MAX_SHOTS, TRAIN_DEFAULTS } from '../../../core/limits.ts';
+import { TRAIN_DEFAULTS } from '../../../core/limits.ts';
 import { butterflyParameterCount } from '../../../core/quantum/butterfly.ts';
 import { forwardBatch } from '../../../core/quantum/unary-simulator.ts';
 import { checkLayers, checkQubits } from '../../../core/quantum/validate.ts';
 import { resolveOptions, trainLayerwise, type LayerwiseOptions, type TrainCheckpoint, type TrainProgress } from '../../../core/train/layerwise.ts';
 import { mseLoss, type OutputLoss } from '../../../core/train/losses.ts';
-import { OPTIMISERS } from '../../../core/train/optimisers.ts';
 import { orthogonalMapTask } from '../../../core/train/tasks.ts';
-import { MAX_NAME_LENGTH } from '../../contract/datasets.ts';
 import { defineRunKind, type HostDataset, type RunHost } from './types.ts';
+import { TOY_SAMPLES, trainConfig, type TrainConfig } from '../../contract/run-configs.ts';
 
-/** The toy task's default number of training samples. */
-export const TOY_SAMPLES = 256;
-const MAX_SAMPLES = 1_000_000;
-
-const probability = z.number().min(0).max(1);
-
-export const trainConfig = z
-  .object({
-    /** Toy task: the register size (a power of two); a dataset run picks it from its predictors unless given. */
-    qubits: z.number().int().min(2).max(MAX_QUBITS).optional(),
-    /** Layers to grow (toy task: required; dataset: default log2 qubits). */
-    layers: z.number().int().min(1).max(MAX_LAYERS).optional(),
-    /** Toy task: layers of the random target butterfly (default `layers`). */
-    targetLayers: z.number().int().min(1).max(MAX_LAYERS).optional(),
-    /** Toy task: training samples. */
-    samples: z.number().int().min(1).max(MAX_SAMPLES).optional(),
-    /** Train on this dataset, predicting `target` from its other feature columns. */
-    datasetId: z.number().int().positive().optional(),
-    target: z.string().min(1).max(MAX_NAME_LENGTH).optional(),
-    epochs: z.number().int().min(1).max(MAX_EPOCHS).optional(),
-    batch: z.number().int().min(1).max(MAX_BATCH_SIZE).optional(),
-    lr: z.number().positive().max(1e3).optional(),
-    optimiser: z.enum(OPTIMISERS).optional(),
-    method: z.enum(GRADIENT_METHODS).optional(),
-    fineTuneEpochs: z.number().int().min(0).max(MAX_EPOCHS).optional(),
-    shots: z.number().int().min(1).max(MAX_SHOTS).optional(),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 32 - 1)
-      .optional(),
-    /** A simulator backend or a device profile id; absent: the fast exact unary path (plus seeded shots). */
-    backend: z.string().min(1).max(100).optional(),
-    /** Noise of the 'noisy' backend (a device takes its noise from its profile). */
-    noise: z.object({ p1: probability.optional(), p2: probability.optional(), readout: probability.optional() }).strict().optional(),
-    /** Device backends: wall milliseconds per emulated device millisecond of queue and run time. */
-    latencyScale: z.number().min(0).max(1).optional(),
-    /** Device backends: refuse to run when the estimated cost exceeds this many USD. */
-    budget: z.number().min(0).optional(),
-  })
-  .strict()
-  .superRefine((c, ctx) => {
-    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    if (c.datasetId === undefined) {
-      if (c.target !== undefined) issue('datasetId', 'target needs datasetId: the dataset whose column to predict');
-      if (c.qubits === undefined) issue('qubits', 'the toy task needs qubits (a power of two), or give datasetId and target');
-      if (c.layers === undefined) issue('layers', 'the toy task needs layers');
-    } else {
-      if (c.target === undefined) issue('target', 'a dataset run needs target: the column to predict');
-      if (c.samples !== undefined || c.targetLayers !== undefined) issue('samples', 'samples and targetLayers belong to the toy task, not a dataset run');
-    }
-    if (c.noise !== undefined && c.backend !== 'noisy') issue('noise', "noise sets the 'noisy' backend's rates (a device takes its noise from its profile)");
-    if (c.backend === undefined && (c.budget !== undefined || c.latencyScale !== undefined))
-      issue(c.budget !== undefined ? 'budget' : 'latencyScale', 'budget and latencyScale apply to a device backend: give backend');
-  });
-export type TrainConfig = z.output<typeof trainConfig>;
+// The config schema lives in the contract (the New run page validates with it); re-exported for the kind's users.
+export { TOY_SAMPLES, trainConfig, type TrainConfig };
 
 /** The worker's input: the config, with the backend and the dataset resolved on the host. */
 export interface TrainInput {
