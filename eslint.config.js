@@ -21,9 +21,8 @@ const LAYERS = [
   { type: 'web-host', pattern: 'electron/web-host/**', partialMatch: false },
   { type: 'cli', pattern: 'electron/cli/**', partialMatch: false },
   // Chart option builders: pure functions shared by the renderer and the backend's report renderer (SSR). Listed
-  // before 'renderer' (the first matching element wins); the one renderer module they may use is the number format.
+  // before 'renderer' (the first matching element wins).
   { type: 'charts', pattern: 'renderer/src/charts/**', partialMatch: false },
-  { type: 'chart-format', pattern: 'renderer/src/lib/format.ts', mode: 'full' },
   { type: 'renderer', pattern: 'renderer/**', partialMatch: false },
   { type: 'resources', pattern: 'resources/**', partialMatch: false },
 ];
@@ -63,6 +62,8 @@ export default tseslint.config(
     plugins: { boundaries },
     settings: {
       'boundaries/elements': LAYERS,
+      // The one renderer module chart builders may use (and so the backend through them): the number format.
+      'boundaries/files': [{ category: 'chart-format', pattern: 'renderer/src/lib/format.ts' }],
       'import/resolver': { node: { extensions: ['.ts', '.js', '.mjs', '.json', '.vue'] } },
     },
     rules: {
@@ -76,8 +77,8 @@ export default tseslint.config(
             { from: { element: { type: 'renderer' } }, disallow: { to: { element: { type: '(backend|workers|main|preload|web-host|cli)' } } } },
             { from: { element: { type: 'workers' } }, disallow: { to: { element: { type: '!(core|contract|workers)' } } } },
             { from: { element: { type: 'backend' } }, disallow: { to: { element: { type: '(main|web-host|cli|renderer)' } } } },
-            { from: { element: { type: 'charts' } }, disallow: { to: { element: { type: '!(core|contract|charts|chart-format)' } } } },
-            { from: { element: { type: 'chart-format' } }, disallow: { to: { element: { type: '!(core|contract|chart-format)' } } } },
+            { from: { element: { type: 'charts' } }, disallow: { to: { element: { type: '!(core|contract|charts)' } } } },
+            { from: { element: { type: 'charts' } }, allow: { to: { file: { categories: 'chart-format' } } } },
           ],
         },
       ],
@@ -105,6 +106,21 @@ export default tseslint.config(
         [...NODE_MODULES, 'electron', 'better-sqlite3'],
         'The renderer runs in a sandboxed page: no Node module, no electron (ARCHITECTURE.md).',
       ),
+    },
+  },
+  {
+    // The number format is part of the chart builders' world (the backend renders them): it imports no other module.
+    files: ['renderer/src/lib/format.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: NODE_MODULES,
+          patterns: [
+            { regex: '^\\.', message: 'renderer/src/lib/format.ts is imported by chart builders, which the backend renders: it imports no other module.' },
+          ],
+        },
+      ],
     },
   },
   prettier,
