@@ -111,6 +111,18 @@ export interface RunPage {
 /** One point of a series: [step, value]; a null value is a gap (the metric could not be computed at that step). */
 export type SeriesPoint = [step: number, value: number | null];
 
+/**
+ * The metrics a train run records per step, and the two it records once at the first step of each phase of the
+ * layer-wise schedule (value: the layer grown, or the depth fine-tuned): the run page marks the layer boundaries there.
+ */
+export const TRAIN_METRICS = {
+  loss: 'loss',
+  circuits: 'circuits',
+  keptFraction: 'kept_fraction',
+  layerStart: 'layer_start',
+  fineTuneStart: 'fine_tune_start',
+} as const;
+
 export interface MetricSeries {
   name: string;
   /** In step order, at most the request's maxPoints. */

@@ -17,6 +17,7 @@ import { checkLayers, checkQubits } from '../../../core/quantum/validate.ts';
 import { resolveOptions, trainLayerwise, type LayerwiseOptions, type TrainCheckpoint, type TrainProgress } from '../../../core/train/layerwise.ts';
 import { mseLoss, type OutputLoss } from '../../../core/train/losses.ts';
 import { orthogonalMapTask } from '../../../core/train/tasks.ts';
+import { TRAIN_METRICS } from '../../contract/runs.ts';
 import { defineRunKind, type HostDataset, type RunHost } from './types.ts';
 import { TOY_SAMPLES, trainConfig, type TrainConfig } from '../../contract/run-configs.ts';
 
@@ -244,9 +245,11 @@ export const trainKind = defineRunKind({
       },
       onProgress: (p) => {
         ctx.progress(p.fraction, trainProgressLabel(p));
-        ctx.metric('loss', p.stepsDone, p.loss);
-        ctx.metric('circuits', p.stepsDone, p.circuits);
-        if (input.config.shots !== undefined) ctx.metric('kept_fraction', p.stepsDone, p.keptFraction);
+        ctx.metric(TRAIN_METRICS.loss, p.stepsDone, p.loss);
+        ctx.metric(TRAIN_METRICS.circuits, p.stepsDone, p.circuits);
+        if (input.config.shots !== undefined) ctx.metric(TRAIN_METRICS.keptFraction, p.stepsDone, p.keptFraction);
+        // A phase's first step: where the run page draws a layer boundary (a resume after it keeps the point).
+        if (p.epoch === 1 && p.step === 1) ctx.metric(p.phase === 'layer' ? TRAIN_METRICS.layerStart : TRAIN_METRICS.fineTuneStart, p.stepsDone, p.layer);
       },
       onCheckpoint: (c) => ctx.checkpoint(c.stepsDone, c),
     });

@@ -11,17 +11,13 @@ export type StepChartOption = ComposeOption<
   LineSeriesOption | GridComponentOption | TooltipComponentOption | DataZoomComponentOption | MarkLineComponentOption
 >;
 
-/** Metric names the train kind records at the first step of each phase (value: the layer being grown, or the depth fine-tuned). */
-export const LAYER_START_METRIC = 'layer_start';
-export const FINE_TUNE_START_METRIC = 'fine_tune_start';
-
 /** Where a phase of a layer-wise training begins. */
 export interface PhaseBoundary {
   step: number;
   label: string;
 }
 
-/** The boundaries from the two phase-start series (ordered by step); the first layer's start (step 1) is not a boundary. */
+/** The boundaries from the train kind's phase-start series (TRAIN_METRICS.layerStart, .fineTuneStart); the first layer's start is none. */
 export function phaseBoundaries(layerStarts: readonly SeriesPoint[], fineTuneStarts: readonly SeriesPoint[] = []): PhaseBoundary[] {
   const out: PhaseBoundary[] = [];
   for (const [step, layer] of layerStarts) if (layer !== null && step > 1) out.push({ step, label: `layer ${layer}` });
