@@ -10,7 +10,7 @@ import { EXPERIMENT_DEFAULTS, MAX_FOLDS, MAX_SEEDS, type MaskMechanism } from '.
 import { downstreamAuc } from '../metrics/downstream-auc.ts';
 import { meanSd } from '../metrics/summary.ts';
 import { varianceRatio } from '../metrics/variance-ratio.ts';
-import type { ChainedProgress } from './chained.ts';
+import type { ChainedProgress, TraceEntry } from './chained.ts';
 import { checkColumnNames, encodedValue, encodedWidth, selectColumns } from './columns.ts';
 import { fitImputer } from './imputer.ts';
 import { checkMaskMechanism, checkMaskRate, maskTable } from './masking.ts';
@@ -56,6 +56,8 @@ export interface SeedResult {
   cycles: number;
   stopReason: string;
   warnings: string[];
+  /** The chained imputer's convergence traces (mean and sd of each column's imputed values per cycle); absent on results recorded before. */
+  traces?: TraceEntry[];
 }
 
 export interface Stat {
@@ -261,6 +263,7 @@ export async function runExperimentSeed(
       cycles: fit.cycles,
       stopReason: fit.stopReason,
       warnings: fit.warnings,
+      traces: fit.traces,
     };
     results.push(result);
     await hooks.onResult?.(result);
