@@ -105,3 +105,11 @@ export const DEFAULT_COUNTS_MAX_QUBITS = 12;
  * (2^26: e.g. two million shots at 32 qubits, 65,536 at 1024).
  */
 export const MAX_COUNTS_CHARACTERS = 2 ** 26;
+
+/**
+ * Paired statistics of a comparison (core/metrics: wilcoxon-signed-rank, paired-t-test, pitman-morgan): the confidence
+ * level of every interval, and the most pairs the Wilcoxon test takes its exact p-value for (without ties or zero
+ * differences, as scipy.stats.wilcoxon's method 'auto'); beyond it, or with ties or zeros, the normal approximation.
+ */
+export const CONFIDENCE_LEVEL = 0.95;
+export const WILCOXON_EXACT_MAX_PAIRS = 50;

@@ -8,3 +8,7 @@ export * from './stratified-kfold.ts';
 export * from './summary.ts';
 export * from './variance-ratio.ts';
 export * from './downstream-auc.ts';
+export * from './paired-samples.ts';
+export * from './wilcoxon-signed-rank.ts';
+export * from './paired-t-test.ts';
+export * from './pitman-morgan.ts';
