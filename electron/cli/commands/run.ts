@@ -285,7 +285,11 @@ async function runDetached(flags: Flags, io: CommandIO, begin: (engine: RunEngin
 
 /** The request the API's runs.start takes, checked by its schema (a name or tag too long names its field). */
 function submitRequest(flags: Flags, kind: string, config: unknown): SubmitRequest {
-  return parseOrThrow(startRunRequest, { kind, config, name: stringFlag(flags, 'name'), tags: listFlag(flags, 'tag') }, 'run');
+  return parseOrThrow(
+    startRunRequest,
+    { kind, config, name: stringFlag(flags, 'name'), tags: listFlag(flags, 'tag'), overBudget: flags['over-budget'] === true || undefined },
+    'run',
+  );
 }
 
 function start(flags: Flags, io: CommandIO, request: SubmitRequest): Promise<number> {
@@ -298,6 +302,7 @@ const startFlags = {
   detach: { type: 'boolean', description: 'print {"id": N} at once; the run goes on in a background process (`qnnlab run wait N` follows it)' },
   name: { type: 'string', value: 'NAME', description: `the run's name in lists (default: from its config; up to ${MAX_RUN_NAME_LENGTH} characters)` },
   tag: { type: 'string', value: 'T,...', description: `comma-separated tags (at most ${MAX_RUN_TAGS})` },
+  'over-budget': { type: 'boolean', description: "start it even when its estimated device cost exceeds the budget set in the app's Settings" },
   ...jsonFlag,
 } as const satisfies FlagSpecs;
 
@@ -308,7 +313,7 @@ const startNotes = [
 ];
 
 /** `--config JSON` or `--config @FILE`. */
-function configFlag(flags: Flags): unknown {
+export function configFlag(flags: Flags): unknown {
   const raw = stringFlag(flags, 'config', true)!;
   let text = raw;
   if (raw.startsWith('@')) {
