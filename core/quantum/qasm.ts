@@ -31,6 +31,13 @@ function gateLine(g: StandardGate): string {
   }
 }
 
+/** The comment line naming a model circuit's layout in its QASM export (`qnnlab circuit` and the app's run page write the same). */
+export function modelQasmComment(m: { architecture: 'butterfly' | 'pyramid'; qubits: number; layers: number; loader: string | null }): string {
+  const layers = m.architecture === 'butterfly' ? `, ${m.layers} layers` : '';
+  const loader = m.loader ? `, ${m.loader} loader` : ', no loader (prepend one, or start from a unary state)';
+  return `QNN Lab ${m.architecture}: ${m.qubits} qubits${layers}${loader}`;
+}
+
 /** A unary circuit (X + RBS) as OpenQASM 2.0; every RBS is preceded by a comment naming it. */
 export function circuitToQasm(circuit: Circuit, options: QasmOptions = {}): string {
   const lines = ['OPENQASM 2.0;', 'include "qelib1.inc";'];

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { AbortError } from '../../../core/errors.ts';
 import { createRng } from '../../../core/random.ts';
-import { circuitToQasm } from '../../../core/quantum/qasm.ts';
+import { circuitToQasm, modelQasmComment } from '../../../core/quantum/qasm.ts';
 import { forwardBatch, probabilitiesOf, runUnaryCircuit } from '../../../core/quantum/unary-simulator.ts';
 import { runStandardCircuit, unaryAmplitudes, unaryToStandard } from '../../../core/quantum/statevector.ts';
 import { checkShots, postSelectCounts, sampleStateVector, sampleUnary } from '../../../core/quantum/shots.ts';
@@ -50,9 +50,7 @@ const circuitCommand: Command = {
     const format = choiceFlag(flags, 'format', ['qasm', 'json'] as const, flags.json ? 'json' : 'qasm');
     const circuit = buildCircuit(m, x, loader);
     if (format === 'qasm') {
-      const comments = [
-        `QNN Lab ${m.architecture}: ${m.n} qubits${m.architecture === 'butterfly' ? `, ${m.layers} layers` : ''}${x ? `, ${loader} loader` : ', no loader (prepend one, or start from a unary state)'}`,
-      ];
+      const comments = [modelQasmComment({ architecture: m.architecture, qubits: m.n, layers: m.layers, loader: x ? loader : null })];
       io.stdout.write(circuitToQasm(circuit, { comments }));
     } else {
       printJson(io, {
