@@ -11,6 +11,8 @@ import { estimateTrainingRequest } from './hardware.ts';
 import type { DeletedRuns, LogPage, MetricSeries, RunDetail, RunPage } from './runs.ts';
 import { startRunRequest, type RunKindInfo } from './run-control.ts';
 import { listRunsRequest, metricSeriesRequest, runIdRequest, runLogsRequest, updateRunRequest } from './runs.ts';
+import { checkRunRequest, type RunCheck } from './run-check.ts';
+import { updateSettingsRequest, type LabSettings } from './settings.ts';
 
 /** How a renderer reaches its host: Electron's IPC (desktop) or HTTP (the web host). */
 export const TRANSPORTS = ['electron', 'http'] as const;
@@ -59,6 +61,11 @@ export const channels = {
   'runs.cancel': channel<typeof runIdRequest, RunDetail>(runIdRequest),
   'runs.resume': channel<typeof runIdRequest, RunDetail>(runIdRequest),
   'runs.kinds': channel<EmptyRequest, RunKindInfo[]>(emptyRequest),
+  // A run checked as runs.start would, without queueing it, with its device cost and the budget (New run page).
+  'runs.check': channel<typeof checkRunRequest, RunCheck>(checkRunRequest),
+  // The lab's settings: default backend and budget (handlers/settings.ts).
+  'settings.get': channel<EmptyRequest, LabSettings>(emptyRequest),
+  'settings.update': channel<typeof updateSettingsRequest, LabSettings>(updateSettingsRequest),
 } as const;
 
 export type Channels = typeof channels;

@@ -15,6 +15,8 @@ export const startRunRequest = z
     name: z.string().trim().min(1).max(MAX_RUN_NAME_LENGTH).optional(),
     tags: z.array(runTag).max(MAX_RUN_TAGS).optional(),
     priority: z.number().int().min(MIN_RUN_PRIORITY).max(MAX_RUN_PRIORITY).optional(),
+    /** Start it even when its estimated device cost exceeds the budget set in Settings (otherwise refused, field budgetUSD). */
+    overBudget: z.boolean().optional(),
   })
   .strict();
 export type StartRunRequest = z.infer<typeof startRunRequest>;

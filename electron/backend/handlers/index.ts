@@ -11,6 +11,7 @@ import { deviceHandlers } from './devices.ts';
 import { hardwareHandlers } from './hardware.ts';
 import { runHandlers } from './runs.ts';
 import { runControlHandlers } from './run-control.ts';
+import { settingsHandlers } from './settings.ts';
 import type { RunEngine } from '../runs/engine.ts';
 
 export interface HandlerContext {
@@ -35,5 +36,6 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...hardwareHandlers(ctx.devices),
     ...runHandlers(ctx.runs, ctx.events),
     ...runControlHandlers(ctx.engine ?? null, ctx.runs),
+    ...settingsHandlers(ctx.db, ctx.devices),
   } satisfies Handlers;
 }

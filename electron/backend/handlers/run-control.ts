@@ -8,7 +8,7 @@ import { runKinds } from '../../workers/kinds/index.ts';
 import type { RunEngine } from '../runs/engine.ts';
 import type { RunService } from '../services/runs.ts';
 
-type RunControlChannels = 'runs.start' | 'runs.cancel' | 'runs.resume' | 'runs.kinds';
+type RunControlChannels = 'runs.start' | 'runs.check' | 'runs.cancel' | 'runs.resume' | 'runs.kinds';
 
 /** Each kind's config schema as JSON Schema; refinements JSON Schema cannot say are left out (the host checks them). */
 export function describeRunKinds(): RunKindInfo[] {
@@ -27,6 +27,7 @@ export function runControlHandlers(engine: RunEngine | null, runs: RunService) {
   };
   return {
     'runs.start': async (request) => runs.detail((await required().submit(request)).id),
+    'runs.check': (request) => required().check(request),
     'runs.cancel': async ({ id }) => runs.detail((await required().cancel(id)).id),
     'runs.resume': async ({ id }) => runs.detail((await required().resume(id)).id),
     'runs.kinds': () => describeRunKinds(),

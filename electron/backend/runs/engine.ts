@@ -23,6 +23,10 @@ import type { RunRecord, RunService, RunStatus } from '../services/runs.ts';
 import type { Execution, RunExecutor } from './executor.ts';
 import { writeTransaction } from '../db/database.ts';
 import { emptyWrites, hasWrites, RunStore, type PendingWrites, type RunOwner } from './run-store.ts';
+import { refuseOverBudget, runCost } from './budget.ts';
+import { readLabSettings } from '../services/settings.ts';
+import type { RunCheck } from '../../contract/run-check.ts';
+import { IMPORT_RUN_KIND } from '../../contract/datasets.ts';
 
 export const FLUSH_MS = 200;
 /** Metric points buffered per run before a flush is forced. */
@@ -80,6 +84,8 @@ export interface SubmitRequest {
   name?: string;
   tags?: string[];
   priority?: number;
+  /** Start it even when its estimated device cost exceeds the budget in Settings. */
+  overBudget?: boolean;
 }
 
 interface Active {
@@ -149,6 +155,12 @@ export class RunEngine {
     const kind = this.kinds(request.kind);
     const config = parseOrThrow(kind.config, request.config, `${kind.kind} config`, 'config');
     const prepared = await prepareConfig(kind, config, this.options.host);
+    try {
+      if (!request.overBudget) refuseOverBudget(this.cost(kind, prepared));
+    } catch (e) {
+      this.dispose(prepared.payload);
+      throw e;
+    }
     // Created with its owner and priority in one transaction: no other host may claim a CLI's run in between.
     const id = writeTransaction(this.options.runs.db, () => {
       const created = this.options.runs.create({
@@ -168,6 +180,34 @@ export class RunEngine {
     this.notify([id]);
     void this.pump();
     return this.options.runs.get(id);
+  }
+
+  /**
+   * Checks a run as submit does (schema, prepare, the budget's figures) without queueing it. An import is checked by
+   * its schema only: preparing it takes its upload, which only the run may do.
+   */
+  async check(request: Pick<SubmitRequest, 'kind' | 'config'>): Promise<RunCheck> {
+    const kind = this.kinds(request.kind);
+    const config = parseOrThrow(kind.config, request.config, `${kind.kind} config`, 'config');
+    const budget = readLabSettings(this.options.runs.db).budgetUSD;
+    if (kind.kind === IMPORT_RUN_KIND) {
+      return { kind: kind.kind, name: kind.kind, datasetId: null, datasetName: null, seeds: [], ...runCost(kind, null, budget) };
+    }
+    const prepared = await prepareConfig(kind, config, this.options.host);
+    this.dispose(prepared.payload);
+    return {
+      kind: kind.kind,
+      name: prepared.name,
+      datasetId: prepared.datasetId ?? null,
+      datasetName: prepared.datasetName ?? null,
+      seeds: prepared.seeds ?? [],
+      ...runCost(kind, prepared.input, budget),
+    };
+  }
+
+  /** A prepared run's device cost against the budget in Settings. */
+  private cost(kind: RunKind, prepared: Prepared<unknown>) {
+    return runCost(kind, prepared.input, readLabSettings(this.options.runs.db).budgetUSD);
   }
 
   /** Cancels a queued or running run (here or in another process); CONFLICT for a finished one. */

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../../../core/errors.ts';
 import { type HardwareGradientMethod } from '../../../core/gradients/registry.ts';
-import { checkBudget, estimateTraining, type TrainingEstimate } from '../../../core/hardware/estimate.ts';
+import { checkBudget, estimateTraining, type TrainingEstimate, type TrainingPlan } from '../../../core/hardware/estimate.ts';
 import type { QuantumBackend } from '../../../core/hardware/quantum-backend.ts';
 import { createQuantumBackend, EMULATION_NOTE, type BackendTarget } from '../../../core/hardware/registry.ts';
 import { datasetTask } from '../../../core/impute/qnn-task.ts';
@@ -160,12 +160,10 @@ export interface TrainHooks {
   onEstimate?(e: TrainingEstimate): void;
 }
 
-/** Trains as configured: the summary `qnnlab train --json` prints and a train run keeps as its result. */
-export async function runTraining(input: TrainInput, hooks: TrainHooks = {}) {
+/** The trainer's options for a prepared training (one mapping: the run and its estimate). */
+function layerwiseOptions(input: TrainInput, task: Task, backend: QuantumBackend | undefined, hooks: TrainHooks): LayerwiseOptions {
   const c = input.config;
-  const task = buildTask(input);
-  const backend = createBackend(input.backend, input.config, task.qubits);
-  const options: LayerwiseOptions = {
+  return {
     qubits: task.qubits,
     layers: task.layers,
     inputs: task.inputs,
@@ -184,21 +182,46 @@ export async function runTraining(input: TrainInput, hooks: TrainHooks = {}) {
     onProgress: hooks.onProgress,
     onCheckpoint: hooks.onCheckpoint,
   };
+}
+
+/** A device run's plan as the estimator counts it (null off a device): what the run estimates and checks against budgets. */
+function devicePlan(input: TrainInput, task: Task, resolved: ReturnType<typeof resolveOptions>): TrainingPlan | null {
+  if (!input.backend?.profile) return null;
+  return {
+    qubits: task.qubits,
+    layers: task.layers,
+    samples: task.rows,
+    epochs: resolved.epochsPerLayer,
+    shots: resolved.shots!,
+    method: resolved.method as HardwareGradientMethod,
+    backend: input.backend,
+    batchSize: resolved.batchSize,
+    fineTuneEpochs: resolved.fineTuneEpochs,
+  };
+}
+
+/**
+ * The plan of a prepared training on a device, or null off a device: the host estimates it before the run is queued
+ * (the New run page's estimate, runs.start's budget guard), with the very task and options the run will use.
+ */
+export function trainingPlan(input: TrainInput): TrainingPlan | null {
+  if (!input.backend?.profile) return null;
+  const task = buildTask(input);
+  return devicePlan(input, task, resolveOptions(layerwiseOptions(input, task, createBackend(input.backend, input.config, task.qubits), {})));
+}
+
+/** Trains as configured: the summary `qnnlab train --json` prints and a train run keeps as its result. */
+export async function runTraining(input: TrainInput, hooks: TrainHooks = {}) {
+  const c = input.config;
+  const task = buildTask(input);
+  const backend = createBackend(input.backend, input.config, task.qubits);
+  const options = layerwiseOptions(input, task, backend, hooks);
   // Every option validated once (e.g. adjoint with a backend) before anything is estimated or submitted.
   const resolved = resolveOptions(options);
+  const plan = devicePlan(input, task, resolved);
   let estimate: TrainingEstimate | null = null;
-  if (input.backend?.profile) {
-    estimate = estimateTraining({
-      qubits: task.qubits,
-      layers: task.layers,
-      samples: task.rows,
-      epochs: resolved.epochsPerLayer,
-      shots: resolved.shots!,
-      method: resolved.method as HardwareGradientMethod,
-      backend: input.backend,
-      batchSize: resolved.batchSize,
-      fineTuneEpochs: resolved.fineTuneEpochs,
-    });
+  if (plan) {
+    estimate = estimateTraining(plan);
     hooks.onEstimate?.(estimate);
     checkBudget(estimate, c.budget);
   }
@@ -235,6 +258,7 @@ export const trainKind = defineRunKind({
   input: trainInput,
   resumable: true,
   prepare: prepareTraining,
+  estimate: trainingPlan,
   async run(input: TrainInput, ctx) {
     return runTraining(input, {
       signal: ctx.signal,

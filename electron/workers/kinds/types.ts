@@ -14,6 +14,7 @@ import type { Dataset, DatasetProfile } from '../../../core/data/types.ts';
 import type { DatasetSummary, ImportSource } from '../../contract/datasets.ts';
 import type { DeviceProfile } from '../../../core/hardware/device-profile.ts';
 import type { BackendTarget } from '../../../core/hardware/registry.ts';
+import type { TrainingPlan } from '../../../core/hardware/estimate.ts';
 import type { MetricPoint, RunCheckpoint } from '../../contract/run-protocol.ts';
 
 /** How a kind's worker side reports. Every call is cheap: the worker batches and rate-limits what it sends. */
@@ -128,6 +129,8 @@ export interface RunKind<Config = any, Input = any, Result = any> {
   readonly resumable: boolean;
   prepare(config: Config, host: RunHost): Prepared<Input> | Promise<Prepared<Input>>;
   run(input: Input, ctx: RunContext): Promise<Result>;
+  /** What a prepared run would submit to a device (null: nothing): estimated before it is queued and checked against the budget. */
+  estimate?(input: Input): TrainingPlan | null;
   onCheckpoint?(checkpoint: RunCheckpoint, recorder: CheckpointRecorder): void;
   /** What the run's record keeps as its result (default: the result itself). */
   complete?(result: Result, host: RunHost, completion: Completion): unknown | Promise<unknown>;
