@@ -323,6 +323,17 @@ CREATE TABLE dataset_cell_chunks (
 // its message (runs.error), so that a form can mark the field an import's worker refused.
 const V7 = `ALTER TABLE runs ADD COLUMN failure TEXT;`;
 
+// v8: saved comparisons keep what they compared and what was computed: the run ids as saved, in order (JSON; a deleted
+// run stays listed, so the comparison can say which are gone: comparison_runs loses its row by cascade), the
+// statistics as computed when saved (JSON ComparisonStatistics, with the versions that computed them) and the app
+// version that saved them. Opening a comparison reads these, never recomputes them.
+const V8 = `
+ALTER TABLE comparisons ADD COLUMN run_ids TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE comparisons ADD COLUMN statistics TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE comparisons ADD COLUMN app_version TEXT;
+CREATE INDEX comparison_runs_run ON comparison_runs(run_id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: (db) => db.exec(V1) },
   { version: 2, name: 'ids are never reused', foreignKeysOff: true, up: neverReuseIds },
@@ -331,6 +342,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'metrics: one row per step, tiles for charts', up: metricTiles },
   { version: 6, name: 'datasets: imports written in slices', up: (db) => db.exec(V6) },
   { version: 7, name: 'runs: why a run failed, with its code and field', up: (db) => db.exec(V7) },
+  { version: 8, name: 'comparisons: runs as saved, statistics as computed', up: (db) => db.exec(V8) },
 ];
 
 /** The schema version this build of QNN Lab writes. */

@@ -11,6 +11,9 @@ export const CHART_VARIABLES = {
   axis: '--text-3',
   grid: '--border',
   text: '--text-2',
+  // QNN methods and classical baselines in comparisons (bars, boxes, badges).
+  quantum: '--quantum',
+  classical: '--classical',
 } as const;
 
 export type ChartColor = keyof typeof CHART_VARIABLES;
