@@ -1,6 +1,14 @@
 // Tree-shaken ECharts registration: only the charts, components and renderers the renderer uses.
-import { BarChart, BoxplotChart, CustomChart, HeatmapChart, ScatterChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent, VisualMapPiecewiseComponent } from 'echarts/components';
+import { BarChart, BoxplotChart, CustomChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
+import {
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TitleComponent,
+  TooltipComponent,
+  VisualMapPiecewiseComponent,
+} from 'echarts/components';
 import { use } from 'echarts/core';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 
@@ -12,9 +20,13 @@ export function registerCharts(): void {
     BoxplotChart,
     CustomChart,
     HeatmapChart,
+    LineChart,
     ScatterChart,
+    DataZoomComponent,
     GridComponent,
     LegendComponent,
+    MarkLineComponent,
+    TitleComponent,
     TooltipComponent,
     VisualMapPiecewiseComponent,
     CanvasRenderer,
