@@ -55,6 +55,14 @@ export interface ChainedFitOptions {
   modelAllColumns?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: ChainedProgress) => void;
+  /** A column model's training loss as it trains (see ModelContext.onLoss). */
+  onLoss?: (p: ChainedLoss) => void;
+}
+
+export interface ChainedLoss {
+  cycle: number;
+  column: string;
+  loss: number;
 }
 
 export interface ChainedFitResult {
@@ -279,7 +287,13 @@ export async function fitChained(
       const seed = fitSeed(options.seed, cycle, column.index);
       const fit = await spec.fit(
         { x: train.x, rows: observed.length, cols: train.cols, y, target: column.target },
-        { rng: createRng(seed), seed, signal: options.signal, onProgress: (f) => report(Math.min(1, Math.max(0, f))) },
+        {
+          rng: createRng(seed),
+          seed,
+          signal: options.signal,
+          onProgress: (f) => report(Math.min(1, Math.max(0, f))),
+          onLoss: options.onLoss && ((loss) => options.onLoss!({ cycle, column: column.name, loss })),
+        },
       );
       if (options.signal?.aborted) throw new AbortError();
       addCost(cost, fit.cost);

@@ -10,7 +10,7 @@ import { EXPERIMENT_DEFAULTS, MAX_FOLDS, MAX_SEEDS, type MaskMechanism } from '.
 import { downstreamAuc } from '../metrics/downstream-auc.ts';
 import { meanSd } from '../metrics/summary.ts';
 import { varianceRatio } from '../metrics/variance-ratio.ts';
-import type { ChainedProgress, TraceEntry } from './chained.ts';
+import type { ChainedLoss, ChainedProgress, TraceEntry } from './chained.ts';
 import { checkColumnNames, encodedValue, encodedWidth, selectColumns } from './columns.ts';
 import { fitImputer } from './imputer.ts';
 import { checkMaskMechanism, checkMaskRate, maskTable } from './masking.ts';
@@ -99,6 +99,8 @@ export interface ExperimentProgress {
 export interface ExperimentHooks {
   signal?: AbortSignal;
   onProgress?: (p: ExperimentProgress) => void;
+  /** A method's training loss as its column models train (the QNN regressor per step, the MLP per epoch). */
+  onLoss?: (p: ChainedLoss & { seed: number; method: string }) => void;
   /** Called as each (seed, method) result is ready, e.g. to persist it. */
   onResult?: (r: SeedResult) => void | Promise<void>;
   env?: ImputerEnv;
@@ -240,6 +242,7 @@ export async function runExperimentSeed(
       env: hooks.env,
       signal: hooks.signal,
       onProgress: (p) => report(p.fraction, p),
+      onLoss: hooks.onLoss && ((p) => hooks.onLoss!({ ...p, seed, method: method.name })),
     });
     const seconds = (now() - t0) / 1000;
     const score = scoreMask(table, fit.completed, mask);

@@ -4,7 +4,7 @@
 import type { DataColumn, Dataset } from '../data/types.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { ModelCost } from '../models/column-model.ts';
-import { type ChainedProgress, type FittedStep, type TraceEntry, applyChained, fitChained } from './chained.ts';
+import { type ChainedLoss, type ChainedProgress, type FittedStep, type TraceEntry, applyChained, fitChained } from './chained.ts';
 import { type ActiveColumn, type ColumnChoice, selectColumns, targetOf } from './columns.ts';
 import { MODEL_FORMAT, MODEL_VERSION, type ImputationModel, type SavedColumn, validateImputationModel } from './model-file.ts';
 import { createImputer, type ImputerEnv } from './registry.ts';
@@ -20,6 +20,7 @@ export interface FitOptions extends ColumnChoice {
   env?: ImputerEnv;
   signal?: AbortSignal;
   onProgress?: (p: ChainedProgress) => void;
+  onLoss?: (p: ChainedLoss) => void;
 }
 
 export interface ImputationFit {
@@ -61,6 +62,7 @@ export async function fitImputer(table: Dataset, options: FitOptions): Promise<I
     modelAllColumns: options.modelAllColumns,
     signal: options.signal,
     onProgress: options.onProgress,
+    onLoss: options.onLoss,
   });
   const completed = withValues(table, new Map(active.map((c, j) => [c.index, { values: r.values[j] }])));
   const model: ImputationModel = {

@@ -44,6 +44,8 @@ export interface ModelContext {
   signal?: AbortSignal;
   /** Completion of this fit, 0..1. */
   onProgress?: (fraction: number) => void;
+  /** The training loss as it goes (models that train by steps: after each optimisation step or epoch), for live charts. */
+  onLoss?: (loss: number) => void;
 }
 
 /** A fitted model as JSON: `kind` selects the loader, `state` is the model's own (validated by that loader). */

@@ -160,6 +160,7 @@ export async function fitMlp(
     let loss = 0;
     for (const i of val) loss += lossAndDelta(forward(net, x, i * cols, acts), yt[i], categorical);
     loss /= nVal;
+    ctx.onLoss?.(loss);
     if (loss < bestLoss - 1e-9) {
       bestLoss = loss;
       best = params.slice();

@@ -360,7 +360,13 @@ export function qnnRegressorSpec(options: Partial<QnnRegressorOptions> = {}, run
         shots,
         backend: runtime.backend,
         signal: ctx.signal,
-        onProgress: ctx.onProgress ? (p) => ctx.onProgress!(p.fraction) : undefined,
+        onProgress:
+          ctx.onProgress || ctx.onLoss
+            ? (p) => {
+                ctx.onProgress?.(p.fraction);
+                ctx.onLoss?.(p.loss);
+              }
+            : undefined,
       });
       const state: QnnRegressorState = {
         qubits: n,

@@ -123,6 +123,22 @@ export const TRAIN_METRICS = {
   fineTuneStart: 'fine_tune_start',
 } as const;
 
+/**
+ * The live metrics an experiment run records on itself while it runs (its children hold the scores): the training
+ * loss of each method that trains by steps (qnn-mice's QNN regressors, deep-mice's MLPs), one series per (method,
+ * seed), stepping through every column model of every cycle; and the first step of each column model's training
+ * (value: its cycle), where the run page marks boundaries.
+ */
+export const EXPERIMENT_METRICS = {
+  loss: (method: string, seed: number) => `loss/${method}/seed ${seed}`,
+  modelStart: (method: string, seed: number) => `model_start/${method}/seed ${seed}`,
+  /** The (method, seed) of a loss series' name, or null for other names. */
+  parseLoss(name: string): { method: string; seed: number } | null {
+    const m = /^loss\/(.+)\/seed (-?\d+)$/.exec(name);
+    return m ? { method: m[1], seed: Number(m[2]) } : null;
+  },
+} as const;
+
 export interface MetricSeries {
   name: string;
   /** In step order, at most the request's maxPoints. */

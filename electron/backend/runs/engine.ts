@@ -361,7 +361,7 @@ export class RunEngine {
       prepared ??= await kind.prepare(parseOrThrow(kind.config, run.config, `${kind.kind} config`, 'config'), this.options.host);
       active.payload = prepared.payload ?? null;
       checkpoint = kind.resumable ? this.store.latestCheckpoint(id) : null;
-      if (checkpoint) this.store.dropMetricsAfter(id, checkpoint.step);
+      if (checkpoint && (kind.resumeMetrics ?? 'after-checkpoint') === 'after-checkpoint') this.store.dropMetricsAfter(id, checkpoint.step);
     } catch (e) {
       this.finishRun(active, { status: 'failed', error: messageOf(e), failure: failureOf(e) });
       return;

@@ -13,6 +13,8 @@ import { createRunHost } from '../../backend/runs/run-host.ts';
 import { parseArgsOptions } from '../../cli/command.ts';
 import { experimentRunConfigFromFlags, imputeCommands } from '../../cli/commands/impute.ts';
 import { runQnnlab } from '../../cli/test-io.ts';
+import { resolveExperiment, runExperimentSeed } from '../../../core/impute/experiment.ts';
+import { EXPERIMENT_METRICS } from '../../contract/runs.ts';
 import { seedMetrics, type ExperimentOutput } from './experiment.ts';
 
 const dir = useTempDir('qnnlab-experiment-run-');
@@ -95,8 +97,11 @@ describe('an experiment run in worker processes', () => {
     const e = engine();
     const { id, name } = await e.submit({ kind: 'experiment', config });
     expect(name).toBe('pbc (sample): mean, mice, qnn-mice (mcar 0.2, 3 seeds)');
+    // The pid first (the run may be near its end by the time its first seed is recorded on a busy machine).
+    const pid = await until('the worker pid', () => workerPid(id));
     await until('the first seed', () => checkpoints(id) > 0);
-    process.kill(await until('the worker pid', () => workerPid(id)), 'SIGKILL');
+    expect(backend.runs.get(id).status, 'still running after its first seed').toBe('running');
+    process.kill(pid, 'SIGKILL');
     const interrupted = await e.wait(id);
     expect(interrupted.status).toBe('interrupted');
     const kept = backend.runs.children(id);
@@ -130,6 +135,23 @@ describe('an experiment run in worker processes', () => {
         .sort(),
     );
     expect(metrics.find((m) => m.name === 'circuits')!.value).toBeGreaterThan(0);
+
+    // The live loss series on the experiment run: one per (trained method, seed), equal to what core's own loss hook
+    // reports for that seed (the kill and the resume rewrite an interrupted seed's steps with the same values).
+    const live = backend.runs.metrics(id);
+    const lossNames = [...new Set(live.filter((m) => m.name.startsWith('loss/')).map((m) => m.name))].sort();
+    expect(lossNames).toEqual([1, 2, 3].map((s) => EXPERIMENT_METRICS.loss('qnn-mice', s)));
+    const expected: number[] = [];
+    const table = backend.datasets.load(pbc.id);
+    await runExperimentSeed(table, resolveExperiment(table, config), 2, {
+      onLoss: (p) => {
+        if (p.method === 'qnn-mice') expected.push(p.loss);
+      },
+    });
+    const series = live.filter((m) => m.name === EXPERIMENT_METRICS.loss('qnn-mice', 2));
+    expect(series.map((m) => m.step)).toEqual(expected.map((_, k) => k + 1));
+    expect(series.map((m) => m.value)).toEqual(expected);
+    expect(live.filter((m) => m.name === EXPERIMENT_METRICS.modelStart('qnn-mice', 2)).length).toBeGreaterThan(1);
 
     const result = done.result as ExperimentOutput;
     const seedOf = (seed: number, method: string) => result.seeds.find((s) => s.seed === seed && s.method === method)!;

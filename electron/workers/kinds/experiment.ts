@@ -17,6 +17,7 @@ import {
 } from '../../../core/impute/experiment.ts';
 import { resolveImputerOptions, type ImputerEnv } from '../../../core/impute/registry.ts';
 import type { MetricPoint } from '../../contract/run-protocol.ts';
+import { EXPERIMENT_METRICS } from '../../contract/runs.ts';
 import { renameField } from './fields.ts';
 import { defineRunKind, type ChildRecord, type HostDataset, type RunHost } from './types.ts';
 import { experimentRunConfig, type ExperimentRunConfig } from '../../contract/run-configs.ts';
@@ -159,6 +160,8 @@ export const experimentKind = defineRunKind({
   config: experimentRunConfig,
   input: experimentInput,
   resumable: true,
+  // Metric steps count a seed's training steps, not seeds (the checkpoint's steps): finished seeds' series stay.
+  resumeMetrics: 'keep',
   prepare: prepareExperiment,
   async run(input: ExperimentInput, ctx): Promise<ExperimentOutput> {
     const { dataset, experiment: r, env } = input;
@@ -169,6 +172,8 @@ export const experimentKind = defineRunKind({
     const of = r.seeds.length;
     for (const [index, seed] of r.seeds.entries()) {
       if (finished.has(seed)) continue;
+      // Live loss series, one per (method, seed); a seed rerun after an interruption writes the same steps again.
+      const steps = new Map<string, { step: number; model: string }>();
       const seedResults = await runExperimentSeed(
         dataset.dataset,
         r,
@@ -181,6 +186,15 @@ export const experimentKind = defineRunKind({
               p.fraction,
               `seed ${seed} (${index + 1}/${of}) ${p.method}${p.imputation ? ` cycle ${p.imputation.cycle} ${p.imputation.column}` : ''}`,
             ),
+          onLoss: (p) => {
+            const s = steps.get(p.method) ?? { step: 0, model: '' };
+            const model = `${p.cycle}/${p.column}`;
+            s.step++;
+            if (s.model !== model) ctx.metric(EXPERIMENT_METRICS.modelStart(p.method, seed), s.step, p.cycle);
+            s.model = model;
+            steps.set(p.method, s);
+            ctx.metric(EXPERIMENT_METRICS.loss(p.method, seed), s.step, Number.isFinite(p.loss) ? p.loss : null);
+          },
         },
         { index, of },
       );

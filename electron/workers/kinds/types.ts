@@ -127,6 +127,12 @@ export interface RunKind<Config = any, Input = any, Result = any> {
   readonly input: z.ZodType<Input>;
   /** Whether an interrupted, failed or cancelled run of this kind can resume (from its last checkpoint). */
   readonly resumable: boolean;
+  /**
+   * How a resumed run treats the metric points recorded after its last checkpoint. 'after-checkpoint' (default): metric
+   * steps count the checkpoint's steps (training), so the points after it go and are recorded again. 'keep': the kind's
+   * steps are its own (an experiment's per-seed loss series); a rerun rewrites the same steps with the same values.
+   */
+  readonly resumeMetrics?: 'after-checkpoint' | 'keep';
   prepare(config: Config, host: RunHost): Prepared<Input> | Promise<Prepared<Input>>;
   run(input: Input, ctx: RunContext): Promise<Result>;
   /** What a prepared run would submit to a device (null: nothing): estimated before it is queued and checked against the budget. */
