@@ -13,6 +13,8 @@ import { startRunRequest, type RunKindInfo } from './run-control.ts';
 import { listRunsRequest, metricSeriesRequest, runIdRequest, runLogsRequest, updateRunRequest } from './runs.ts';
 import { checkRunRequest, type RunCheck } from './run-check.ts';
 import { updateSettingsRequest, type LabSettings } from './settings.ts';
+import { comparisonIdRequest, previewComparisonRequest, renameComparisonRequest, saveComparisonRequest } from './comparisons.ts';
+import type { ComparisonDetail, ComparisonStatistics, ComparisonSummary } from './comparisons.ts';
 
 /** How a renderer reaches its host: Electron's IPC (desktop) or HTTP (the web host). */
 export const TRANSPORTS = ['electron', 'http'] as const;
@@ -66,6 +68,13 @@ export const channels = {
   // The lab's settings: default backend and budget (handlers/settings.ts).
   'settings.get': channel<EmptyRequest, LabSettings>(emptyRequest),
   'settings.update': channel<typeof updateSettingsRequest, LabSettings>(updateSettingsRequest),
+  // Comparisons: paired statistics computed by the host, saved and reopened as stored (handlers/comparisons.ts).
+  'comparisons.preview': channel<typeof previewComparisonRequest, ComparisonStatistics>(previewComparisonRequest),
+  'comparisons.save': channel<typeof saveComparisonRequest, ComparisonDetail>(saveComparisonRequest),
+  'comparisons.list': channel<EmptyRequest, ComparisonSummary[]>(emptyRequest),
+  'comparisons.get': channel<typeof comparisonIdRequest, ComparisonDetail>(comparisonIdRequest),
+  'comparisons.rename': channel<typeof renameComparisonRequest, ComparisonSummary>(renameComparisonRequest),
+  'comparisons.delete': channel<typeof comparisonIdRequest, { id: number }>(comparisonIdRequest),
 } as const;
 
 export type Channels = typeof channels;

@@ -12,6 +12,8 @@ import { hardwareHandlers } from './hardware.ts';
 import { runHandlers } from './runs.ts';
 import { runControlHandlers } from './run-control.ts';
 import { settingsHandlers } from './settings.ts';
+import { comparisonHandlers } from './comparisons.ts';
+import { ComparisonService } from '../services/comparisons.ts';
 import type { RunEngine } from '../runs/engine.ts';
 
 export interface HandlerContext {
@@ -37,5 +39,6 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...runHandlers(ctx.runs, ctx.events),
     ...runControlHandlers(ctx.engine ?? null, ctx.runs),
     ...settingsHandlers(ctx.db, ctx.devices),
+    ...comparisonHandlers(new ComparisonService(ctx.db, ctx.runs, ctx.version)),
   } satisfies Handlers;
 }
