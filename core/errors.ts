@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'READ_ONLY', // the database or a target file cannot be written (permissions, read-only media)
   'DISK_FULL', // no space left while writing; nothing half-written
   'BUSY', // another process holds the database for longer than the busy timeout
+  'UNAVAILABLE', // a program this needs is not installed here (e.g. Chromium to print a PDF); the message says what to install
   'INTERNAL', // a bug: everything not listed above
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -64,6 +64,9 @@ describe('layer rules', () => {
       ),
     ).toEqual([]);
     expect(
+      await problems('electron/backend/x.ts', "import { formatNumber } from '../../renderer/src/lib/format.ts';\nexport const a = formatNumber;\n"),
+    ).toEqual([]);
+    expect(
       await problems('electron/backend/x.ts', "import { useAppStore } from '../../renderer/src/stores/app.ts';\nexport const a = useAppStore;\n"),
     ).toHaveLength(1);
   });

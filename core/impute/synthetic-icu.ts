@@ -76,6 +76,11 @@ export function syntheticIcuSource(rows: number, seed: number): string {
   return `SYNTHETIC ICU data (QNN Lab generator, ${rows} rows, seed ${seed}): no real patients; MIMIC-III-like vitals, labs and in-hospital death`;
 }
 
+/** Whether a dataset's source field marks generated data ('synthetic', or this generator's source): reports then say so. */
+export function isSyntheticSource(source: string | null | undefined): boolean {
+  return source === 'synthetic' || (source ?? '').startsWith('SYNTHETIC ');
+}
+
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 const sigmoid = (t: number) => 1 / (1 + Math.exp(-t));
 

@@ -18,6 +18,8 @@ import { localExecutor } from './runs/executor.ts';
 import type { WorkerLauncher } from './runs/launcher.ts';
 import { createRunHost } from './runs/run-host.ts';
 import type { RunHost } from '../workers/kinds/types.ts';
+import { ReportService } from './reports/service.ts';
+import { chromiumPdfPrinter, type PdfPrinter } from './reports/pdf.ts';
 
 export interface Backend {
   handlers: Handlers;
@@ -36,6 +38,8 @@ export interface Backend {
   uploads: UploadStore;
   /** The run engine, when the host asked for one (BackendOptions.engine): runs in worker processes. */
   engine: RunEngine | null;
+  /** Exported reports (HTML, PDF, CSV, JSON) of runs and comparisons. */
+  reports: ReportService;
   /** The host's services as run kinds see them (what the engine prepares runs with; for engines a command makes itself). */
   runHost: RunHost;
   /** Closes the database (a host with an engine calls shutdown instead). */
@@ -71,6 +75,8 @@ export interface BackendOptions {
    * chose); the CLI sets it; the web host never does (a path would name a file on the host's machine).
    */
   importPaths?: boolean;
+  /** How this host prints a report to PDF (default: Chromium through playwright-core; the desktop app: Electron's printToPDF). */
+  pdf?: PdfPrinter;
 }
 
 export function openBackend(options: BackendOptions): Backend {
@@ -102,7 +108,9 @@ export function openBackend(options: BackendOptions): Backend {
           },
         })
       : null;
+    const reports = new ReportService({ db, runs, datasets, version: options.version, pdf: options.pdf ?? chromiumPdfPrinter() });
     const handlers = createHandlers({
+      reports,
       db,
       databasePath: options.databasePath,
       transport: options.transport,
@@ -122,6 +130,7 @@ export function openBackend(options: BackendOptions): Backend {
       databasePath: options.databasePath,
       version: options.version,
       runs,
+      reports,
       uploads,
       engine,
       runHost,

@@ -23,6 +23,7 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   READ_ONLY: 1,
   DISK_FULL: 1,
   BUSY: 1,
+  UNAVAILABLE: 1,
   INTERNAL: 1,
 };
 

@@ -13,6 +13,7 @@ import { startRunRequest, type RunKindInfo } from './run-control.ts';
 import { listRunsRequest, metricSeriesRequest, runIdRequest, runLogsRequest, updateRunRequest } from './runs.ts';
 import { checkRunRequest, type RunCheck } from './run-check.ts';
 import { updateSettingsRequest, type LabSettings } from './settings.ts';
+import { exportReportRequest, listReportsRequest, reportIdRequest, type ReportFile, type ReportSummary } from './reports.ts';
 import { comparisonIdRequest, previewComparisonRequest, renameComparisonRequest, saveComparisonRequest } from './comparisons.ts';
 import type { ComparisonDetail, ComparisonStatistics, ComparisonSummary } from './comparisons.ts';
 
@@ -68,6 +69,11 @@ export const channels = {
   // The lab's settings: default backend and budget (handlers/settings.ts).
   'settings.get': channel<EmptyRequest, LabSettings>(emptyRequest),
   'settings.update': channel<typeof updateSettingsRequest, LabSettings>(updateSettingsRequest),
+  // Reports: a run or a saved comparison exported (HTML, PDF, CSV, JSON), recorded and reopened (handlers/reports.ts).
+  'reports.export': channel<typeof exportReportRequest, ReportSummary>(exportReportRequest),
+  'reports.list': channel<typeof listReportsRequest, ReportSummary[]>(listReportsRequest),
+  'reports.file': channel<typeof reportIdRequest, ReportFile>(reportIdRequest),
+  'reports.delete': channel<typeof reportIdRequest, { id: number }>(reportIdRequest),
   // Comparisons: paired statistics computed by the host, saved and reopened as stored (handlers/comparisons.ts).
   'comparisons.preview': channel<typeof previewComparisonRequest, ComparisonStatistics>(previewComparisonRequest),
   'comparisons.save': channel<typeof saveComparisonRequest, ComparisonDetail>(saveComparisonRequest),
@@ -92,6 +98,8 @@ export interface Events {
   'runs.changed': { ids: number[] };
   /** A running run's progress, at most a few times a second per run. */
   'runs.progress': { id: number; fraction: number; label: string | null };
+  /** Reports exported or deleted (the Reports page refreshes). */
+  'reports.changed': { ids: number[] };
 }
 export type EventName = keyof Events;
 

@@ -24,7 +24,7 @@ describe('openDatabase', () => {
   it('creates a fresh database at the latest schema with WAL and foreign keys', () => {
     const db = openDatabase(join(dir, 'lab.db'));
     try {
-      expect(SCHEMA_VERSION).toBe(8);
+      expect(SCHEMA_VERSION).toBe(9);
       expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);

@@ -334,6 +334,17 @@ ALTER TABLE comparisons ADD COLUMN app_version TEXT;
 CREATE INDEX comparison_runs_run ON comparison_runs(run_id);
 `;
 
+// v9: exported reports (any format) are recorded: the file's name and size, where `qnnlab report` wrote it (path; the
+// app's exports keep the file itself in content) and the version that wrote it; the Reports page lists them newest first.
+const V9 = `
+ALTER TABLE reports ADD COLUMN file_name TEXT;
+ALTER TABLE reports ADD COLUMN bytes INTEGER;
+ALTER TABLE reports ADD COLUMN path TEXT;
+ALTER TABLE reports ADD COLUMN app_version TEXT;
+CREATE INDEX reports_run ON reports(run_id);
+CREATE INDEX reports_comparison ON reports(comparison_id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: (db) => db.exec(V1) },
   { version: 2, name: 'ids are never reused', foreignKeysOff: true, up: neverReuseIds },
@@ -343,6 +354,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'datasets: imports written in slices', up: (db) => db.exec(V6) },
   { version: 7, name: 'runs: why a run failed, with its code and field', up: (db) => db.exec(V7) },
   { version: 8, name: 'comparisons: runs as saved, statistics as computed', up: (db) => db.exec(V8) },
+  { version: 9, name: 'reports: every export recorded (file name, size, path, version)', up: (db) => db.exec(V9) },
 ];
 
 /** The schema version this build of QNN Lab writes. */

@@ -12,6 +12,8 @@ import { hardwareHandlers } from './hardware.ts';
 import { runHandlers } from './runs.ts';
 import { runControlHandlers } from './run-control.ts';
 import { settingsHandlers } from './settings.ts';
+import { reportHandlers } from './reports.ts';
+import { ReportService } from '../reports/service.ts';
 import { comparisonHandlers } from './comparisons.ts';
 import { ComparisonService } from '../services/comparisons.ts';
 import type { RunEngine } from '../runs/engine.ts';
@@ -28,6 +30,8 @@ export interface HandlerContext {
   engine?: RunEngine | null;
   /** Where change events go (the host forwards them to renderers). */
   events?: Pick<EventBus, 'emit'>;
+  /** Exported reports: built, recorded and reopened (default: without PDF and comparisons). */
+  reports?: ReportService;
 }
 
 export function createHandlers(ctx: HandlerContext): Handlers {
@@ -39,6 +43,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...runHandlers(ctx.runs, ctx.events),
     ...runControlHandlers(ctx.engine ?? null, ctx.runs),
     ...settingsHandlers(ctx.db, ctx.devices),
+    ...reportHandlers(ctx.reports ?? new ReportService({ db: ctx.db, runs: ctx.runs, datasets: ctx.datasets, version: ctx.version }), ctx.events),
     ...comparisonHandlers(new ComparisonService(ctx.db, ctx.runs, ctx.version)),
   } satisfies Handlers;
 }

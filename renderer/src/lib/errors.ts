@@ -21,6 +21,7 @@ const TITLES: Record<ErrorCode, string> = {
   READ_ONLY: 'The database cannot be written',
   DISK_FULL: 'The disk is full',
   BUSY: 'The database is busy',
+  UNAVAILABLE: 'A program this needs is not installed',
   INTERNAL: 'Something went wrong in QNN Lab',
 };
 
@@ -37,6 +38,7 @@ const HINTS: Record<ErrorCode, string> = {
   READ_ONLY: 'Make the database file and its folder writable, then try again. Nothing was changed.',
   DISK_FULL: 'Free some disk space, then try again. Nothing was changed.',
   BUSY: 'Another QNN Lab process is using the database; try again in a moment.',
+  UNAVAILABLE: 'Install what the message names on the machine running QNN Lab, or choose another format.',
   INTERNAL: 'Try again. If it keeps failing, restart QNN Lab and check the host log.',
 };
 
