@@ -11,6 +11,7 @@ const modules: Record<string, () => Promise<{ run(): Promise<Record<string, unkn
   import: () => import('./import.ts'),
   // Needs the built renderer (`npm run build`); `npm run bench` builds first.
   'dataset-list-ui': () => import('../e2e/bench-list.ts'),
+  'runs-list-ui': () => import('../e2e/bench-runs-list.ts'),
 };
 
 const { values } = parseArgs({ options: { json: { type: 'boolean' }, only: { type: 'string' } }, allowPositionals: true });

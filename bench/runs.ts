@@ -30,7 +30,7 @@ function mulberry32(seed: number): () => number {
 }
 
 /** 10,000 runs in one transaction: top-level runs over a year, every experiment with 8 children (method x seed). */
-function seedRuns(backend: Backend): void {
+export function seedRuns(backend: Backend): void {
   const rand = mulberry32(7);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const insert = backend.runs.db.prepare(
@@ -81,6 +81,18 @@ function* batches(steps: number, batch: number, from = 0): Generator<MetricPoint
   if (points.length > 0) yield points;
 }
 
+/** A run with one series of 1,000,000 steps (a decaying loss), written in the engine's batches; its id. */
+export function seedMillionSteps(backend: Backend): number {
+  const million = newRun(backend, 'one million steps');
+  for (let from = 0; from < 1_000_000; from += 20_000) {
+    backend.runs.appendMetrics(
+      million,
+      Array.from({ length: 20_000 }, (_, i) => ({ name: 'loss', step: from + i, value: Math.exp(-(from + i) / 3e5) + 0.01 * Math.sin(from + i) })),
+    );
+  }
+  return million;
+}
+
 function newRun(backend: Backend, name: string): number {
   return backend.runs.create({ kind: 'train', name, config: {}, status: 'succeeded', tags: ['bench'] });
 }
@@ -129,13 +141,7 @@ export async function run(): Promise<Record<string, unknown>> {
     }
     const long = newRun(backend, 'long training');
     for (const b of batches(100_000, 20_000)) backend.runs.appendMetrics(long, b);
-    const million = newRun(backend, 'one million steps');
-    for (let from = 0; from < 1_000_000; from += 20_000) {
-      backend.runs.appendMetrics(
-        million,
-        Array.from({ length: 20_000 }, (_, i) => ({ name: 'loss', step: from + i, value: Math.exp(-(from + i) / 3e5) + 0.01 * Math.sin(from + i) })),
-      );
-    }
+    const million = seedMillionSteps(backend);
     const seedMetricsMs = performance.now() - t0;
     const points = (backend.runs.db.prepare('SELECT COUNT(*) AS n FROM run_metrics').get() as { n: number }).n;
 

@@ -23,6 +23,7 @@ export function createAppRouter(): Router {
         props: (r) => ({ id: typeof r.params.id === 'string' && r.params.id ? r.params.id : undefined }),
         meta: { title: 'Devices' },
       },
+      { path: '/runs', name: 'runs', component: () => import('./features/runs/RunsView.vue'), meta: { title: 'Runs' } },
       { path: '/about', name: 'about', component: () => import('./views/AboutView.vue'), meta: { title: 'About' } },
       { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: 'Not found' } },
     ],
