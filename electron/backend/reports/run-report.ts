@@ -28,6 +28,7 @@ export interface ReportSources {
 const CHART_POINTS = 2_000;
 /** The scores of an experiment's children, in table order. */
 const SEED_METRICS = ['nrmse', 'rmse', 'pfc', 'auc', 'seconds', 'circuits', 'shots'] as const;
+const SEED_METRIC_HEADERS = ['NRMSE', 'RMSE', 'PFC', 'AUC', 'Seconds', 'Circuits', 'Shots'];
 
 export const num = (value: number | null | undefined): Cell => ({ text: formatNumber(value), value: value ?? null });
 const meanSd = (s: { mean: number | null; sd: number | null } | undefined): string =>
@@ -156,7 +157,16 @@ function experimentSections(run: RunDetail, children: readonly SeedScores[], the
         {
           kind: 'table',
           columns: ['Method', 'NRMSE', 'RMSE', 'PFC', 'AUC', 'Seconds', 'Circuits', 'Shots'],
-          rows: methods.map(([name, m]) => [name, meanSd(m.nrmse), meanSd(m.rmse), meanSd(m.pfc), meanSd(m.auc), num(m.seconds), num(m.circuits), num(m.shots)]),
+          rows: methods.map(([name, m]) => [
+            name,
+            meanSd(m.nrmse),
+            meanSd(m.rmse),
+            meanSd(m.pfc),
+            meanSd(m.auc),
+            num(m.seconds),
+            num(m.circuits),
+            num(m.shots),
+          ]),
           caption: 'As the experiment recorded its summary; seconds, circuits and shots are per-seed means of one imputation.',
         },
       ],
@@ -165,7 +175,13 @@ function experimentSections(run: RunDetail, children: readonly SeedScores[], the
     if (columns.length > 0) {
       sections.push({
         title: 'NRMSE per column (mean over seeds)',
-        blocks: [{ kind: 'table', columns: ['Column', ...methods.map(([name]) => name)], rows: columns.map((c) => [c, ...methods.map(([, m]) => num(m.columns?.[c]?.nrmse?.mean))]) }],
+        blocks: [
+          {
+            kind: 'table',
+            columns: ['Column', ...methods.map(([name]) => name)],
+            rows: columns.map((c) => [c, ...methods.map(([, m]) => num(m.columns?.[c]?.nrmse?.mean))]),
+          },
+        ],
       });
     }
     const ratios = summary?.varianceRatios?.nrmse;
@@ -177,7 +193,10 @@ function experimentSections(run: RunDetail, children: readonly SeedScores[], the
       });
     }
   } else {
-    sections.push({ title: 'Summary per method', blocks: [{ kind: 'text', text: `The run ended ${run.status} without a summary: the seeds it finished are listed below.` }] });
+    sections.push({
+      title: 'Summary per method',
+      blocks: [{ kind: 'text', text: `The run ended ${run.status} without a summary: the seeds it finished are listed below.` }],
+    });
   }
   if (children.length > 0) {
     const charts: Block[] = (['nrmse', 'auc'] as const).map((metric) => {
@@ -191,7 +210,7 @@ function experimentSections(run: RunDetail, children: readonly SeedScores[], the
       blocks: [
         {
           kind: 'table',
-          columns: ['Run', 'Method', 'Seed', ...SEED_METRICS.map((m) => m.toUpperCase())],
+          columns: ['Run', 'Method', 'Seed', ...SEED_METRIC_HEADERS],
           rows: children.map((c) => [String(c.run.id), c.method, c.seed === null ? '—' : String(c.seed), ...SEED_METRICS.map((m) => num(c.scores[m]))]),
         },
       ],
@@ -212,16 +231,33 @@ function trainingSections(sources: ReportSources, run: RunDetail): Section[] {
   const boundaries = phaseBoundaries(s.get(m.layerStart) ?? [], s.get(m.fineTuneStart) ?? []);
   const blocks: Block[] = [];
   const loss = s.get(m.loss);
-  if (loss) blocks.push({ kind: 'chart', title: 'Loss per step (dashed: where each layer and the fine-tune begin)', option: buildLossOption(loss, boundaries, sources.theme, false) });
+  if (loss)
+    blocks.push({
+      kind: 'chart',
+      title: 'Loss per step (dashed: where each layer and the fine-tune begin)',
+      option: buildLossOption(loss, boundaries, sources.theme, false),
+    });
   for (const [name, yName] of [
     [m.keptFraction, 'kept fraction'],
     [m.circuits, 'circuits'],
   ] as const) {
     if (s.has(name)) {
-      blocks.push({ kind: 'chart', title: `${yName} per step`, option: buildStepChartOption({ lines: [{ name, points: s.get(name)! }], boundaries }, sources.theme, { yName }), height: 220 });
+      blocks.push({
+        kind: 'chart',
+        title: `${yName} per step`,
+        option: buildStepChartOption({ lines: [{ name, points: s.get(name)! }], boundaries }, sources.theme, { yName }),
+        height: 220,
+      });
     }
   }
-  const result = run.result as { initialLoss?: number; finalLoss?: number; circuits?: number; keptFraction?: number; backend?: string | null; parameters?: unknown[] } | null;
+  const result = run.result as {
+    initialLoss?: number;
+    finalLoss?: number;
+    circuits?: number;
+    keptFraction?: number;
+    backend?: string | null;
+    parameters?: unknown[];
+  } | null;
   const facts: [string, string][] = result
     ? [
         ['Initial loss', formatNumber(result.initialLoss)],
@@ -284,7 +320,15 @@ export function buildRunReport(sources: ReportSources, id: number): ReportDocume
     data: {
       run: { ...run, metrics: undefined, metricNames: run.metrics },
       dataset: { id: run.datasetId, name: run.datasetName, source: dataset.source, synthetic: dataset.synthetic, ...(dataset.summary ?? {}) },
-      children: children.map((c) => ({ id: c.run.id, name: c.run.name, method: c.method, seed: c.seed, config: c.run.config, scores: c.scores, appVersion: c.run.appVersion })),
+      children: children.map((c) => ({
+        id: c.run.id,
+        name: c.run.name,
+        method: c.method,
+        seed: c.seed,
+        config: c.run.config,
+        scores: c.scores,
+        appVersion: c.run.appVersion,
+      })),
     },
     baseName: `run-${run.id}-${slug(run.name ?? run.kind)}`,
   };

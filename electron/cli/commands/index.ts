@@ -5,5 +5,6 @@ import { quantumCommands } from './quantum.ts';
 import { hardwareCommands } from './hardware.ts';
 import { imputeCommands } from './impute.ts';
 import { runCommands } from './run.ts';
+import { reportCommands } from './report.ts';
 
-export const commands: Command[] = [...datasetCommands, ...quantumCommands, ...hardwareCommands, ...imputeCommands, ...runCommands];
+export const commands: Command[] = [...datasetCommands, ...quantumCommands, ...hardwareCommands, ...imputeCommands, ...runCommands, ...reportCommands];
