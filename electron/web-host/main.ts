@@ -75,6 +75,7 @@ const server = createWebHost({
   rendererDir: values.renderer ?? join(root, 'out', 'renderer'),
   maxBodyBytes: bodyLimitFor(backend.datasets.maxImportBytes),
   uploads: { store: backend.uploads, maxBytes: backend.datasets.maxImportBytes },
+  reports: backend.reports,
   token,
   hostNames,
 });

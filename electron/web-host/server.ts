@@ -54,10 +54,12 @@ export interface WebHostOptions {
   hostNames?: readonly string[];
   /** Where POST /api/uploads writes files to import, and the largest it takes (the host's import limit). */
   uploads?: { store: UploadStore; maxBytes: number };
+  /** Exported reports, served at GET /api/reports/<id> to reopen them (Backend.reports). */
+  reports?: { file(id: number): { fileName: string; mediaType: string; bytes: Uint8Array } };
 }
 
 /** HTTP status of an error the host itself raises (API results travel as 200 with {ok: false}). */
-const STATUS: Partial<Record<ErrorCode, number>> = { VALIDATION: 400, FORBIDDEN: 403, TOO_LARGE: 413 };
+const STATUS: Partial<Record<ErrorCode, number>> = { VALIDATION: 400, FORBIDDEN: 403, NOT_FOUND: 404, TOO_LARGE: 413 };
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -152,6 +154,33 @@ async function handleUpload(req: IncomingMessage, res: ServerResponse, url: URL,
   sendJson(res, 200, { ok: true, value: uploaded } satisfies Result<UploadedFile>);
 }
 
+/**
+ * A report's own policy: its inline CSS and SVG and nothing else (no script, no request, no form), in a sandbox, so a
+ * report opened in a tab can do nothing even if its text held markup.
+ */
+export const REPORT_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
+
+/** GET /api/reports/<id>[?download=1]: an exported report, HTML shown in the tab (or any format downloaded). */
+function handleReport(req: IncomingMessage, res: ServerResponse, url: URL, id: number, reports: NonNullable<WebHostOptions['reports']>): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD');
+    return sendJson(res, 405, { ok: false, error: { code: 'VALIDATION', message: 'Use GET to open a report.' } } satisfies Result<never>);
+  }
+  const file = reports.file(id);
+  const inline = file.mediaType.startsWith('text/html') && url.searchParams.get('download') !== '1';
+  const name = file.fileName.replace(/[^\w.-]/g, '_');
+  res.writeHead(200, {
+    'Content-Type': file.mediaType,
+    'Content-Length': file.bytes.length,
+    'Content-Disposition': `${inline ? 'inline' : 'attachment'}; filename="${name}"`,
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy': REPORT_CONTENT_SECURITY_POLICY,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  });
+  res.end(req.method === 'HEAD' ? undefined : file.bytes);
+}
+
 function handleEvents(req: IncomingMessage, res: ServerResponse, events: EventBus): void {
   res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', ...SECURITY_HEADERS });
   res.write(': connected\n\n');
@@ -224,6 +253,8 @@ async function route(req: IncomingMessage, res: ServerResponse, options: WebHost
   if (rpc) return handleRpc(req, res, rpc[1], options);
   if (url.pathname === '/api/events') return handleEvents(req, res, options.events);
   if (url.pathname === '/api/uploads' && options.uploads) return handleUpload(req, res, url, options.uploads);
+  const report = /^\/api\/reports\/(\d{1,15})$/.exec(url.pathname);
+  if (report && options.reports) return handleReport(req, res, url, Number(report[1]), options.reports);
   sendJson(res, 404, { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `No API route ${url.pathname}.` } });
 }
 
