@@ -24,6 +24,7 @@ export function createAppRouter(): Router {
         meta: { title: 'Devices' },
       },
       { path: '/runs', name: 'runs', component: () => import('./features/runs/RunsView.vue'), meta: { title: 'Runs' } },
+      { path: '/reports', name: 'reports', component: () => import('./features/reports/ReportsView.vue'), meta: { title: 'Reports' } },
       { path: '/about', name: 'about', component: () => import('./views/AboutView.vue'), meta: { title: 'About' } },
       { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: 'Not found' } },
     ],

@@ -20,8 +20,8 @@ export function readFileBytes(file: File, onProgress: (fraction: number) => void
   });
 }
 
-/** Offers text as a download (in Electron, the host shows a save dialog for it). */
-export function downloadText(fileName: string, content: string, type = 'text/csv;charset=utf-8'): void {
+/** Offers text (or bytes) as a download (in Electron, the host shows a save dialog for it). */
+export function downloadText(fileName: string, content: string | Uint8Array<ArrayBuffer>, type = 'text/csv;charset=utf-8'): void {
   const url = URL.createObjectURL(new Blob([content], { type }));
   const a = document.createElement('a');
   a.href = url;
