@@ -94,7 +94,7 @@ describe('the budget in Settings', () => {
     expect(
       await b.dispatch('runs.check', {
         kind: 'experiment',
-        config: { ...experiment, outcome: 'status', methods: [{ name: 'missforest', options: { trees: 0 } }] },
+        config: { ...experiment, outcome: 'death', methods: [{ name: 'missforest', options: { trees: 0 } }] },
       }),
     ).toMatchObject({
       ok: false,
