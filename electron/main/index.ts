@@ -14,6 +14,7 @@ import { CONTENT_SECURITY_POLICY } from '../contract/security.ts';
 import { IPC_EVENT, IPC_RPC } from '../preload/ipc.ts';
 import { isAppPage, isAppResource, isExternalDocumentation, type AppLocation } from './navigation.ts';
 import { RUN_WORKER_BUNDLE, utilityLauncher } from './utility-launcher.ts';
+import { electronPdfPrinter, printWindows } from './pdf.ts';
 
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
 const appLocation: AppLocation = {
@@ -100,6 +101,8 @@ app.whenReady().then(() => {
       samplesDir: app.isPackaged ? join(process.resourcesPath, 'samples') : undefined,
       // Run changes and progress reach the window as events, with the others below.
       engine: { launcher, claimUnowned: true, warn: (m) => console.warn(`QNN Lab: ${m}`) },
+      // Reports print to PDF in a hidden, script-free window of their own session.
+      pdf: electronPdfPrinter(printWindows(BrowserWindow, (partition) => session.fromPartition(partition))),
     });
   } catch (e) {
     dialog.showErrorBox('QNN Lab cannot open its database', `${databasePath}\n\n${(e as Error).message}`);
