@@ -1,5 +1,7 @@
-// One conformance suite over every registered backend, plus the registry's refusals.
-import { describe, expect, it } from 'vitest';
+// One conformance suite over every registered backend, plus the registry's refusals. IonQ's cloud backends run
+// against the local fake of IonQ's API (test-support/fake-ionq.ts).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_IONQ_KEY, startFakeIonq, type FakeIonq } from '../../test-support/fake-ionq.ts';
 import type { Circuit } from '../quantum/circuit.ts';
 import { treeLoader } from '../quantum/loaders.ts';
 import { butterflyGates } from '../quantum/butterfly.ts';
@@ -15,7 +17,20 @@ function circuit(n: number, layers: number): Circuit {
 
 describe('backend registry', () => {
   it('lists the required backends', () => {
-    expect(backendNames()).toEqual(expect.arrayContaining(['ideal', 'ideal-shots', 'noisy', 'ionq-aria', 'ionq-forte', 'ionq-forte-enterprise']));
+    expect(backendNames()).toEqual(
+      expect.arrayContaining([
+        'ideal',
+        'ideal-shots',
+        'noisy',
+        'ionq-aria',
+        'ionq-forte',
+        'ionq-forte-enterprise',
+        'ionq:simulator',
+        'ionq:qpu.aria-1',
+        'ionq:qpu.forte-1',
+        'ionq:qpu.forte-enterprise-1',
+      ]),
+    );
   });
   it('refuses unknown names, listing the known ones', () => {
     expect(() => resolveBackend('ionq-harmony')).toThrow(/unknown backend "ionq-harmony"; known backends: ideal, ideal-shots, noisy, ionq-aria/);
@@ -44,10 +59,21 @@ describe('backend registry', () => {
   });
 });
 
+let fakeIonq: FakeIonq;
+beforeAll(async () => {
+  fakeIonq = await startFakeIonq();
+});
+afterAll(() => fakeIonq.close());
+
 for (const name of backendNames()) {
   describe(`backend conformance: ${name}`, () => {
     const options = { p1: 0.01, p2: 0.02, readout: 0.01, latencyScale: 0 };
-    const backend = createQuantumBackend(resolveBackend(name), options);
+    const provider = () => ({ connection: { url: fakeIonq.url, apiKey: FAKE_IONQ_KEY }, pollMs: 2, backoffMs: 2 });
+    let created: ReturnType<typeof createQuantumBackend> | undefined;
+    // Created in the first test (the fake's address is known once it listens).
+    const backend = new Proxy({} as ReturnType<typeof createQuantumBackend>, {
+      get: (_, key) => Reflect.get((created ??= createQuantumBackend(resolveBackend(name), { ...options, provider: provider() })), key),
+    });
     const c = circuit(8, 3);
     const ideal = runUnaryCircuit(c).map((a) => a * a);
 

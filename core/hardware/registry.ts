@@ -2,7 +2,7 @@
 // profile (ionq-aria, ionq-forte, ionq-forte-enterprise, plus user profiles passed in). One conformance suite
 // (registry.test.ts) runs over every registered backend.
 import type { Circuit } from '../quantum/circuit.ts';
-import { InvalidInputError, throwIfAborted } from '../errors.ts';
+import { InvalidInputError, LabError, throwIfAborted } from '../errors.ts';
 import { createRng, deriveSeed, multinomial } from '../random.ts';
 import { Pacer } from '../pacer.ts';
 import { runUnaryCircuit } from '../quantum/unary-simulator.ts';
@@ -15,6 +15,8 @@ import { TrajectorySampler } from './trajectory.ts';
 import { BUILTIN_CATALOG, deviceNoise, type DeviceCatalog, type DeviceProfile } from './device-profile.ts';
 import { checkFits, compileCircuit, targetOf } from './compile.ts';
 import { deviceJobId, sampleQueueSeconds, submitDeviceJob, type DeviceJobEvent, type Sleep } from './device-jobs.ts';
+import { ionqApiBackend, ionqFamily, IONQ_BACKEND_NAMES, IONQ_FAMILIES, isIonqName } from './providers/ionq/backends.ts';
+import { createIonqBackend, type IonqRuntime, type IonqTarget } from './providers/ionq/backend.ts';
 
 export interface QuantumBackendOptions {
   /** Noise of the `noisy` backend. */
@@ -29,6 +31,8 @@ export interface QuantumBackendOptions {
   sleep?: Sleep;
   /** Device backends: the wall clock of job events (default Date.now). */
   now?: () => number;
+  /** Cloud provider backends (ionq:*): the connection, noise model, debiasing, the run's job journal. */
+  provider?: IonqRuntime;
 }
 
 export interface QuantumBackendEntry {
@@ -44,7 +48,10 @@ export interface QuantumBackendEntry {
  */
 export interface BackendTarget {
   name: string;
+  /** The device profile its estimates and costs use (an IonQ QPU's family profile too); null for simulators. */
   profile: DeviceProfile | null;
+  /** A cloud provider's backend (jobs really submitted), with the profiles it compiles with. */
+  provider?: IonqTarget;
 }
 
 /** The simulator backends (no device time, no cost); every other backend name is a device profile id. */
@@ -56,16 +63,29 @@ export function registerQuantumBackend(entry: QuantumBackendEntry): void {
   registry.set(entry.name, entry);
 }
 
-/** The simulator backends (no device time, no cost), then every device profile of the catalog. */
+/** The simulator backends (no device time, no cost), every device profile of the catalog, then IonQ's cloud backends. */
 export function backendNames(catalog: DeviceCatalog = BUILTIN_CATALOG): string[] {
   const names = [...registry.keys()];
   for (const p of catalog.list()) if (!names.includes(p.id)) names.push(p.id);
-  return names;
+  return [...names, ...IONQ_BACKEND_NAMES];
 }
 
-/** The one resolver of backend names: a registered simulator, else a device profile of the catalog. */
+/** An IonQ cloud backend with the catalog's profiles of its families (a user copy shadows the built-in). */
+function resolveIonq(name: string, catalog: DeviceCatalog): BackendTarget {
+  const backend = ionqApiBackend(name);
+  const profiles: Record<string, DeviceProfile> = {};
+  for (const family of Object.values(IONQ_FAMILIES)) {
+    const p = catalog.get(family.profileId) ?? BUILTIN_CATALOG.get(family.profileId);
+    if (p) profiles[family.profileId] = p;
+  }
+  const profile = backend === 'simulator' ? null : profiles[ionqFamily(backend, 'ideal').profileId];
+  return { name, profile, provider: { vendor: 'ionq', backend, profiles } };
+}
+
+/** The one resolver of backend names: a registered simulator, an IonQ cloud backend, else a device profile of the catalog. */
 export function resolveBackend(name: string, catalog: DeviceCatalog = BUILTIN_CATALOG): BackendTarget {
   if (registry.has(name)) return { name, profile: null };
+  if (isIonqName(name)) return resolveIonq(name, catalog);
   const profile = catalog.get(name);
   if (profile) return { name, profile };
   const known = backendNames(catalog).join(', ');
@@ -73,6 +93,10 @@ export function resolveBackend(name: string, catalog: DeviceCatalog = BUILTIN_CA
 }
 
 export function createQuantumBackend(target: BackendTarget, options: QuantumBackendOptions = {}): QuantumBackend {
+  if (target.provider) {
+    if (!options.provider) throw new LabError('INTERNAL', `backend ${target.name} was created without its provider connection`);
+    return createIonqBackend(target.provider, { onDeviceJobStatus: options.onDeviceJobStatus, sleep: options.sleep, now: options.now, ...options.provider });
+  }
   if (target.profile) return deviceBackend(target.profile, options);
   const entry = registry.get(target.name);
   if (!entry)

@@ -59,7 +59,7 @@ describe('qnnlab devices import / list / export / delete', () => {
     expect(list[3]).toMatchObject({ builtin: false, shadowsBuiltin: false, source: 'imported', qubits: 10 });
     const text = await runQnnlab('devices', '--db', db);
     expect(text.stdout).toMatch(/lab-aria .* 10 qubits .*user copy \(imported\)/);
-    expect(text.stdout).toMatch(/backends: .*ionq-forte-enterprise, lab-aria\n$/);
+    expect(text.stdout).toMatch(/backends: .*ionq-forte-enterprise, lab-aria, ionq:simulator, ionq:qpu.aria-1, .*\n$/);
 
     // compile / estimate --db resolve the stored copy.
     const c = await runQnnlab('compile', '--qubits', '8', '--layers', '1', '--backend', 'lab-aria', '--db', db);
