@@ -34,6 +34,8 @@ export interface StepChartData {
 export interface StepChartOptions {
   /** The y axis's name. */
   yName: string;
+  /** Fixed y axis ends (e.g. [0, 1] for a fraction); default: the data's range. */
+  yRange?: [number, number];
   /** A log y axis (losses spanning decades); non-positive values then become gaps. */
   log?: boolean;
   /** Zoom with the wheel and a slider (the screen); off for a static rendering (reports). */
@@ -65,7 +67,9 @@ export function buildStepChartOption(data: StepChartData, theme: ChartTheme, opt
     yAxis: {
       type: options.log ? 'log' : 'value',
       name: options.yName,
-      scale: true,
+      scale: !options.yRange,
+      min: options.yRange?.[0],
+      max: options.yRange?.[1],
       axisLabel: { color: theme.axis },
       nameTextStyle: { color: theme.axis },
       splitLine: { lineStyle: { color: theme.grid } },
@@ -84,19 +88,49 @@ export function buildStepChartOption(data: StepChartData, theme: ChartTheme, opt
       showSymbol: false,
       sampling: 'lttb',
       connectNulls: false,
-      lineStyle: { width: 1.5 },
-      itemStyle: k === 0 ? { color: theme.accent } : undefined,
+      lineStyle: k === 0 ? { width: 1.5 } : { width: 2, color: theme.text },
+      itemStyle: { color: k === 0 ? theme.accent : theme.text },
       markLine: k === 0 ? markLine : undefined,
     })),
   };
 }
 
-/** The loss per step of a training with its layer boundaries. */
+/** Points averaged by the trend line: a fiftieth of the series, at least one. */
+export const TREND_FRACTION = 1 / 50;
+
+/**
+ * The trailing mean of the last `window` values at each point (gaps skipped; a point with no value in its window is
+ * a gap): a mini-batch loss jumps from step to step, its trend is what the eye looks for.
+ */
+export function trailingMean(points: readonly SeriesPoint[], window: number): SeriesPoint[] {
+  const out: SeriesPoint[] = [];
+  let sum = 0;
+  let count = 0;
+  for (let k = 0; k < points.length; k++) {
+    const v = points[k][1];
+    if (v !== null) {
+      sum += v;
+      count++;
+    }
+    const gone = k >= window ? points[k - window][1] : null;
+    if (gone !== null) {
+      sum -= gone;
+      count--;
+    }
+    out.push([points[k][0], count > 0 ? sum / count : null]);
+  }
+  return out;
+}
+
+/** The loss per step of a training with its layer boundaries, and its trend (the trailing mean of the points drawn). */
 export function buildLossOption(points: readonly SeriesPoint[], boundaries: readonly PhaseBoundary[], theme: ChartTheme, zoom = true): StepChartOption {
   const positive = points.length > 0 && points.every(([, v]) => v === null || v > 0);
   const spread = positive ? spreadOf(points) : 0;
+  const window = Math.max(1, Math.round(points.length * TREND_FRACTION));
+  const lines = [{ name: 'loss', points }];
+  if (window > 1) lines.push({ name: 'trend', points: trailingMean(points, window) });
   // A loss falling over more than two decades reads better on a log axis.
-  return buildStepChartOption({ lines: [{ name: 'loss', points }], boundaries }, theme, { yName: 'loss', log: spread > 100, zoom });
+  return buildStepChartOption({ lines, boundaries }, theme, { yName: 'loss', log: spread > 100, zoom });
 }
 
 function spreadOf(points: readonly SeriesPoint[]): number {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { SeriesPoint } from '../../../electron/contract/runs.ts';
 import { buildConvergenceOption, convergenceHeight, traceColumns, type Trace } from './convergence.ts';
-import { buildLossOption, buildStepChartOption, phaseBoundaries } from './loss.ts';
+import { buildLossOption, buildStepChartOption, phaseBoundaries, trailingMean } from './loss.ts';
 import { buildSeedProgressOption, buildSeedValuesOption, seedProgress, type SeedValue } from './seeds.ts';
 import { chartTheme, rootVariables } from './theme.ts';
 
@@ -45,6 +45,7 @@ describe('loss chart', () => {
     const points: SeriesPoint[] = Array.from({ length: 32 }, (_, k) => [k + 1, 1 / (k + 1)]);
     const option = buildLossOption(points, [{ step: 17, label: 'layer 2' }], theme);
     const series = option.series as Series[];
+    // 32 points: a trend over a fiftieth of them would average one point, so there is none.
     expect(series).toHaveLength(1);
     expect(series[0].data).toEqual(points);
     expect(series[0].markLine!.data).toEqual([{ name: 'layer 2', xAxis: 17 }]);
@@ -53,6 +54,40 @@ describe('loss chart', () => {
     expect(buildLossOption(points, [], theme, false).dataZoom).toEqual([]);
     const svg = renderSvg(option);
     expect(svg).toContain('layer 2');
+  });
+
+  it('adds the trend of a long series: the trailing mean over a fiftieth of its points, gaps skipped', () => {
+    expect(
+      trailingMean(
+        [
+          [1, 2],
+          [2, 4],
+          [3, null],
+          [4, 6],
+          [5, null],
+          [6, null],
+        ],
+        2,
+      ),
+    ).toEqual([
+      [1, 2],
+      [2, 3],
+      [3, 4],
+      [4, 6],
+      [5, 6],
+      [6, null],
+    ]);
+    const points: SeriesPoint[] = Array.from({ length: 200 }, (_, k) => [k, k % 2]);
+    const series = buildLossOption(points, [], theme).series as Series[];
+    expect(series.map((s) => s.name)).toEqual(['loss', 'trend']);
+    // A window of 4 over 0, 1, 0, 1...: 0.5 once full.
+    expect(series[1].data.slice(0, 5)).toEqual([
+      [0, 0],
+      [1, 0.5],
+      [2, 1 / 3],
+      [3, 0.5],
+      [4, 0.5],
+    ]);
   });
 
   it('uses a log axis when the loss spans more than two decades, where a gap stays a gap', () => {

@@ -32,7 +32,7 @@ describe('a trained run circuit', () => {
     expect(circuitIonqJson(model, aria)).toBe(out.stdout);
   });
 
-  it('draws each butterfly layer in columns where no two connectors share a wire', () => {
+  it('draws each butterfly layer as a block of columns where no two connectors share a wire', () => {
     const circuit = butterflyCircuit(model);
     const { placed, columns } = placeGates(circuit);
     expect(placed).toHaveLength(12);
@@ -51,5 +51,11 @@ describe('a trained run circuit', () => {
     expect(placeGates(layer(1)).columns).toBe(4);
     expect(placeGates(layer(3)).columns).toBe(1);
     expect(columns).toBe(Math.max(...placed.map((g) => g.column)) + 1);
+    // Each layer is one block: every gate of a layer lies after every gate of the layer before.
+    for (const l of [2, 3]) {
+      const before = Math.max(...placed.filter((g) => g.gate.layer === l - 1).map((g) => g.column));
+      expect(Math.min(...placed.filter((g) => g.gate.layer === l).map((g) => g.column))).toBeGreaterThan(before);
+    }
+    expect(columns).toBe(4 + 2 + 1);
   });
 });

@@ -63,16 +63,23 @@ export interface PlacedGate {
 
 /**
  * Columns for drawing: each gate goes in the first column after every gate that touches the wires it spans (its
- * two qubits and those between, which its connector crosses), so no two connectors overlap and the gate order holds.
+ * two qubits and those between, which its connector crosses), so no two connectors overlap and the gate order holds;
+ * a layer starts after the previous one ends, so each layer reads as one block.
  */
 export function placeGates(circuit: Circuit): { placed: PlacedGate[]; columns: number } {
   const nextFree = new Array<number>(circuit.qubits).fill(0);
   const placed: PlacedGate[] = [];
+  let layer: number | undefined;
+  let layerStart = 0;
   for (const gate of circuit.gates) {
     if (gate.type !== 'rbs') continue;
+    if (gate.layer !== layer) {
+      layer = gate.layer;
+      layerStart = Math.max(0, ...nextFree);
+    }
     const top = Math.min(gate.i, gate.j);
     const bottom = Math.max(gate.i, gate.j);
-    let column = 0;
+    let column = layerStart;
     for (let q = top; q <= bottom; q++) column = Math.max(column, nextFree[q]);
     for (let q = top; q <= bottom; q++) nextFree[q] = column + 1;
     placed.push({ gate, column, top, bottom });

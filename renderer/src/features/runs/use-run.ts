@@ -1,0 +1,247 @@
+// The run page's data: the run, its metric series, its log and (for an experiment) its children, kept live from the
+// host's runs.changed and runs.progress events while the page is open. Metric series come downsampled by the host
+// (LTTB, at most CHART_POINTS per series); while a run is small they are fetched incrementally (only the steps after
+// the last one held), and once a series outgrows CHART_POINTS it is refetched downsampled, at most every
+// REFRESH_MS. Events can be missed (a dropped connection): a slow poll covers that while the run is active.
+import { computed, onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue';
+import type { ApiError } from '../../../../electron/contract/errors.ts';
+import type { RunKindInfo } from '../../../../electron/contract/run-control.ts';
+import {
+  ACTIVE_RUN_STATUSES,
+  MAX_METRIC_SERIES_PER_REQUEST,
+  RUN_LOG_PAGE_SIZE,
+  TRAIN_METRICS,
+  type LogLine,
+  type MetricSeries,
+  type RunDetail,
+  type RunSummary,
+  type SeriesPoint,
+} from '../../../../electron/contract/runs.ts';
+import { useApi } from '../../api/client.ts';
+import { addSample, estimateTimes, type ProgressSample } from './eta.ts';
+
+/** Points per series the charts ask for (the host downsamples beyond). */
+export const CHART_POINTS = 2_000;
+/** Metrics and log are re-read at most this often while a run is live. */
+export const REFRESH_MS = 1_000;
+/** The poll that covers missed events while a run is queued or running. */
+export const POLL_MS = 3_000;
+/** Log lines kept on the page (the newest). */
+export const MAX_LOG_LINES = 5_000;
+
+const TRAIN_SERIES = Object.values(TRAIN_METRICS);
+
+export type LoadStatus = 'loading' | 'ready' | 'error';
+
+export function isActive(run: Pick<RunSummary, 'status'> | null): boolean {
+  return !!run && (ACTIVE_RUN_STATUSES as readonly string[]).includes(run.status);
+}
+
+/** Appends the points after `held`'s last step (an incremental read); the host's count is the sum. */
+export function appendSeries(held: MetricSeries | undefined, next: MetricSeries): MetricSeries {
+  if (!held || held.downsampled || next.downsampled) return next;
+  const last = held.points.at(-1)?.[0] ?? -1;
+  const fresh = next.points.filter(([step]) => step > last);
+  return { name: next.name, points: [...held.points, ...fresh], total: held.total + fresh.length, downsampled: false };
+}
+
+export function useRun(id: Ref<number>) {
+  const api = useApi();
+  const run = shallowRef<RunDetail | null>(null);
+  const status = ref<LoadStatus>('loading');
+  const error = shallowRef<ApiError | null>(null);
+  const series = shallowRef<Record<string, MetricSeries>>({});
+  const logs = shallowRef<LogLine[]>([]);
+  const children = shallowRef<RunSummary[]>([]);
+  const childDetails = shallowRef<RunDetail[]>([]);
+  const kinds = shallowRef<RunKindInfo[]>([]);
+  const live = shallowRef<{ fraction: number; label: string | null } | null>(null);
+  const samples = shallowRef<ProgressSample[]>([]);
+  const now = ref(Date.now());
+  let generation = 0;
+
+  const fraction = computed(() => (run.value?.status === 'running' && live.value ? live.value.fraction : (run.value?.progress ?? null)));
+  const times = computed(() => {
+    const r = run.value;
+    if (!r?.startedAt) return null;
+    if (!isActive(r)) return { elapsedMs: r.durationMs ?? Math.max(0, Date.parse(r.finishedAt ?? r.startedAt) - Date.parse(r.startedAt)), remainingMs: null };
+    return estimateTimes(samples.value, Date.parse(r.startedAt), fraction.value, now.value);
+  });
+  const resumable = computed(() => {
+    const r = run.value;
+    return !!r && ['interrupted', 'failed', 'cancelled'].includes(r.status) && !!kinds.value.find((k) => k.kind === r.kind)?.resumable;
+  });
+
+  /** The names this run's charts read: a training's per-step series; any other run's every metric (few, at one step). */
+  function metricNames(r: RunDetail): string[] | undefined {
+    if (r.kind === 'train') return TRAIN_SERIES;
+    return r.metrics.length <= MAX_METRIC_SERIES_PER_REQUEST ? undefined : r.metrics.slice(0, MAX_METRIC_SERIES_PER_REQUEST).map((m) => m.name);
+  }
+
+  async function loadMetrics(r: RunDetail, gen: number): Promise<void> {
+    if (r.kind === 'experiment') return;
+    const held = series.value;
+    const heldList = Object.values(held);
+    // Incremental while every held series is whole and small; otherwise (or first) the whole run, downsampled.
+    const incremental = heldList.length > 0 && heldList.every((s) => !s.downsampled && s.total < CHART_POINTS);
+    // Metrics arrive in step order, so nothing new lies at or before the last step held of any series.
+    const from = incremental ? Math.max(...heldList.map((s) => s.points.at(-1)?.[0] ?? -1)) + 1 : undefined;
+    const result = await api['runs.metrics']({ id: r.id, names: metricNames(r), maxPoints: CHART_POINTS, fromStep: from });
+    if (gen !== generation || !result.ok) return;
+    const next: Record<string, MetricSeries> = incremental ? { ...held } : {};
+    for (const s of result.value) next[s.name] = incremental ? appendSeries(held[s.name], s) : s;
+    series.value = next;
+  }
+
+  async function loadLogs(r: RunDetail, gen: number): Promise<void> {
+    let afterId = logs.value.at(-1)?.id;
+    let lines = logs.value;
+    for (let page = 0; page < 20; page++) {
+      const result = await api['runs.logs']({ id: r.id, afterId, limit: RUN_LOG_PAGE_SIZE.max });
+      if (gen !== generation || !result.ok) return;
+      lines = [...lines, ...result.value.lines];
+      if (lines.length > MAX_LOG_LINES) lines = lines.slice(lines.length - MAX_LOG_LINES);
+      logs.value = lines;
+      if (!result.value.hasMore || result.value.lines.length === 0) return;
+      afterId = result.value.lines.at(-1)!.id;
+    }
+  }
+
+  async function loadChildren(r: RunDetail, gen: number): Promise<void> {
+    if (r.childCount === 0) {
+      children.value = [];
+      childDetails.value = [];
+      return;
+    }
+    const list = await api['runs.list']({ parentId: r.id, sort: 'createdAt', order: 'asc', limit: 500 });
+    if (gen !== generation || !list.ok) return;
+    children.value = list.value.runs;
+    // Each child's result (its scores per column and convergence traces); only those not held yet.
+    const held = new Map(childDetails.value.map((c) => [c.id, c]));
+    const details = await Promise.all(
+      list.value.runs.map((c) => (held.has(c.id) ? Promise.resolve(held.get(c.id)!) : api['runs.get']({ id: c.id }).then((x) => (x.ok ? x.value : null)))),
+    );
+    if (gen !== generation) return;
+    childDetails.value = details.filter((d): d is RunDetail => d !== null);
+  }
+
+  async function refreshRun(gen: number): Promise<RunDetail | null> {
+    const result = await api['runs.get']({ id: id.value });
+    if (gen !== generation) return null;
+    if (!result.ok) {
+      // A run that is gone is an error to show; a failed refresh of a run on screen keeps what is shown.
+      if (!run.value || result.error.code === 'NOT_FOUND') {
+        error.value = result.error;
+        status.value = 'error';
+        run.value = null;
+      }
+      return null;
+    }
+    const before = run.value;
+    run.value = result.value;
+    status.value = 'ready';
+    error.value = null;
+    if (result.value.status !== 'running') live.value = null;
+    if (before && before.childCount !== result.value.childCount) void loadChildren(result.value, gen);
+    return result.value;
+  }
+
+  async function load(): Promise<void> {
+    const gen = ++generation;
+    status.value = 'loading';
+    run.value = null;
+    series.value = {};
+    logs.value = [];
+    children.value = [];
+    childDetails.value = [];
+    samples.value = [];
+    live.value = null;
+    const r = await refreshRun(gen);
+    if (!r) return;
+    await Promise.all([loadMetrics(r, gen), loadLogs(r, gen), loadChildren(r, gen)]);
+  }
+
+  // Live updates: a progress event or a change schedules one refresh of what moves (metrics, log) within REFRESH_MS.
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  let lastRefresh = 0;
+  function scheduleRefresh(withRun: boolean): void {
+    if (withRun) pendingRun = true;
+    if (refreshTimer !== undefined) return;
+    refreshTimer = setTimeout(() => void refreshLive(), Math.max(0, lastRefresh + REFRESH_MS - Date.now()));
+  }
+  let pendingRun = false;
+  async function refreshLive(): Promise<void> {
+    refreshTimer = undefined;
+    lastRefresh = Date.now();
+    const gen = generation;
+    let r = run.value;
+    if (pendingRun || !r) {
+      pendingRun = false;
+      r = await refreshRun(gen);
+    }
+    if (!r) return;
+    await Promise.all([loadMetrics(r, gen), loadLogs(r, gen)]);
+  }
+
+  const offProgress = api.on('runs.progress', (p) => {
+    if (p.id !== id.value) return;
+    live.value = { fraction: p.fraction, label: p.label };
+    samples.value = addSample(samples.value, { at: Date.now(), fraction: p.fraction });
+    if (run.value && run.value.status !== 'running') scheduleRefresh(true);
+    else scheduleRefresh(false);
+  });
+  const offChanged = api.on('runs.changed', (e) => {
+    if (e.ids.length === 0 || e.ids.includes(id.value) || e.ids.some((c) => children.value.some((x) => x.id === c))) scheduleRefresh(true);
+  });
+
+  const ticker = setInterval(() => {
+    if (!isActive(run.value)) return;
+    now.value = Date.now();
+    if (Date.now() - lastRefresh >= POLL_MS) scheduleRefresh(true);
+  }, 1000);
+
+  // The run that just ended: one last read of everything it wrote.
+  watch(
+    () => run.value?.status,
+    (next, before) => {
+      if (before && next && isActive({ status: before }) && !isActive({ status: next }) && run.value) {
+        const gen = generation;
+        const r = run.value;
+        void Promise.all([loadMetrics(r, gen), loadLogs(r, gen), loadChildren(r, gen)]);
+      }
+    },
+  );
+
+  watch(id, () => void load(), { immediate: true });
+  void api['runs.kinds']({}).then((r) => {
+    if (r.ok) kinds.value = r.value;
+  });
+
+  onBeforeUnmount(() => {
+    generation++;
+    offProgress();
+    offChanged();
+    clearInterval(ticker);
+    clearTimeout(refreshTimer);
+  });
+
+  async function cancel(): Promise<ApiError | null> {
+    const result = await api['runs.cancel']({ id: id.value });
+    if (!result.ok) return result.error;
+    run.value = result.value;
+    return null;
+  }
+
+  async function resume(): Promise<ApiError | null> {
+    const result = await api['runs.resume']({ id: id.value });
+    if (!result.ok) return result.error;
+    samples.value = [];
+    run.value = result.value;
+    return null;
+  }
+
+  /** A metric's points ([] when the run has not recorded it). */
+  const points = (name: string): SeriesPoint[] => series.value[name]?.points ?? [];
+
+  return { run, status, error, series, points, logs, children, childDetails, live, fraction, times, resumable, load, cancel, resume };
+}
