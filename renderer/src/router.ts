@@ -1,15 +1,10 @@
 // Hash history: works from file:// in Electron and from any path in the web host.
-import { createRouter, createWebHashHistory, type Router } from "vue-router";
-import { ROUTE_CHANGE_MARK } from "./lib/marks.ts";
-import DatasetsView from "./views/DatasetsView.vue";
+import { createRouter, createWebHashHistory, type Router } from 'vue-router';
+import { ROUTE_CHANGE_MARK } from './lib/marks.ts';
+import DatasetsView from './views/DatasetsView.vue';
 
 /** A query parameter's text (the first when repeated), or undefined. */
-const queryText = (v: unknown): string | undefined =>
-  typeof v === "string" && v
-    ? v
-    : Array.isArray(v) && typeof v[0] === "string"
-      ? v[0]
-      : undefined;
+const queryText = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined);
 /** A query parameter as a positive whole number (an id), or undefined. */
 const queryId = (v: unknown): number | undefined => {
   const n = Number(queryText(v));
@@ -20,66 +15,64 @@ export function createAppRouter(): Router {
   const router = createRouter({
     history: createWebHashHistory(),
     routes: [
-      { path: "/", redirect: "/datasets" },
+      { path: '/', redirect: '/datasets' },
       {
-        path: "/datasets",
-        name: "datasets",
+        path: '/datasets',
+        name: 'datasets',
         component: DatasetsView,
-        meta: { title: "Datasets" },
+        meta: { title: 'Datasets' },
       },
       {
-        path: "/datasets/:id(\\d+)",
-        name: "dataset",
-        component: () => import("./views/DatasetView.vue"),
+        path: '/datasets/:id(\\d+)',
+        name: 'dataset',
+        component: () => import('./views/DatasetView.vue'),
         props: (r) => ({ id: Number(r.params.id) }),
-        meta: { title: "Dataset" },
+        meta: { title: 'Dataset' },
       },
       {
-        path: "/devices/:id?",
-        name: "devices",
-        component: () => import("./views/DevicesView.vue"),
+        path: '/devices/:id?',
+        name: 'devices',
+        component: () => import('./views/DevicesView.vue'),
         props: (r) => ({
-          id:
-            typeof r.params.id === "string" && r.params.id
-              ? r.params.id
-              : undefined,
+          id: typeof r.params.id === 'string' && r.params.id ? r.params.id : undefined,
         }),
-        meta: { title: "Devices" },
+        meta: { title: 'Devices' },
       },
       {
-        path: "/runs",
-        name: "runs",
-        component: () => import("./features/runs/RunsView.vue"),
-        meta: { title: "Runs" },
+        path: '/runs',
+        name: 'runs',
+        component: () => import('./features/runs/RunsView.vue'),
+        meta: { title: 'Runs' },
       },
       {
-        path: "/reports",
-        name: "reports",
-        component: () => import("./features/reports/ReportsView.vue"),
-        meta: { title: "Reports" },
+        path: '/reports',
+        name: 'reports',
+        component: () => import('./features/reports/ReportsView.vue'),
+        meta: { title: 'Reports' },
       },
       {
-        path: "/runs/new",
-        name: "new-run",
-        component: () => import("./features/new-run/NewRunView.vue"),
+        path: '/runs/new',
+        name: 'new-run',
+        component: () => import('./features/new-run/NewRunView.vue'),
         props: (r) => ({
           kind: queryText(r.query.kind),
           dataset: queryId(r.query.dataset),
           from: queryId(r.query.from),
         }),
-        meta: { title: "New run" },
+        meta: { title: 'New run' },
+      },
+      { path: '/settings', name: 'settings', component: () => import('./features/settings/SettingsView.vue'), meta: { title: 'Settings' } },
+      {
+        path: '/about',
+        name: 'about',
+        component: () => import('./views/AboutView.vue'),
+        meta: { title: 'About' },
       },
       {
-        path: "/about",
-        name: "about",
-        component: () => import("./views/AboutView.vue"),
-        meta: { title: "About" },
-      },
-      {
-        path: "/:pathMatch(.*)*",
-        name: "not-found",
-        component: () => import("./views/NotFoundView.vue"),
-        meta: { title: "Not found" },
+        path: '/:pathMatch(.*)*',
+        name: 'not-found',
+        component: () => import('./views/NotFoundView.vue'),
+        meta: { title: 'Not found' },
       },
     ],
   });
@@ -89,8 +82,8 @@ export function createAppRouter(): Router {
     performance.mark(ROUTE_CHANGE_MARK, { detail: { to: to.fullPath } });
   });
   router.afterEach((to) => {
-    const title = typeof to.meta.title === "string" ? to.meta.title : "";
-    document.title = title ? `${title} · QNN Lab` : "QNN Lab";
+    const title = typeof to.meta.title === 'string' ? to.meta.title : '';
+    document.title = title ? `${title} · QNN Lab` : 'QNN Lab';
   });
   return router;
 }
