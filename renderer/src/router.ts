@@ -63,6 +63,20 @@ export function createAppRouter(): Router {
       },
       { path: '/settings', name: 'settings', component: () => import('./features/settings/SettingsView.vue'), meta: { title: 'Settings' } },
       {
+        path: '/compare',
+        name: 'compare',
+        component: () => import('./features/compare/CompareView.vue'),
+        props: (r) => ({ runs: r.query.runs === undefined || r.query.runs === null ? undefined : String(r.query.runs) }),
+        meta: { title: 'Compare' },
+      },
+      {
+        path: '/comparisons/:id(\\d+)',
+        name: 'comparison',
+        component: () => import('./features/compare/CompareView.vue'),
+        props: (r) => ({ id: Number(r.params.id) }),
+        meta: { title: 'Comparison' },
+      },
+      {
         path: '/about',
         name: 'about',
         component: () => import('./views/AboutView.vue'),

@@ -183,7 +183,7 @@ describe('ComparisonService: several runs', () => {
         { name: 'loss', step: 0, value: 1 },
         { name: 'loss', step: 1, value: 0.5 - 0.1 * k },
       ]);
-      runs.finish(id, { status: 'succeeded' });
+      runs.finish(id, { status: 'succeeded', result: null });
       return id;
     });
     const stats = comparisons.preview({ runs: ids });
