@@ -19,6 +19,7 @@ import type { WorkerLauncher } from './runs/launcher.ts';
 import { createRunHost } from './runs/run-host.ts';
 import type { RunHost } from '../workers/kinds/types.ts';
 import { ReportService } from './reports/service.ts';
+import { ComparisonService } from './services/comparisons.ts';
 import { chromiumPdfPrinter, type PdfPrinter } from './reports/pdf.ts';
 
 export interface Backend {
@@ -108,7 +109,8 @@ export function openBackend(options: BackendOptions): Backend {
           },
         })
       : null;
-    const reports = new ReportService({ db, runs, datasets, version: options.version, pdf: options.pdf ?? chromiumPdfPrinter() });
+    const comparisons = new ComparisonService(db, runs, options.version);
+    const reports = new ReportService({ db, runs, datasets, comparisons, version: options.version, pdf: options.pdf ?? chromiumPdfPrinter() });
     const handlers = createHandlers({
       reports,
       db,

@@ -12,10 +12,10 @@ import { hardwareHandlers } from './hardware.ts';
 import { runHandlers } from './runs.ts';
 import { runControlHandlers } from './run-control.ts';
 import { settingsHandlers } from './settings.ts';
-import { reportHandlers } from './reports.ts';
-import { ReportService } from '../reports/service.ts';
 import { comparisonHandlers } from './comparisons.ts';
 import { ComparisonService } from '../services/comparisons.ts';
+import { reportHandlers } from './reports.ts';
+import { ReportService } from '../reports/service.ts';
 import type { RunEngine } from '../runs/engine.ts';
 
 export interface HandlerContext {
@@ -35,6 +35,7 @@ export interface HandlerContext {
 }
 
 export function createHandlers(ctx: HandlerContext): Handlers {
+  const comparisons = new ComparisonService(ctx.db, ctx.runs, ctx.version);
   return {
     ...appHandlers(ctx),
     ...datasetHandlers(ctx.datasets, ctx.events),
@@ -43,7 +44,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...runHandlers(ctx.runs, ctx.events),
     ...runControlHandlers(ctx.engine ?? null, ctx.runs),
     ...settingsHandlers(ctx.db, ctx.devices),
-    ...reportHandlers(ctx.reports ?? new ReportService({ db: ctx.db, runs: ctx.runs, datasets: ctx.datasets, version: ctx.version }), ctx.events),
-    ...comparisonHandlers(new ComparisonService(ctx.db, ctx.runs, ctx.version)),
+    ...comparisonHandlers(comparisons),
+    ...reportHandlers(ctx.reports ?? new ReportService({ db: ctx.db, runs: ctx.runs, datasets: ctx.datasets, comparisons, version: ctx.version }), ctx.events),
   } satisfies Handlers;
 }

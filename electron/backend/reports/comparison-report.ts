@@ -13,9 +13,25 @@ import { datasetFacts, num, slug, SYNTHETIC_NOTICE, type ReportSources } from '.
 const interval = (ci: [number, number] | null | undefined): string => (ci ? `[${formatNumber(ci[0])}, ${formatNumber(ci[1])}]` : '—');
 const meanSd = (s: { mean: number | null; sd: number | null }) => `${formatNumber(s.mean)}${s.sd === null ? '' : ` ± ${formatNumber(s.sd)}`}`;
 
-function pairRows(pair: PairComparison, labels: Map<string, string>): Cell[][] {
-  return pair.metrics.map((m: MetricComparison) => [
-    `${labels.get(pair.a) ?? pair.a} vs ${labels.get(pair.b) ?? pair.b}`,
+const TEST_COLUMNS = [
+  'Metric',
+  'Seeds',
+  'a: mean ± sd',
+  'b: mean ± sd',
+  'Wilcoxon W',
+  'p',
+  'r (rank-biserial)',
+  't',
+  'p',
+  'd_z',
+  '95% CI of mean a − b',
+  'var(a) ÷ var(b)',
+  '95% CI',
+  'Pitman-Morgan p',
+];
+
+function testRow(m: MetricComparison): Cell[] {
+  return [
     m.metric,
     String(m.seeds.length),
     meanSd(m.a),
@@ -30,8 +46,21 @@ function pairRows(pair: PairComparison, labels: Map<string, string>): Cell[][] {
     num(m.pitmanMorgan.ratio),
     interval(m.pitmanMorgan.ci),
     num(m.pitmanMorgan.p),
-  ]);
+  ];
 }
+
+/** One table per pair (a vs b) of the metrics `keep` selects; a pair without shared seeds says why. */
+function pairTables(pairs: readonly PairComparison[], labels: Map<string, string>, keep: (metric: string) => boolean): Block[] {
+  return pairs.flatMap((p): Block[] => {
+    const caption = `${labels.get(p.a) ?? p.a} vs ${labels.get(p.b) ?? p.b}`;
+    const metrics = p.metrics.filter((m) => keep(m.metric));
+    if (metrics.length === 0) return p.reason ? [{ kind: 'text', text: `${caption}: ${p.reason}` }] : [];
+    return [{ kind: 'table', caption, columns: TEST_COLUMNS, rows: metrics.map(testRow), dense: true }];
+  });
+}
+
+/** Per-column scores (nrmse/bili...) go to an appendix; the overall ones lead. */
+const perColumn = (metric: string) => metric.includes('/');
 
 export function buildComparisonReport(sources: ReportSources, comparison: ComparisonDetail): ReportDocument {
   const stats = comparison.statistics;
@@ -81,45 +110,52 @@ export function buildComparisonReport(sources: ReportSources, comparison: Compar
         {
           kind: 'table',
           columns: ['Method', 'Family', 'Run', 'Kind', 'Dataset', 'Mask', 'Seeds'],
-          rows: stats.methods.map((m) => [m.label, m.quantum ? 'QNN' : 'classical', String(m.runId), m.kind, m.datasetName ?? '—', m.mask ?? '—', m.seeds.join(', ')]),
+          rows: stats.methods.map((m) => [
+            m.label,
+            m.quantum ? 'QNN' : 'classical',
+            String(m.runId),
+            m.kind,
+            m.datasetName ?? '—',
+            m.mask ?? '—',
+            m.seeds.join(', '),
+          ]),
         },
       ],
     },
   ];
   const charts: Block[] = [];
   const bars = nrmseBars(stats);
-  if (bars.columns.length > 0) charts.push({ kind: 'chart', title: 'NRMSE per column (mean ± sd over seeds)', option: buildNrmseBarsOption(bars, sources.theme) });
+  if (bars.columns.length > 0)
+    charts.push({ kind: 'chart', title: 'NRMSE per column (mean ± sd over seeds)', option: buildNrmseBarsOption(bars, sources.theme) });
   if (stats.metrics.includes('auc')) charts.push({ kind: 'chart', title: 'AUC over seeds', option: buildAucBoxOption(aucBoxes(stats), sources.theme) });
   if (charts.length > 0) sections.push({ title: 'Charts', blocks: charts });
+  const overall = pairTables(stats.pairs, labels, (m) => !perColumn(m));
   sections.push({
-    title: 'Paired tests (differences a − b; variance ratio var(a) ÷ var(b); 95% intervals)',
-    blocks: stats.pairs.some((p) => p.metrics.length > 0)
-      ? [
-          {
-            kind: 'table',
-            columns: ['Pair (a vs b)', 'Metric', 'Seeds', 'a mean ± sd', 'b mean ± sd', 'Wilcoxon W', 'p', 'r (rank-biserial)', 't', 'p', "d_z", 'CI of mean difference', 'Variance ratio', 'CI', 'Pitman-Morgan p'],
-            rows: stats.pairs.flatMap((p) => pairRows(p, labels)),
-          },
-          ...stats.pairs.filter((p) => p.reason).map((p): Block => ({ kind: 'text', text: `${labels.get(p.a) ?? p.a} vs ${labels.get(p.b) ?? p.b}: ${p.reason}` })),
-        ]
-      : [{ kind: 'text', text: stats.pairs.map((p) => p.reason).filter(Boolean).join(' ') || 'No pair of methods shares seeds: no paired test applies.' }],
+    title: 'Paired tests over shared seeds (differences a − b, variance ratio var(a) ÷ var(b))',
+    blocks: overall.length > 0 ? overall : [{ kind: 'text', text: 'No pair of methods shares seeds: no paired test applies.' }],
   });
+  const columns = pairTables(stats.pairs, labels, perColumn);
+  if (columns.length > 0) sections.push({ title: 'Paired tests per column', newPage: true, blocks: columns.filter((b) => b.kind === 'table') });
   sections.push({
     title: 'Values per seed',
     newPage: true,
-    blocks: stats.methods.map(
-      (m): Block => ({
-        kind: 'table',
-        caption: `${m.label} (run ${m.runId})`,
-        columns: ['Metric', ...m.seeds.map((s) => `seed ${s}`)],
-        rows: stats.metrics.filter((metric) => m.values[metric]).map((metric) => [metric, ...m.values[metric].map((v) => num(v))]),
-      }),
-    ),
+    blocks: stats.methods.map((m): Block => ({
+      kind: 'table',
+      caption: `${m.label} (run ${m.runId})`,
+      columns: ['Metric', ...m.seeds.map((s) => `seed ${s}`)],
+      rows: stats.metrics.filter((metric) => m.values[metric]).map((metric) => [metric, ...m.values[metric].map((v) => num(v))]),
+    })),
   });
   const configKeys = [...new Set(stats.methods.flatMap((m) => Object.keys(m.config)))];
   sections.push({
     title: 'Configuration',
-    blocks: [{ kind: 'table', columns: ['Setting', ...stats.methods.map((m) => m.label)], rows: configKeys.map((k) => [k, ...stats.methods.map((m) => m.config[k] ?? '—')]) }],
+    blocks: [
+      {
+        kind: 'table',
+        columns: ['Setting', ...stats.methods.map((m) => m.label)],
+        rows: configKeys.map((k) => [k, ...stats.methods.map((m) => m.config[k] ?? '—')]),
+      },
+    ],
   });
   sections.push({
     title: 'Versions',
@@ -147,7 +183,13 @@ export function buildComparisonReport(sources: ReportSources, comparison: Compar
     sections,
     metrics,
     data: {
-      comparison: { id: comparison.id, name: comparison.name, runIds: comparison.runIds, missingRunIds: comparison.missingRunIds, createdAt: comparison.createdAt },
+      comparison: {
+        id: comparison.id,
+        name: comparison.name,
+        runIds: comparison.runIds,
+        missingRunIds: comparison.missingRunIds,
+        createdAt: comparison.createdAt,
+      },
       statistics: stats,
       datasets: datasets.map((d) => ({ runId: d.run.id, name: d.run.datasetName, source: d.source, synthetic: d.synthetic })),
     },

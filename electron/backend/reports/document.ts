@@ -12,7 +12,7 @@ export type Cell = string | { text: string; value: number | null };
 export type Block =
   | { kind: 'text'; text: string }
   | { kind: 'facts'; rows: [label: string, value: string][] }
-  | { kind: 'table'; columns: string[]; rows: Cell[][]; caption?: string }
+  | { kind: 'table'; columns: string[]; rows: Cell[][]; caption?: string; /** many columns: smaller type */ dense?: boolean }
   | { kind: 'chart'; title: string; option: EChartsCoreOption; height?: number }
   | { kind: 'code'; text: string };
 
@@ -75,6 +75,9 @@ th{color:var(--text-2);font-weight:600;border-bottom-color:var(--border)}
 td.num{text-align:right;white-space:nowrap}
 caption{caption-side:top;text-align:left;color:var(--text-2);padding-bottom:4px}
 table.facts th{width:28%;font-weight:500}
+table.dense{font-size:10.5px}
+table.dense th,table.dense td{padding:2px 4px}
+table.dense td.num{white-space:normal}
 tr{break-inside:avoid}
 figure{margin:8px 0 16px;break-inside:avoid}
 figcaption{color:var(--text-2);font-weight:600;margin-bottom:4px}
@@ -101,7 +104,7 @@ async function blockHtml(block: Block, pacer: Pacer): Promise<string> {
       const caption = block.caption ? `<caption>${escapeHtml(block.caption)}</caption>` : '';
       const head = `<thead><tr>${block.columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('')}</tr></thead>`;
       const body = `<tbody>${block.rows.map((r) => `<tr>${r.map(cellHtml).join('')}</tr>`).join('')}</tbody>`;
-      return `<table>${caption}${head}${body}</table>`;
+      return `<table${block.dense ? ' class="dense"' : ''}>${caption}${head}${body}</table>`;
     }
     case 'chart': {
       // Each chart takes tens of milliseconds: let the host's other work in between.
@@ -151,7 +154,14 @@ ${sections.join('\n')}
  */
 export function externalReferences(html: string): string[] {
   const found: string[] = [];
-  const patterns = [/\b(?:https?|ftp|file|data|blob|javascript):/gi, /\s(?:src|href|srcset|action|xlink:href)\s*=/gi, /url\s*\(\s*(?!['"]?#)/gi, /@import/gi, /<script/gi, /<link/gi];
+  const patterns = [
+    /\b(?:https?|ftp|file|data|blob|javascript):/gi,
+    /\s(?:src|href|srcset|action|xlink:href)\s*=/gi,
+    /url\s*\(\s*(?!['"]?#)/gi,
+    /@import/gi,
+    /<script/gi,
+    /<link/gi,
+  ];
   for (const p of patterns) for (const m of html.matchAll(p)) found.push(html.slice(Math.max(0, m.index - 30), m.index + 40));
   return found;
 }

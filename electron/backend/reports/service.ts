@@ -6,12 +6,20 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LabError } from '../../../core/errors.ts';
 import type { ComparisonDetail } from '../../contract/comparisons.ts';
-import { exportReportRequest, REPORT_MEDIA_TYPES, type ExportReportRequest, type ReportFile, type ReportFormat, type ReportSummary } from '../../contract/reports.ts';
+import {
+  exportReportRequest,
+  REPORT_MEDIA_TYPES,
+  type ExportReportRequest,
+  type ReportFile,
+  type ReportFormat,
+  type ReportSummary,
+} from '../../contract/reports.ts';
 import { writeTransaction, type Database } from '../db/database.ts';
 import { SCHEMA_VERSION } from '../db/migrations.ts';
 import type { DatasetService } from '../services/datasets.ts';
 import type { RunService } from '../services/runs.ts';
 import { parseOrThrow } from '../../../core/zod-issues.ts';
+import { renameField } from '../../workers/kinds/fields.ts';
 import { reportChartTheme } from './chart-svg.ts';
 import { buildComparisonReport } from './comparison-report.ts';
 import { renderHtml, type ReportDocument } from './document.ts';
@@ -36,8 +44,8 @@ export interface ReportServiceOptions {
   db: Database;
   runs: RunService;
   datasets: DatasetService;
-  /** Saved comparisons (their stored statistics); absent: comparison reports are refused. */
-  comparisons?: { detail(id: number): ComparisonDetail };
+  /** Saved comparisons (services/comparisons.ts: their stored statistics); absent: comparison reports are refused. */
+  comparisons?: { get(request: { id: number }): ComparisonDetail };
   version: string;
   /** The host's PDF printer (Electron's printToPDF, or Chromium); absent: PDF is refused with what to install. */
   pdf?: PdfPrinter;
@@ -95,14 +103,23 @@ export class ReportService {
     if (subject.runId !== undefined) return buildRunReport(this.sources(), subject.runId);
     const comparisons = this.options.comparisons;
     if (!comparisons) throw new LabError('UNAVAILABLE', 'This host keeps no comparisons, so it cannot report one.', { field: 'comparisonId' });
-    return buildComparisonReport(this.sources(), comparisons.detail(subject.comparisonId));
+    let comparison: ComparisonDetail;
+    try {
+      comparison = comparisons.get({ id: subject.comparisonId });
+    } catch (e) {
+      throw renameField(e, (f) => (f === 'id' ? 'comparisonId' : f));
+    }
+    return buildComparisonReport(this.sources(), comparison);
   }
 
   /** Builds a report in a format; the host's event loop keeps turning between charts and while a PDF prints. */
   async build(request: ExportReportRequest, signal?: AbortSignal, onProgress: ReportProgress = () => {}): Promise<BuiltReport> {
     const { format, ...subject } = parseOrThrow(exportReportRequest, request, 'Report request');
     if (format === 'pdf' && !this.options.pdf) {
-      throw new LabError('UNAVAILABLE', 'This host cannot print PDF. Export the report as HTML and print it from a browser.', { field: 'format', value: format });
+      throw new LabError('UNAVAILABLE', 'This host cannot print PDF. Export the report as HTML and print it from a browser.', {
+        field: 'format',
+        value: format,
+      });
     }
     onProgress(0, 'reading the database');
     const doc = this.document(subject as ReportSubject);
@@ -141,7 +158,12 @@ export class ReportService {
     }
   }
 
-  private record(request: ExportReportRequest, report: BuiltReport, where: { content: Uint8Array | null; path: string | null }, inTransaction?: () => void): ReportSummary {
+  private record(
+    request: ExportReportRequest,
+    report: BuiltReport,
+    where: { content: Uint8Array | null; path: string | null },
+    inTransaction?: () => void,
+  ): ReportSummary {
     return writeTransaction(this.options.db, () => {
       const info = this.options.db
         .prepare(
@@ -168,7 +190,8 @@ export class ReportService {
 
   get(id: number): ReportSummary {
     const row = this.options.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM reports WHERE id = ?`).get(id) as ReportRow | undefined;
-    if (!row) throw new LabError('NOT_FOUND', `There is no report ${id}. It may have been deleted; the Reports page lists the others.`, { field: 'id', value: id });
+    if (!row)
+      throw new LabError('NOT_FOUND', `There is no report ${id}. It may have been deleted; the Reports page lists the others.`, { field: 'id', value: id });
     return toSummary(row);
   }
 
