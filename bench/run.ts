@@ -9,6 +9,7 @@ const modules: Record<string, () => Promise<{ run(): Promise<Record<string, unkn
   impute: () => import('./impute.ts'),
   runs: () => import('./runs.ts'),
   import: () => import('./import.ts'),
+  reports: () => import('./reports.ts'),
   // Needs the built renderer (`npm run build`); `npm run bench` builds first.
   'dataset-list-ui': () => import('../e2e/bench-list.ts'),
   'runs-list-ui': () => import('../e2e/bench-runs-list.ts'),

@@ -107,8 +107,8 @@ async function blockHtml(block: Block, pacer: Pacer): Promise<string> {
       return `<table${block.dense ? ' class="dense"' : ''}>${caption}${head}${body}</table>`;
     }
     case 'chart': {
-      // Each chart takes tens of milliseconds: let the host's other work in between.
-      await pacer.tick();
+      // Each chart takes tens of milliseconds: the host's other work goes in between (a turn costs microseconds).
+      await pacer.pause();
       const svg = renderChartSvg(block.option, { width: REPORT_CHART_SIZE.width, height: block.height ?? REPORT_CHART_SIZE.height });
       return `<figure><figcaption>${escapeHtml(block.title)}</figcaption>${svg}</figure>`;
     }

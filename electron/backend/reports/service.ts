@@ -18,6 +18,7 @@ import { writeTransaction, type Database } from '../db/database.ts';
 import { SCHEMA_VERSION } from '../db/migrations.ts';
 import type { DatasetService } from '../services/datasets.ts';
 import type { RunService } from '../services/runs.ts';
+import { Pacer } from '../../../core/pacer.ts';
 import { parseOrThrow } from '../../../core/zod-issues.ts';
 import { renameField } from '../../workers/kinds/fields.ts';
 import { reportChartTheme } from './chart-svg.ts';
@@ -129,6 +130,7 @@ export class ReportService {
     if (format === 'csv') return built(encoder.encode(metricsCsv(doc.metrics)));
     if (format === 'json') return built(encoder.encode(reportJson(doc, meta)));
     onProgress(0.1, 'drawing the charts');
+    await new Pacer(signal).pause(); // the database reads above and the charts below in separate turns of the loop
     const footer = `Written by QNN Lab ${meta.version} on ${meta.generatedAt} from the experiment database (schema ${meta.schemaVersion}).`;
     const html = await renderHtml(doc, footer, signal);
     if (format === 'html') return built(encoder.encode(html));
