@@ -186,6 +186,7 @@ describe('runs store', () => {
     setApiClient(host.client);
     const store = useRunsStore();
     store.watchHost();
+    store.showList(true);
     await store.reload();
     await store.setViewport(0, 30);
     const before = host.calls('runs.list').length;
@@ -204,11 +205,32 @@ describe('runs store', () => {
     expect(host.calls('runs.list')).toHaveLength(before + 1);
   });
 
+  it('leaves the list alone while no page shows it', async () => {
+    const host = fakeHost(20);
+    setApiClient(host.client);
+    const store = useRunsStore();
+    store.watchHost();
+    store.showList(true);
+    await store.reload();
+    store.showList(false);
+    const before = host.calls('runs.list').length;
+    for (let i = 0; i < 5; i++) {
+      host.emit('runs.changed', { ids: [] });
+      await vi.advanceTimersByTimeAsync(SYNC_DELAY_MS);
+    }
+    expect(host.calls('runs.list')).toHaveLength(before);
+    store.showList(true);
+    host.emit('runs.changed', { ids: [] });
+    await vi.advanceTimersByTimeAsync(SYNC_DELAY_MS);
+    expect(host.calls('runs.list')).toHaveLength(before + 1);
+  });
+
   it('events during a refetch bring exactly one more, after it', async () => {
     const host = fakeHost(20);
     setApiClient(host.client);
     const store = useRunsStore();
     store.watchHost();
+    store.showList(true);
     await store.reload();
     let release: () => void = () => {};
     const gate = new Promise<void>((r) => (release = r));
@@ -236,6 +258,7 @@ describe('runs store', () => {
     setApiClient(host.client);
     const store = useRunsStore();
     store.watchHost();
+    store.showList(true);
     await store.reload();
     const requests = host.requests.length;
     const running = store.rows[0];
@@ -261,6 +284,7 @@ describe('runs store', () => {
     setApiClient(host.client);
     const store = useRunsStore();
     store.watchHost();
+    store.showList(true);
     await store.reload();
     await store.setViewport(1000, 1040);
     const loaded = store.rows.length;

@@ -115,6 +115,8 @@ export const useRunsStore = defineStore('runs', () => {
   let pageStarts: { start: number; cursor: string | undefined }[] = [];
   let loadingMore: Promise<void> | null = null;
   const viewport = { start: 0, end: 0 };
+  /** Whether a list is on screen: events refetch it only then (the page reloads it when it opens again). */
+  let listShown = false;
 
   const hasMore = computed(() => rows.value.length < total.value);
 
@@ -189,6 +191,11 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
+  /** The list page opens (true) or closes (false). */
+  function showList(shown: boolean): void {
+    listShown = shown;
+  }
+
   /** The table's visible rows [start, end): loads what is missing; live refreshes re-read this range. */
   function setViewport(start: number, end: number): Promise<void> {
     viewport.start = start;
@@ -219,7 +226,7 @@ export const useRunsStore = defineStore('runs', () => {
    * replaced in place (rows do not move under the reader).
    */
   async function syncList(): Promise<void> {
-    if (listStatus.value !== 'ready') return;
+    if (listStatus.value !== 'ready' || !listShown) return;
     const end = viewport.end + OVERSCAN_ROWS;
     if (end <= PAGE_ROWS) {
       const gen = ++generation;
@@ -413,6 +420,7 @@ export const useRunsStore = defineStore('runs', () => {
     details,
     selected,
     reload,
+    showList,
     setViewport,
     setFilters,
     clearFilters,
