@@ -120,3 +120,21 @@ test('run again with changes: the form is filled from the run, and the changed r
   const run = await rpc<{ config: unknown }>(host, 'runs.get', { id });
   expect(run.ok && run.value.config).toEqual({ qubits: 4, layers: 2, samples: 16, epochs: 2, seed: 9, optimiser: 'sgd', method: 'parallel-shift' });
 });
+
+test('applying a saved imputer: a file that is no saved model is named on its field', async ({ page, tmp }) => {
+  const { writeFileSync } = await import('node:fs');
+  const notJson = `${tmp}/model.json`;
+  writeFileSync(notJson, 'not a model');
+  await page.goto('/#/runs/new?kind=apply-imputer');
+  await expect(page.getByTestId('kind-apply-imputer')).toHaveClass(/active/);
+  // No model yet: the schema says the model is missing.
+  await expect(problem(page, 'model')).toContainText('Saved imputer: ');
+  await page.getByTestId('apply-model').setInputFiles(notJson);
+  await expect(problem(page, 'model')).toHaveText('Saved imputer: model.json is not JSON: choose a model saved by QNN Lab (qnnlab impute --save-model)');
+  // JSON that is no model: the host's check of the saved imputer names it.
+  writeFileSync(notJson, JSON.stringify({ method: 'mean' }));
+  await page.getByTestId('apply-model').setInputFiles(notJson);
+  await expect(problem(page, 'model')).not.toContainText('is not JSON');
+  await expect(page.getByTestId('start-run')).toBeDisabled();
+  await shot(page, 'new-run-apply');
+});
