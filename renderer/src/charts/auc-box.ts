@@ -4,7 +4,7 @@
 // render it from a comparison's stored per-seed values (aucBoxes).
 import type { BoxplotSeriesOption, ScatterSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, TooltipComponentOption } from 'echarts/components';
-import type { ComposeOption } from 'echarts/core';
+import { format, type ComposeOption } from 'echarts/core';
 import type { ComparisonStatistics } from '../../../electron/contract/comparisons.ts';
 import { formatNumber } from '../lib/format.ts';
 import { CHART_FONT, TOOLTIP_CLASS, type ChartTheme } from './theme.ts';
@@ -52,12 +52,14 @@ export function buildAucBoxOption(boxes: readonly SeedBox[], theme: ChartTheme, 
         const item = p as unknown as { seriesType: string; dataIndex: number; value: unknown };
         if (item.seriesType === 'scatter') {
           const [label, value, seed] = item.value as [string, number, number];
-          return `${label}, seed ${seed}: ${metric} ${formatNumber(value)}`;
+          return `${format.encodeHTML(label)}, seed ${seed}: ${format.encodeHTML(metric)} ${formatNumber(value)}`;
         }
         const five = fiveNumbers(boxes[item.dataIndex].values);
-        if (!five) return boxes[item.dataIndex].label;
+        // Tooltips are HTML: labels (run names) are escaped.
+        const label = format.encodeHTML(boxes[item.dataIndex].label);
+        if (!five) return label;
         const names = ['min', 'Q1', 'median', 'Q3', 'max'];
-        return `${boxes[item.dataIndex].label}<br>${five.map((v, i) => `${names[i]} ${formatNumber(v)}`).join('<br>')}`;
+        return `${label}<br>${five.map((v, i) => `${names[i]} ${formatNumber(v)}`).join('<br>')}`;
       },
     },
     xAxis: { type: 'category', data: labels, axisLine: { lineStyle: { color: theme.grid } }, axisTick: { show: false }, axisLabel: { color: theme.axis } },

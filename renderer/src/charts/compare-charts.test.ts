@@ -112,5 +112,11 @@ describe('AUC box plots over seeds', () => {
     const tooltip = (option.tooltip as { formatter: (p: unknown) => string }).formatter;
     expect(tooltip({ seriesType: 'scatter', dataIndex: 0, value: ['mice', 0.7, 2] })).toBe('mice, seed 2: AUC 0.7');
     expect(renderSvg(option)).toContain(theme.quantum);
+    // Labels are run names: escaped in the HTML tooltips.
+    const named = buildAucBoxOption([{ label: '<img src=x onerror=alert(1)>', quantum: false, seeds: [1], values: [0.5] }], theme);
+    const tip = (named.tooltip as { formatter: (p: unknown) => string }).formatter;
+    expect(tip({ seriesType: 'boxplot', dataIndex: 0, value: [] })).toMatch(/^&lt;img src=x onerror=alert\(1\)&gt;<br>min 0.5/);
+    const bars = buildNrmseBarsOption({ columns: ['<b>'], groups: [{ label: '<i>', quantum: true, mean: [1], sd: [null] }] }, theme);
+    expect((bars.tooltip as { formatter: (p: unknown) => string }).formatter({ seriesIndex: 0, dataIndex: 0 })).toBe('&lt;i&gt;, &lt;b&gt;: NRMSE 1');
   });
 });

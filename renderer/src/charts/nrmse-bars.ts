@@ -3,7 +3,7 @@
 // The renderer's Compare page and the reports render it from a comparison's stored statistics (nrmseBars).
 import type { BarSeriesOption, CustomSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
-import type { ComposeOption } from 'echarts/core';
+import { format, type ComposeOption } from 'echarts/core';
 import type { ComparisonStatistics } from '../../../electron/contract/comparisons.ts';
 import { formatNumber } from '../lib/format.ts';
 import { CHART_FONT, TOOLTIP_CLASS, type ChartTheme } from './theme.ts';
@@ -69,7 +69,8 @@ export function buildNrmseBarsOption(data: NrmseBars, theme: ChartTheme): NrmseB
         const item = p as unknown as { seriesIndex: number; dataIndex: number };
         const g = data.groups[item.seriesIndex % k];
         const sd = g.sd[item.dataIndex];
-        return `${g.label}, ${data.columns[item.dataIndex]}: NRMSE ${formatNumber(g.mean[item.dataIndex])}${sd === null ? '' : ` ± ${formatNumber(sd)} (sd over seeds)`}`;
+        // Tooltips are HTML: the method's label (a run name) and the column name are escaped.
+        return `${format.encodeHTML(g.label)}, ${format.encodeHTML(data.columns[item.dataIndex])}: NRMSE ${formatNumber(g.mean[item.dataIndex])}${sd === null ? '' : ` ± ${formatNumber(sd)} (sd over seeds)`}`;
       },
     },
     xAxis: {
