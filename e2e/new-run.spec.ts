@@ -7,7 +7,12 @@ import { expect, rpc, test, type Page } from './fixtures.ts';
 test.describe.configure({ mode: 'serial' });
 
 const SHOTS = process.env.QNNLAB_SHOTS_DIR ?? '.scratch/shots/N';
-const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+/** A screenshot of the whole page, the window as tall as the page (so the sidebar spans it as on a screen). */
+async function shot(page: Page, name: string): Promise<void> {
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: 1280, height: Math.min(Math.max(height, 720), 2400) });
+  await page.screenshot({ path: `${SHOTS}/${name}.png` });
+}
 const problem = (page: Page, path: string) => page.locator(`[data-testid="field-problem"][data-field="${path}"]`);
 
 test('an experiment started from the dataset page: fields checked as typed, then the run page', async ({ page, host }) => {

@@ -6,7 +6,12 @@ import { expect, rpc, test, type Page } from './fixtures.ts';
 test.describe.configure({ mode: 'serial' });
 
 const SHOTS = process.env.QNNLAB_SHOTS_DIR ?? '.scratch/shots/N';
-const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+/** A screenshot of the whole page, the window as tall as the page (so the sidebar spans it as on a screen). */
+async function shot(page: Page, name: string): Promise<void> {
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: 1280, height: Math.min(Math.max(height, 720), 2400) });
+  await page.screenshot({ path: `${SHOTS}/${name}.png` });
+}
 
 test('the database in use, and how to start on another file', async ({ page, host }) => {
   const info = await rpc<{ databasePath: string }>(host, 'app.info');
