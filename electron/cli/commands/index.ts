@@ -6,5 +6,14 @@ import { hardwareCommands } from './hardware.ts';
 import { imputeCommands } from './impute.ts';
 import { runCommands } from './run.ts';
 import { reportCommands } from './report.ts';
+import { compareCommands } from './compare.ts';
 
-export const commands: Command[] = [...datasetCommands, ...quantumCommands, ...hardwareCommands, ...imputeCommands, ...runCommands, ...reportCommands];
+export const commands: Command[] = [
+  ...datasetCommands,
+  ...quantumCommands,
+  ...hardwareCommands,
+  ...imputeCommands,
+  ...runCommands,
+  ...compareCommands,
+  ...reportCommands,
+];
