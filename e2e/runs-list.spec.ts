@@ -126,7 +126,7 @@ test('tags and notes are edited in place; a refused tag shows the field’s mess
   await input.press('Enter');
   const error = page.getByTestId('cell-editor-error');
   await expect(error).toContainText('tags.1');
-  await expect(error).toContainText('64');
+  await expect(error).toContainText('Tag 2 has 65 characters; a tag has 1 to 64. Shorten it, then save.');
   await expect(input).toHaveValue(`ok, ${long}`);
   await expect(input).toHaveAttribute('aria-invalid', 'true');
   await page.screenshot({ path: `${SHOTS}/runs-tag-refused.png` });
