@@ -61,6 +61,11 @@ export function recordFakeExperiment(
         cycles: 5,
         stopReason: 'max-cycles',
         warnings: [],
+        // A chained imputer's convergence traces (mean and sd of each column's imputed values per cycle); mean has none.
+        traces:
+          method === 'mean'
+            ? []
+            : [1, 2, 3].flatMap((cycle) => columns.slice(0, 3).map((column) => ({ cycle, column, mean: 10 + rng.next(), sd: 1 + rng.next() }))),
       };
     });
     results.push(...seedResults);

@@ -8,6 +8,8 @@ import { ACTIVE_RUN_STATUSES, TRAIN_METRICS, type RunDetail, type SeriesPoint } 
 import type { MetricPoint } from '../../contract/run-protocol.ts';
 import { buildLossOption, buildStepChartOption, phaseBoundaries } from '../../../renderer/src/charts/loss.ts';
 import { buildSeedValuesOption, type SeedValue } from '../../../renderer/src/charts/seeds.ts';
+import { buildNrmseBarsOption } from '../../../renderer/src/charts/nrmse-bars.ts';
+import { buildConvergenceOption, convergenceHeight, traceColumns, type Trace, type TracePoint } from '../../../renderer/src/charts/convergence.ts';
 import type { ChartTheme } from '../../../renderer/src/charts/theme.ts';
 import { formatNumber } from '../../../renderer/src/lib/format.ts';
 import type { DatasetService } from '../services/datasets.ts';
@@ -199,10 +201,33 @@ function experimentSections(run: RunDetail, children: readonly SeedScores[], the
     });
   }
   if (children.length > 0) {
-    const charts: Block[] = (['nrmse', 'auc'] as const).map((metric) => {
+    const charts: Block[] = [];
+    const columns = [...new Set(methods.flatMap(([, m]) => Object.keys(m.columns ?? {})))].filter((c) =>
+      methods.some(([, m]) => m.columns?.[c]?.nrmse?.mean != null),
+    );
+    if (columns.length > 0) {
+      // The stored per-column means and sds, drawn by the run and compare pages' bar builder.
+      const groups = methods.map(([name, m]) => ({
+        label: name,
+        quantum: isQuantumMethod(name),
+        mean: columns.map((c) => m.columns?.[c]?.nrmse?.mean ?? null),
+        sd: columns.map((c) => m.columns?.[c]?.nrmse?.sd ?? null),
+      }));
+      charts.push({ kind: 'chart', title: 'NRMSE per column (mean ± sd over seeds)', option: buildNrmseBarsOption({ columns, groups }, theme) });
+    }
+    for (const metric of ['nrmse', 'auc'] as const) {
       const values: SeedValue[] = children.filter((c) => c.seed !== null).map((c) => ({ group: c.method, seed: c.seed!, value: c.scores[metric] ?? null }));
-      return { kind: 'chart', title: `${metric.toUpperCase()} per method and seed`, option: buildSeedValuesOption(values, metric.toUpperCase(), theme) };
-    });
+      charts.push({ kind: 'chart', title: `${metric.toUpperCase()} per method and seed`, option: buildSeedValuesOption(values, metric.toUpperCase(), theme) });
+    }
+    for (const [method, traces] of convergenceTraces(children)) {
+      const option = buildConvergenceOption(traces, theme);
+      charts.push({
+        kind: 'chart',
+        title: `Convergence of ${method}: mean of the imputed values per cycle`,
+        option,
+        height: convergenceHeight(traceColumns(traces).length),
+      });
+    }
     sections.push({ title: 'Charts', blocks: charts });
     sections.push({
       title: 'Scores per method and seed',
@@ -217,6 +242,20 @@ function experimentSections(run: RunDetail, children: readonly SeedScores[], the
     });
   }
   return sections;
+}
+
+/** A QNN method rather than a classical baseline (as comparisons and the run page tell them apart). */
+const isQuantumMethod = (method: string) => method.startsWith('qnn-');
+
+/** Per method with a chained imputer's traces of more than one cycle: one trace per seed (as the run page draws them). */
+function convergenceTraces(children: readonly SeedScores[]): Map<string, Trace[]> {
+  const out = new Map<string, Trace[]>();
+  for (const c of [...children].sort((a, b) => (a.seed ?? 0) - (b.seed ?? 0))) {
+    const points = (c.run.result as { traces?: TracePoint[] } | null)?.traces;
+    if (!points || new Set(points.map((p) => p.cycle)).size < 2) continue;
+    out.set(c.method, [...(out.get(c.method) ?? []), { label: `seed ${c.seed}`, points }]);
+  }
+  return out;
 }
 
 function series(runs: RunService, id: number, names: string[]): Map<string, SeriesPoint[]> {

@@ -54,7 +54,9 @@ describe('run reports', () => {
       const { method, seed } = JSON.parse(child.config) as { method: string; seed: number };
       const stored = storedScores(child.id);
       const cells = rowValues(html, [String(child.id), method, String(seed)]);
-      expect(cells.map((c) => c.value)).toEqual(['nrmse', 'rmse', 'pfc', 'auc', 'seconds', 'circuits', 'shots'].filter((m) => stored[m] !== null).map((m) => stored[m]));
+      expect(cells.map((c) => c.value)).toEqual(
+        ['nrmse', 'rmse', 'pfc', 'auc', 'seconds', 'circuits', 'shots'].filter((m) => stored[m] !== null).map((m) => stored[m]),
+      );
       for (const c of cells) expect(c.text).toBe(formatNumber(c.value));
     }
     // The summary is the one the run stored, not a recomputation.
@@ -64,8 +66,18 @@ describe('run reports', () => {
     for (const [method, m] of Object.entries(result.methods)) {
       expect(html).toContain(`<td>${method}</td><td>${formatNumber(m.nrmse.mean)} ± ${formatNumber(m.nrmse.sd)}</td>`);
     }
-    expect(html.match(/<svg /g)?.length).toBe(2);
-    expect(html).toContain('NRMSE per method and seed');
+    // NRMSE per column, NRMSE and AUC per seed, and the convergence of the two chained imputers (mean has no cycles).
+    expect(html.match(/<svg /g)?.length).toBe(5);
+    for (const title of [
+      'NRMSE per column (mean ± sd over seeds)',
+      'NRMSE per method and seed',
+      'AUC per method and seed',
+      'Convergence of mice',
+      'Convergence of qnn-mice',
+    ]) {
+      expect(html).toContain(`<figcaption>${title}`);
+    }
+    expect(html).not.toContain('Convergence of mean');
     expect(externalReferences(html)).toEqual([]);
     expect(html).not.toContain('SYNTHETIC DATA');
     // Dataset, configuration, versions and seeds are stated.
@@ -85,7 +97,10 @@ describe('run reports', () => {
     datasets.delete(ds.id);
     expect(await html()).toContain('<p class="notice" role="note">SYNTHETIC DATA');
     // JSON and CSV carry the flag too (JSON) and the same scores (CSV).
-    const json = JSON.parse(text((await reports.build({ runId: e.id, format: 'json' })).bytes)) as { dataset: { synthetic: boolean }; report: { notice: string } };
+    const json = JSON.parse(text((await reports.build({ runId: e.id, format: 'json' })).bytes)) as {
+      dataset: { synthetic: boolean };
+      report: { notice: string };
+    };
     expect(json.dataset.synthetic).toBe(true);
     expect(json.report.notice).toMatch(/^SYNTHETIC DATA/);
   });
@@ -94,14 +109,21 @@ describe('run reports', () => {
     const { runs, reports } = setup();
     const e = recordFakeExperiment(runs, { methods: ['mean', 'mice'], seeds: [4, 5, 6], dataset: { name: 'gone' } });
     const stored = temp.db
-      .prepare('SELECT m.run_id, m.name, m.step, m.value FROM run_metrics m JOIN runs r ON r.id = m.run_id WHERE r.parent_id = ? OR r.id = ? ORDER BY m.run_id, m.name, m.step')
+      .prepare(
+        'SELECT m.run_id, m.name, m.step, m.value FROM run_metrics m JOIN runs r ON r.id = m.run_id WHERE r.parent_id = ? OR r.id = ? ORDER BY m.run_id, m.name, m.step',
+      )
       .all(e.id, e.id) as { run_id: number; name: string; step: number; value: number | null }[];
     const csv = Papa.parse<string[]>(text((await reports.build({ runId: e.id, format: 'csv' })).bytes).trimEnd()).data;
     expect(csv[0]).toEqual(['run_id', 'run_name', 'method', 'seed', 'metric', 'step', 'value']);
-    const parsed = csv.slice(1).map((f) => ({ run_id: Number(f[0]), name: f[4], step: Number(f[5]), value: f[6] === '' ? null : Number(f[6]), method: f[2], seed: Number(f[3]) }));
+    const parsed = csv
+      .slice(1)
+      .map((f) => ({ run_id: Number(f[0]), name: f[4], step: Number(f[5]), value: f[6] === '' ? null : Number(f[6]), method: f[2], seed: Number(f[3]) }));
     expect(parsed.map(({ run_id, name, step, value }) => ({ run_id, name, step, value }))).toEqual(stored);
     expect(new Set(parsed.map((p) => `${p.method}/${p.seed}`))).toEqual(new Set(['mean/4', 'mean/5', 'mean/6', 'mice/4', 'mice/5', 'mice/6']));
-    const json = JSON.parse(text((await reports.build({ runId: e.id, format: 'json' })).bytes)) as { metrics: unknown[]; children: { scores: Record<string, number> }[] };
+    const json = JSON.parse(text((await reports.build({ runId: e.id, format: 'json' })).bytes)) as {
+      metrics: unknown[];
+      children: { scores: Record<string, number> }[];
+    };
     expect(json.metrics).toHaveLength(stored.length);
     expect(json.children.map((c) => c.scores.nrmse)).toEqual(e.results.map((r) => r.nrmse));
   });
@@ -115,7 +137,10 @@ describe('run reports', () => {
       { name: 'layer_start', step: 1, value: 1 },
       { name: 'layer_start', step: 21, value: 2 },
     ]);
-    runs.finish(id, { status: 'succeeded', result: { initialLoss: 1, finalLoss: 0.025, circuits: 1234, keptFraction: 1, backend: null, parameters: [1, 2, 3] } });
+    runs.finish(id, {
+      status: 'succeeded',
+      result: { initialLoss: 1, finalLoss: 0.025, circuits: 1234, keptFraction: 1, backend: null, parameters: [1, 2, 3] },
+    });
     const html = text((await reports.build({ runId: id, format: 'html' })).bytes);
     expect(html).toContain('Loss per step');
     expect(html).toMatch(/<svg [^>]*>[\s\S]*layer 2[\s\S]*<\/svg>/);
