@@ -40,6 +40,11 @@ test('a fresh database shows what to do, with New run', async ({ page }) => {
   await expect(empty).toContainText('No runs yet');
   await expect(empty).toContainText('qnnlab run start');
   await expect(page.getByTestId('nav-runs')).toHaveAttribute('aria-current', 'page');
+  // New run is its own section: on its page it is highlighted, not Runs.
+  await page.getByTestId('new-run').first().click();
+  await expect(page).toHaveURL(/#\/runs\/new$/);
+  await expect(page.getByTestId('nav-new-run')).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('nav-runs')).not.toHaveAttribute('aria-current', 'page');
 });
 
 test('runs started through the API appear live; filters, sort and search', async ({ page, host }) => {
@@ -210,10 +215,29 @@ test('a run started from the command line appears while the page is open, runnin
     await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 20_000 }).toBeGreaterThan(0);
     await expect(page.getByTestId('runs-count')).toHaveText('5');
     await page.screenshot({ path: `${SHOTS}/runs-live.png` });
+    // A running run cannot be deleted: the host's refusal is shown and the run stays.
+    await row.getByTestId('run-select').check();
+    await page.getByTestId('runs-delete').click();
+    await page.getByTestId('confirm-button').click();
+    await expect(page.getByTestId('error-panel')).toContainText(`Run ${id} is running`);
+    await expect(row).toHaveCount(1);
+    await page.getByTestId('runs-selection').getByRole('button', { name: 'Clear' }).click();
   } finally {
     qnnlab(['run', 'cancel', String(id), '--db', host.databasePath]);
   }
   const row = page.getByTestId('run-row').filter({ hasText: 'from the CLI' });
   await expect(row.getByTestId('run-status')).toHaveText('cancelled', { timeout: 20_000 });
   await expect(row.getByTestId('run-progress')).toHaveCount(0);
+
+  // A finished run is deleted with its children, from the list and the host.
+  const experiment = page.getByTestId('run-row').filter({ hasText: 'pbc mean' });
+  const experimentId = Number(await experiment.getAttribute('data-id'));
+  await experiment.getByTestId('run-select').check();
+  await page.getByTestId('runs-delete').click();
+  await expect(page.getByTestId('confirm-dialog')).toContainText('pbc mean');
+  await page.getByTestId('confirm-button').click();
+  await expect(experiment).toHaveCount(0);
+  await expect(page.getByTestId('runs-count')).toHaveText('4');
+  expect((await rpc(host, 'runs.get', { id: experimentId })).ok).toBe(false);
+  expect((await ok<RunPage>(host, 'runs.list', { includeChildren: true })).total).toBe(4);
 });
