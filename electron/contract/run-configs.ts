@@ -1,6 +1,7 @@
 // The configuration schemas of the run kinds (what a user gives runs.start, `qnnlab run start KIND` and the New run
 // page): defined once here, in the contract, so that the renderer's forms validate as the host does; each kind
 // (electron/workers/kinds/*.ts) takes its schema from here and the host checks every config with it.
+import { IONQ_AGGREGATIONS, IONQ_NOISE_MODELS } from '../../core/hardware/providers/ionq/backends.ts';
 import { z } from 'zod';
 import { GRADIENT_METHODS } from '../../core/gradients/registry.ts';
 import { ARCHITECTURES, MASK_MECHANISMS, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_FOLDS, MAX_LAYERS, MAX_QUBITS, MAX_SEEDS, MAX_SHOTS } from '../../core/limits.ts';
@@ -47,8 +48,13 @@ export const trainConfig = z
     noise: z.object({ p1: probability.optional(), p2: probability.optional(), readout: probability.optional() }).strict().optional(),
     /** Device backends: wall milliseconds per emulated device millisecond of queue and run time. */
     latencyScale: z.number().min(0).max(1).optional(),
-    /** Device backends: refuse to run when the estimated cost exceeds this many USD. */
+    /** Device backends: refuse to run when the estimated cost exceeds this many USD; a cloud run stops when its spend would. */
     budget: z.number().min(0).optional(),
+    /** ionq:simulator's noise model (ideal, aria-1, forte-1, forte-enterprise-1). */
+    noiseModel: z.enum(IONQ_NOISE_MODELS).optional(),
+    /** IonQ's debiasing (500 shots at least) and how its variants are aggregated. */
+    debiasing: z.boolean().optional(),
+    aggregation: z.enum(IONQ_AGGREGATIONS).optional(),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -49,6 +49,29 @@ export const workerError = z.object({
 });
 export type WorkerError = z.infer<typeof workerError>;
 
+/**
+ * A cloud provider job of the run's ledger (core/hardware/providers ProviderJobRecord): reported by the worker at its
+ * intent (before the POST, no id yet), with its id, at each status and with its cost; given back to a resumed worker
+ * so that it reattaches to its jobs instead of submitting them again.
+ */
+export const providerJob = z.object({
+  name: z.string().min(1).max(MAX_METRIC_NAME),
+  /** The optimisation step it belongs to (the run's step count when submitted), when the kind knows it. */
+  step: z.number().int().nonnegative().nullable().optional(),
+  providerJobId: z.string().min(1).max(MAX_METRIC_NAME).nullable(),
+  status: z.enum(['submitting', 'submitted', 'ready', 'started', 'completed', 'failed', 'canceled']),
+  backend: z.string().min(1).max(MAX_METRIC_NAME),
+  circuits: z.number().int().positive(),
+  shots: z.number().int().positive(),
+  costEstimateUSD: z.number().nonnegative().nullable(),
+  costUSD: z.number().nonnegative().nullable(),
+  failure: z
+    .object({ code: z.string().max(MAX_METRIC_NAME), error: z.string().max(MAX_LOG_MESSAGE) })
+    .nullable()
+    .optional(),
+});
+export type ProviderJobMessage = z.infer<typeof providerJob>;
+
 export const hostToWorker = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('start'),
@@ -58,6 +81,8 @@ export const hostToWorker = z.discriminatedUnion('type', [
     input: z.unknown(),
     /** The last checkpoint when resuming, else null. */
     checkpoint: runCheckpoint.nullable(),
+    /** The run's provider jobs so far (its ledger), newest last: a resumed run reattaches to them. */
+    jobs: z.array(providerJob).optional(),
   }),
   z.object({ type: z.literal('cancel') }),
   /** A chunk of the bytes the kind's prepare step attached (e.g. a file to import), sent after `start`, in order. */
@@ -73,6 +98,8 @@ export const workerToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('progress'), fraction: z.number().min(0).max(1), label: z.string().max(MAX_PROGRESS_LABEL).optional() }),
   z.object({ type: z.literal('metrics'), points: z.array(metricPoint).min(1).max(MAX_METRIC_BATCH) }),
   z.object({ type: z.literal('checkpoint'), checkpoint: runCheckpoint }),
+  /** A provider job's change (written by the host at once: the intent must be on record before the job is submitted). */
+  z.object({ type: z.literal('job'), job: providerJob }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warning', 'error']), message: z.string().max(MAX_LOG_MESSAGE) }),
   /**
    * A piece of the result sent ahead of it (e.g. a slice of an imported column), so that no single message is large:

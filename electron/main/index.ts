@@ -3,7 +3,7 @@
 // navigation away, no <webview>, IPC only from the app's own page). The URL checks live in navigation.ts (tested);
 // the fuses a packaged build flips in fuses.ts. Runs execute in utility processes (utility-launcher.ts), which load
 // only the bundled run worker: no web content, no Node in any renderer.
-import { app, BrowserWindow, dialog, ipcMain, session, shell, utilityProcess, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell, utilityProcess, type WebContents } from 'electron';
 import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openBackend, type Backend } from '../backend/backend.ts';
@@ -15,6 +15,8 @@ import { IPC_EVENT, IPC_RPC } from '../preload/ipc.ts';
 import { isAppPage, isAppResource, isExternalDocumentation, type AppLocation } from './navigation.ts';
 import { RUN_WORKER_BUNDLE, utilityLauncher } from './utility-launcher.ts';
 import { electronPdfPrinter, printWindows } from './pdf.ts';
+import { registerSecretStore } from '../backend/provider/credentials.ts';
+import { safeStorageSecretStore, SECRET_FILE } from './secret-store.ts';
 
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
 const appLocation: AppLocation = {
@@ -85,6 +87,8 @@ const NOT_FROM_APP: Result<never> = {
 
 app.whenReady().then(() => {
   const databasePath = process.env.QNNLAB_DB ?? join(app.getPath('userData'), DATABASE_FILE);
+  // The IonQ key the user saves is kept encrypted by the OS keychain, outside the database (runs read it on the host).
+  registerSecretStore(safeStorageSecretStore(safeStorage, join(app.getPath('userData'), SECRET_FILE)));
   let launcher: WorkerLauncher;
   try {
     launcher = utilityLauncher(utilityProcess, { modulePath: join(import.meta.dirname, RUN_WORKER_BUNDLE) });

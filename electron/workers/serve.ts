@@ -96,6 +96,7 @@ export function serveRun(port: WorkerPort, findKind: (name: string) => RunKind, 
         runId: m.runId,
         signal: controller.signal,
         resumeFrom: m.checkpoint,
+        providerJobs: m.jobs ?? [],
         ...reporter.context,
         payload: () => payload.whole(controller.signal),
       };
@@ -141,7 +142,7 @@ function createReporter(send: (m: WorkerToHost) => void, now: () => number) {
   const schedule = () => {
     timer ??= setTimeout(flush, METRIC_FLUSH_MS);
   };
-  const context: Pick<RunContext, 'progress' | 'metric' | 'checkpoint' | 'log' | 'artifact'> = {
+  const context: Pick<RunContext, 'progress' | 'metric' | 'checkpoint' | 'log' | 'artifact' | 'job'> = {
     progress(fraction, label) {
       pendingProgress = { fraction: Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0)), label: label?.slice(0, MAX_PROGRESS_LABEL) };
       const wait = PROGRESS_INTERVAL_MS - (now() - lastProgress);
@@ -164,6 +165,11 @@ function createReporter(send: (m: WorkerToHost) => void, now: () => number) {
     artifact(value) {
       flush();
       send({ type: 'artifact', artifact: value });
+    },
+    job(job) {
+      // In order with the metrics and checkpoints before it.
+      flush();
+      send({ type: 'job', job });
     },
   };
   return { context, flush };

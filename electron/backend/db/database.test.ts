@@ -24,7 +24,7 @@ describe('openDatabase', () => {
   it('creates a fresh database at the latest schema with WAL and foreign keys', () => {
     const db = openDatabase(join(dir, 'lab.db'));
     try {
-      expect(SCHEMA_VERSION).toBe(9);
+      expect(SCHEMA_VERSION).toBe(10);
       expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -37,6 +37,7 @@ describe('openDatabase', () => {
         'dataset_columns',
         'datasets',
         'device_profiles',
+        'provider_jobs',
         'reports',
         'run_logs',
         'run_metric_tiles',

@@ -345,6 +345,29 @@ CREATE INDEX reports_run ON reports(run_id);
 CREATE INDEX reports_comparison ON reports(comparison_id);
 `;
 
+// v10: the ledger of cloud provider jobs (issue 12): every job a run submitted (or meant to: status 'submitting' is
+// recorded before the POST, under the job's deterministic name, so a resumed run finds it), with its step, circuits,
+// shots, backend, status, the provider's id, the estimated and the actual cost. A deleted run's jobs stay (money spent).
+const V10 = `
+CREATE TABLE provider_jobs (
+  id                INTEGER PRIMARY KEY,
+  run_id            INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  step              INTEGER,
+  name              TEXT    NOT NULL UNIQUE,
+  backend           TEXT    NOT NULL,
+  circuits          INTEGER NOT NULL,
+  shots             INTEGER NOT NULL,
+  status            TEXT    NOT NULL,
+  provider_job_id   TEXT,
+  cost_estimate_usd REAL,
+  cost_usd          REAL,
+  failure           TEXT,
+  created_at        TEXT    NOT NULL,
+  updated_at        TEXT    NOT NULL
+);
+CREATE INDEX provider_jobs_run ON provider_jobs(run_id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: (db) => db.exec(V1) },
   { version: 2, name: 'ids are never reused', foreignKeysOff: true, up: neverReuseIds },
@@ -355,6 +378,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'runs: why a run failed, with its code and field', up: (db) => db.exec(V7) },
   { version: 8, name: 'comparisons: runs as saved, statistics as computed', up: (db) => db.exec(V8) },
   { version: 9, name: 'reports: every export recorded (file name, size, path, version)', up: (db) => db.exec(V9) },
+  { version: 10, name: 'provider jobs: the ledger of cloud jobs', up: (db) => db.exec(V10) },
 ];
 
 /** The schema version this build of QNN Lab writes. */

@@ -22,6 +22,7 @@ import type { ChildRecord, Prepared, RunHost, RunKind, RunPayload } from '../../
 import type { RunRecord, RunService, RunStatus } from '../services/runs.ts';
 import type { Execution, RunExecutor } from './executor.ts';
 import { writeTransaction } from '../db/database.ts';
+import { ProviderJobLedger } from '../services/provider-jobs.ts';
 import { emptyWrites, hasWrites, RunStore, type PendingWrites, type RunOwner } from './run-store.ts';
 import { refuseOverBudget, runCost } from './budget.ts';
 import { readLabSettings } from '../services/settings.ts';
@@ -126,6 +127,8 @@ export function pidIsAlive(pid: number): boolean {
 export class RunEngine {
   readonly owner: RunOwner;
   private readonly store: RunStore;
+  /** Cloud provider jobs, written as workers report them (the ledger a resumed run reattaches from). */
+  private readonly ledger: ProviderJobLedger;
   private readonly kinds: (name: string) => RunKind;
   private readonly active = new Map<number, Active>();
   /** Inputs prepared at submit or resume, used when the run starts (a run queued elsewhere is prepared then). */
@@ -141,6 +144,7 @@ export class RunEngine {
     this.owner = options.owner ?? newOwner();
     this.now = options.now ?? Date.now;
     this.store = new RunStore(options.runs.db, this.now);
+    this.ledger = new ProviderJobLedger(options.runs.db, this.now);
     this.kinds = options.kinds ?? defaultRunKind;
     this.dataVersion = this.readDataVersion();
     this.recover();
@@ -368,7 +372,7 @@ export class RunEngine {
     }
     if (active.cancelling) return this.finishRun(active, { status: 'cancelled', error: 'Cancelled before it started.' });
     active.execution = this.options.executor.execute(
-      { runId: id, kind: kind.kind, input: prepared.input, checkpoint, payload: active.payload },
+      { runId: id, kind: kind.kind, input: prepared.input, checkpoint, payload: active.payload, jobs: this.ledger.forRun(id) },
       {
         message: (m) => this.onMessage(active, m),
         rejected: (reason) => this.rejected(active, reason),
@@ -415,6 +419,9 @@ export class RunEngine {
       case 'checkpoint':
         a.writes.checkpoints.push(m.checkpoint);
         return this.scheduleFlush();
+      case 'job':
+        // At once, not with the next flush: a job's intent is on record before the worker submits it.
+        return this.write(() => this.ledger.record(a.id, m.job), a);
       case 'result':
       case 'error':
         a.final = true;

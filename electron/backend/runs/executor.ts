@@ -3,7 +3,14 @@
 // worker process per run through a WorkerLauncher (fork here, utilityProcess under Electron). A cluster executor
 // (Slurm job arrays) fits the same interface: `execute` would write the job to a shared folder and submit it, the
 // worker entry would talk through a file- or socket-backed port, and `capacity` would be the array's width.
-import { describeRejected, workerToHost, type RunCheckpoint, type WorkerError, type WorkerToHost } from '../../contract/run-protocol.ts';
+import {
+  describeRejected,
+  workerToHost,
+  type ProviderJobMessage,
+  type RunCheckpoint,
+  type WorkerError,
+  type WorkerToHost,
+} from '../../contract/run-protocol.ts';
 import type { RunPayload } from '../../workers/kinds/types.ts';
 import { toApiError } from '../errors.ts';
 import type { WorkerExit, WorkerLauncher, WorkerProcess } from './launcher.ts';
@@ -14,6 +21,8 @@ export interface RunJob {
   /** The kind's prepared input (plain data; typed arrays allowed). */
   input: unknown;
   checkpoint: RunCheckpoint | null;
+  /** The run's provider jobs so far (its ledger): a resumed run reattaches to them. */
+  jobs?: ProviderJobMessage[];
   /** Bytes to stream to the job after its start (Prepared.payload). */
   payload?: RunPayload | null;
 }
@@ -61,7 +70,7 @@ export function localExecutor(launcher: WorkerLauncher, capacity: number): RunEx
         if (m.type === 'ready') {
           if (started) return listener.rejected('a second ready message');
           started = true;
-          worker.send({ type: 'start', runId: job.runId, kind: job.kind, input: job.input, checkpoint: job.checkpoint });
+          worker.send({ type: 'start', runId: job.runId, kind: job.kind, input: job.input, checkpoint: job.checkpoint, jobs: job.jobs ?? [] });
           if (job.payload) void streamPayload(worker, job.payload, stopped.signal);
           if (cancelAsked) worker.send({ type: 'cancel' });
         }

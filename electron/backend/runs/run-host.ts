@@ -10,6 +10,7 @@ import type { EventBus } from '../events.ts';
 import { checkImportFile, readImportChunks, sourceFile, type UploadStore } from '../import-files.ts';
 import type { DatasetService } from '../services/datasets.ts';
 import type { DeviceProfileService } from '../services/devices.ts';
+import { ionqConnection } from '../provider/credentials.ts';
 
 export interface ImportServices {
   uploads: UploadStore;
@@ -36,6 +37,10 @@ export function createRunHost(datasets: DatasetService, devices: DeviceProfileSe
     },
     backend: (name) => resolveBackend(name, devices.catalog()),
     deviceProfiles: () => devices.catalog().list(),
+    providerConnection: () => {
+      const { url, apiKey } = ionqConnection();
+      return { url, apiKey };
+    },
   };
 }
 

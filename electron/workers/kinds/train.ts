@@ -9,6 +9,9 @@ import { type HardwareGradientMethod } from '../../../core/gradients/registry.ts
 import { checkBudget, estimateTraining, type TrainingEstimate, type TrainingPlan } from '../../../core/hardware/estimate.ts';
 import type { QuantumBackend } from '../../../core/hardware/quantum-backend.ts';
 import { createQuantumBackend, EMULATION_NOTE, type BackendTarget } from '../../../core/hardware/registry.ts';
+import type { IonqConnection, ProviderJobRecord, ProviderJournal } from '../../../core/hardware/providers/ionq/backend.ts';
+import { checkIonqShots, IONQ_DEFAULT_URL } from '../../../core/hardware/providers/ionq/backends.ts';
+import { NO_KEY_MESSAGE } from '../../../core/hardware/providers/ionq/client.ts';
 import { datasetTask } from '../../../core/impute/qnn-task.ts';
 import { TRAIN_DEFAULTS } from '../../../core/limits.ts';
 import { butterflyParameterCount } from '../../../core/quantum/butterfly.ts';
@@ -18,7 +21,7 @@ import { resolveOptions, trainLayerwise, type LayerwiseOptions, type TrainCheckp
 import { mseLoss, type OutputLoss } from '../../../core/train/losses.ts';
 import { orthogonalMapTask } from '../../../core/train/tasks.ts';
 import { TRAIN_METRICS } from '../../contract/runs.ts';
-import { defineRunKind, type HostDataset, type RunHost } from './types.ts';
+import { defineRunKind, type HostDataset, type RunContext, type RunHost } from './types.ts';
 import { TOY_SAMPLES, trainConfig, type TrainConfig } from '../../contract/run-configs.ts';
 
 // The config schema lives in the contract (the New run page validates with it); re-exported for the kind's users.
@@ -29,6 +32,8 @@ export interface TrainInput {
   config: TrainConfig;
   backend: BackendTarget | null;
   dataset: HostDataset | null;
+  /** A cloud backend's address and key, from the host (never stored with the run). */
+  connection?: IonqConnection | null;
 }
 
 export const trainInput = z.custom<TrainInput>(
@@ -36,7 +41,7 @@ export const trainInput = z.custom<TrainInput>(
   'a prepared training (config, backend, dataset)',
 );
 
-export function prepareTraining(config: TrainConfig, host: Pick<RunHost, 'backend' | 'dataset'>) {
+export function prepareTraining(config: TrainConfig, host: Pick<RunHost, 'backend' | 'dataset' | 'providerConnection'>) {
   // The toy task's register is known here: a wrong size is refused before the run is queued (a dataset's in the worker).
   if (config.datasetId === undefined) {
     checkQubits(config.qubits);
@@ -51,13 +56,19 @@ export function prepareTraining(config: TrainConfig, host: Pick<RunHost, 'backen
     }
   }
   const backend = config.backend === undefined ? null : host.backend(config.backend);
+  // A cloud backend: its key and what IonQ accepts are checked before the run is queued.
+  const connection = backend?.provider ? (host.providerConnection?.() ?? { url: IONQ_DEFAULT_URL, apiKey: null }) : null;
+  if (backend?.provider) {
+    if (!connection?.apiKey) throw new InvalidInputError(NO_KEY_MESSAGE, { field: 'apiKey' });
+    if (config.shots !== undefined) checkIonqShots(config.shots, config.debiasing === true);
+  }
   // Shots a backend needs are asked for before the run is queued (a dataset run's register is counted in the worker).
-  createBackend(backend, config, config.datasetId === undefined ? config.qubits : undefined);
+  createBackend(backend, config, config.datasetId === undefined ? config.qubits : undefined, connection);
   const dataset = config.datasetId === undefined ? null : host.dataset(config.datasetId);
   const on = backend ? ` on ${backend.name}` : '';
   const name = dataset ? `train ${dataset.name}: ${config.target}${on}` : `train toy task, ${config.qubits} qubits, ${config.layers} layers${on}`;
   return {
-    input: { config, backend, dataset } satisfies TrainInput,
+    input: { config, backend, dataset, connection } satisfies TrainInput,
     name,
     datasetId: dataset?.id ?? null,
     datasetName: dataset?.name ?? null,
@@ -135,9 +146,24 @@ function buildTask(input: TrainInput): Task {
  * The run's backend (none: the fast exact path), refused without shots where it cannot give exact results. `qubits`
  * undefined (a dataset run before its predictors are counted): only a backend that never gives exact results is refused.
  */
-function createBackend(target: BackendTarget | null, c: TrainConfig, qubits: number | undefined): QuantumBackend | undefined {
+function createBackend(
+  target: BackendTarget | null,
+  c: TrainConfig,
+  qubits: number | undefined,
+  connection?: IonqConnection | null,
+  journal?: ProviderJournal,
+): QuantumBackend | undefined {
   if (!target) return undefined;
-  const backend = createQuantumBackend(target, { ...c.noise, latencyScale: c.latencyScale });
+  const provider = target.provider
+    ? {
+        connection: connection ?? { url: IONQ_DEFAULT_URL, apiKey: null },
+        noiseModel: c.noiseModel,
+        debiasing: c.debiasing,
+        aggregation: c.aggregation,
+        journal,
+      }
+    : undefined;
+  const backend = createQuantumBackend(target, { ...c.noise, latencyScale: c.latencyScale, provider });
   if (qubits === undefined && backend.exact) return backend;
   const needsShots = !backend.exact || (backend.exactMaxQubits !== undefined && qubits! > backend.exactMaxQubits);
   if (c.shots === undefined && needsShots) {
@@ -158,6 +184,8 @@ export interface TrainHooks {
   onCheckpoint?(c: TrainCheckpoint): void;
   /** Before training: the estimate of a device run (then checked against the budget, so a refusal follows the figures it refuses). */
   onEstimate?(e: TrainingEstimate): void;
+  /** A cloud run's job ledger (reattach on resume, spend against the budget). */
+  journal?: ProviderJournal;
 }
 
 /** The trainer's options for a prepared training (one mapping: the run and its estimate). */
@@ -207,14 +235,14 @@ function devicePlan(input: TrainInput, task: Task, resolved: ReturnType<typeof r
 export function trainingPlan(input: TrainInput): TrainingPlan | null {
   if (!input.backend?.profile) return null;
   const task = buildTask(input);
-  return devicePlan(input, task, resolveOptions(layerwiseOptions(input, task, createBackend(input.backend, input.config, task.qubits), {})));
+  return devicePlan(input, task, resolveOptions(layerwiseOptions(input, task, createBackend(input.backend, input.config, task.qubits, input.connection), {})));
 }
 
 /** Trains as configured: the summary `qnnlab train --json` prints and a train run keeps as its result. */
 export async function runTraining(input: TrainInput, hooks: TrainHooks = {}) {
   const c = input.config;
   const task = buildTask(input);
-  const backend = createBackend(input.backend, input.config, task.qubits);
+  const backend = createBackend(input.backend, input.config, task.qubits, input.connection, hooks.journal);
   const options = layerwiseOptions(input, task, backend, hooks);
   // Every option validated once (e.g. adjoint with a backend) before anything is estimated or submitted.
   const resolved = resolveOptions(options);
@@ -236,7 +264,7 @@ export async function runTraining(input: TrainInput, hooks: TrainHooks = {}) {
   return {
     task: task.description,
     backend: input.backend?.name ?? null,
-    emulated: !!input.backend?.profile,
+    emulated: !!input.backend?.profile && !input.backend.provider,
     options: result.options,
     estimate,
     initialLoss,
@@ -251,6 +279,30 @@ export async function runTraining(input: TrainInput, hooks: TrainHooks = {}) {
 }
 export type TrainSummary = Awaited<ReturnType<typeof runTraining>>;
 
+/** What a cloud backend is (shown where the emulation note is for device profiles). */
+export const CLOUD_NOTE = "submitted to IonQ's cloud: QPU jobs are charged to your IonQ account";
+
+/**
+ * A run's provider journal over its context: the ledger the host gave at start (reattach on resume), each change
+ * reported to the host with the step it belongs to, and the spend so far against the run's budget.
+ */
+export function runJournal(ctx: RunContext, budgetUSD: number | undefined, step: () => number): ProviderJournal {
+  const jobs = new Map<string, ProviderJobRecord>();
+  for (const j of ctx.providerJobs ?? []) jobs.set(j.name, { ...j, failure: j.failure ?? null });
+  const prior = new Map(jobs);
+  return {
+    scope: `run${ctx.runId}`,
+    find: (name) => prior.get(name),
+    record(job) {
+      jobs.set(job.name, job);
+      ctx.job?.({ ...job, step: step() + 1 });
+    },
+    budgetUSD,
+    spentUSD: () =>
+      [...jobs.values()].reduce((s, j) => s + (j.costUSD ?? (j.status === 'failed' || j.status === 'canceled' ? 0 : (j.costEstimateUSD ?? 0))), 0),
+  };
+}
+
 export const trainKind = defineRunKind({
   kind: 'train',
   description: 'Train a butterfly QNN layer-wise on the toy task or a dataset column, exactly or through a backend',
@@ -260,14 +312,17 @@ export const trainKind = defineRunKind({
   prepare: prepareTraining,
   estimate: trainingPlan,
   async run(input: TrainInput, ctx) {
+    let stepsDone = (ctx.resumeFrom?.payload as TrainCheckpoint | undefined)?.stepsDone ?? 0;
     return runTraining(input, {
       signal: ctx.signal,
       resumeFrom: (ctx.resumeFrom?.payload as TrainCheckpoint | undefined) ?? undefined,
       onEstimate: (e) => {
         ctx.log('info', estimateLine(e));
-        ctx.log('info', `${e.backend}: ${EMULATION_NOTE}`);
+        ctx.log('info', `${e.backend}: ${input.backend?.provider ? CLOUD_NOTE : EMULATION_NOTE}`);
       },
+      journal: input.backend?.provider ? runJournal(ctx, input.config.budget, () => stepsDone) : undefined,
       onProgress: (p) => {
+        stepsDone = p.stepsDone;
         ctx.progress(p.fraction, trainProgressLabel(p));
         ctx.metric(TRAIN_METRICS.loss, p.stepsDone, p.loss);
         ctx.metric(TRAIN_METRICS.circuits, p.stepsDone, p.circuits);

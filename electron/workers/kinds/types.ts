@@ -14,8 +14,9 @@ import type { Dataset, DatasetProfile } from '../../../core/data/types.ts';
 import type { DatasetSummary, ImportSource } from '../../contract/datasets.ts';
 import type { DeviceProfile } from '../../../core/hardware/device-profile.ts';
 import type { BackendTarget } from '../../../core/hardware/registry.ts';
+import type { IonqConnection } from '../../../core/hardware/providers/ionq/backend.ts';
 import type { TrainingPlan } from '../../../core/hardware/estimate.ts';
-import type { MetricPoint, RunCheckpoint } from '../../contract/run-protocol.ts';
+import type { MetricPoint, ProviderJobMessage, RunCheckpoint } from '../../contract/run-protocol.ts';
 
 /** How a kind's worker side reports. Every call is cheap: the worker batches and rate-limits what it sends. */
 export interface RunContext {
@@ -35,6 +36,10 @@ export interface RunContext {
   payload(): Promise<Uint8Array>;
   /** A piece of the result sent ahead of it (at most MAX_CHUNK_BYTES of typed arrays); `complete` receives them in order. */
   artifact(value: unknown): void;
+  /** The run's provider jobs recorded before this start (a resumed run reattaches to them), oldest first. */
+  readonly providerJobs?: readonly ProviderJobMessage[];
+  /** Reports a provider job's change; the host records it at once (the intent before the job is submitted). */
+  job?(job: ProviderJobMessage): void;
 }
 
 /** A dataset as the host hands it to a kind: its typed cells and its record. */
@@ -81,6 +86,8 @@ export interface RunHost {
   backend(name: string): BackendTarget;
   /** Every device profile of the catalog (plain data: workers resolve nothing by name). */
   deviceProfiles(): DeviceProfile[];
+  /** The cloud provider's address and key (the host's environment or the desktop app's encrypted store). */
+  providerConnection?(): IonqConnection;
   // The import kind's services: every engine's host has them (run-host.ts); a partial host (the CLI's in-process
   // training) may leave them out.
   /** The bytes of a file to import as a payload (an upload is deleted when the run ends); refusals name `source.*`. */

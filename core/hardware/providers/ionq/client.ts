@@ -39,12 +39,12 @@ export interface IonqClientOptions {
   retries?: number;
   backoffMs?: number;
   backoffCapMs?: number;
-  /** Polling of a job's status: first wait and cap (default 1 s growing by half, at most 30 s). */
+  /** Polling of a job's status: first wait and cap (default 250 ms growing by half, at most 30 s). */
   pollMs?: number;
   pollCapMs?: number;
 }
 
-export const IONQ_CLIENT_DEFAULTS = { timeoutMs: 30_000, retries: 5, backoffMs: 500, backoffCapMs: 30_000, pollMs: 1_000, pollCapMs: 30_000 } as const;
+export const IONQ_CLIENT_DEFAULTS = { timeoutMs: 30_000, retries: 5, backoffMs: 500, backoffCapMs: 30_000, pollMs: 250, pollCapMs: 30_000 } as const;
 /** How many pages of GET /jobs a lookup by name reads (100 jobs each). */
 const LOOKUP_PAGES = 10;
 
