@@ -59,6 +59,8 @@ export const useNewRunStore = defineStore('new-run', () => {
   async function init(query: NewRunQuery): Promise<void> {
     ready.value = false;
     loadError.value = null;
+    startError.value = null;
+    clearCheck();
     fromRun.value = null;
     name.value = '';
     const api = useApi();
