@@ -25,8 +25,13 @@ export interface ComparedMethod {
   key: string;
   /** As shown: the method's name, with "(#12)" where two runs have a method of that name. */
   label: string;
+  /** The run (the first of them when runs that differ only in their seed were joined into one method). */
   runId: number;
   runName: string | null;
+  /** Every run behind the method: its experiment, its run, or the runs joined (same kind, dataset and configuration but the seed). */
+  runIds: number[];
+  /** The run each seed's values came from (aligned with `seeds`; the experiment's child run for an experiment). */
+  seedRunIds: number[];
   /** The run's kind (experiment, train...). */
   kind: string;
   /** The imputation method (experiments), or null. */

@@ -101,6 +101,10 @@ describe('ComparisonService: one experiment, its methods', () => {
       [`${id}/mean`, 'mean', 'mean', false, SEEDS],
     ]);
     expect(stats.methods[1].values.auc).toEqual(AUC_QNN);
+    // Each seed's values come from the experiment's child run of that method and seed.
+    const children = runs.children(id);
+    expect(stats.methods[1].runIds).toEqual([id]);
+    expect(stats.methods[1].seedRunIds).toEqual(SEEDS.map((seed) => children.find((c) => c.name === `qnn-mice, seed ${seed}`)!.id));
     expect(stats.metrics.slice(0, 5)).toEqual(['auc', 'nrmse', 'rmse', 'nrmse/bili', 'nrmse/chol']);
     expect(stats.metrics).toContain('nrmse/bili');
     expect(stats.metrics).not.toContain('auc_fold');
@@ -197,6 +201,32 @@ describe('ComparisonService: several runs', () => {
     expect(loss.pairedT).toMatchObject({ n: 1, p: null });
     expect(loss.pairedT.meanDifference).toBeCloseTo(0.1, 12);
     expect(loss.wilcoxon.reason).toMatch(/at least 2 pairs/);
+  });
+
+  it('joins runs that differ only in their seed into one method measured over those seeds', () => {
+    const train = (layers: number, seed: number, loss: number) => {
+      const id = runs.create({ kind: 'train', name: `L${layers}`, config: { qubits: 8, layers, seed }, seeds: [seed] });
+      runs.start(id);
+      runs.appendMetrics(id, [{ name: 'loss', step: 3, value: loss }]);
+      runs.finish(id, { status: 'succeeded', result: null });
+      return id;
+    };
+    const a = [train(2, 1, 0.5), train(2, 2, 0.7), train(2, 3, 0.6)];
+    const b = [train(4, 3, 0.2), train(4, 1, 0.3), train(4, 2, 0.1)];
+    const repeat = train(2, 1, 0.55);
+    const stats = comparisons.preview({ runs: [...a, ...b, repeat] });
+    expect(stats.methods.map((m) => [m.key, m.label, m.runIds, m.seeds, m.seedRunIds, m.values.loss])).toEqual([
+      [a.join('+'), 'L2 (3 runs)', a, [1, 2, 3], a, [0.5, 0.7, 0.6]],
+      [b.join('+'), 'L4 (3 runs)', b, [1, 2, 3], [b[1], b[2], b[0]], [0.3, 0.1, 0.2]],
+      // The same configuration and seed again is a repeat, not another seed: its own method.
+      [String(repeat), 'L2', [repeat], [1], [repeat], [0.55]],
+    ]);
+    expect(stats.methods[0].config).toEqual({ qubits: '8', layers: '2' });
+    // Differences by seed: 0.2, 0.6, 0.4 -> mean 0.4, sd 0.2; t = 0.4 / (0.2 / sqrt 3).
+    const loss = stats.pairs[0].metrics.find((m) => m.metric === 'loss')!;
+    expect(loss.seeds).toEqual([1, 2, 3]);
+    expect(loss.pairedT.meanDifference).toBeCloseTo(0.4, 12);
+    expect(loss.pairedT.t).toBeCloseTo(0.4 / (0.2 / Math.sqrt(3)), 10);
   });
 
   it('refuses an unknown run and a run listed twice, naming the field', () => {

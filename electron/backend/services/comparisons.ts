@@ -47,9 +47,11 @@ interface ComparisonRow {
   method_count: number | null;
 }
 
-/** A method while it is gathered: its seeds and, per seed, the last value of each metric. */
-interface Gathered extends Omit<ComparedMethod, 'label' | 'seeds' | 'values' | 'summary'> {
-  bySeed: Map<number, Map<string, number | null>>;
+/** A method while it is gathered: per seed, the run its values came from and the last value of each metric. */
+interface Gathered extends Omit<ComparedMethod, 'label' | 'seeds' | 'seedRunIds' | 'values' | 'summary'> {
+  bySeed: Map<number, { runId: number; values: Map<string, number | null> }>;
+  /** Runs of one kind, dataset and configuration but the seed share this (experiments: none); they are joined. */
+  joinKey: string | null;
 }
 
 export class ComparisonService {
@@ -142,7 +144,7 @@ export class ComparisonService {
 
   /** Gathers the methods of the runs and computes every pair's tests (inside the caller's transaction). */
   private compute(runIds: number[]): ComparisonStatistics {
-    const gathered = runIds.flatMap((id, index) => this.gather(id, index));
+    const gathered = joinSeedRuns(runIds.flatMap((id, index) => this.gather(id, index)));
     if (gathered.length < 2) {
       throw new InvalidInputError(
         `A comparison needs two methods or more; ${runIds.length === 1 ? `run ${runIds[0]} gives` : 'these runs give'} ${gathered.length}. Choose two or more runs, or one experiment with two or more methods.`,
@@ -195,7 +197,7 @@ export class ComparisonService {
         },
       );
     }
-    const base = { runId: run.id, runName: run.name, kind: run.kind, datasetName: run.datasetName };
+    const base = { runId: run.id, runName: run.name, runIds: [run.id], kind: run.kind, datasetName: run.datasetName };
     if (run.kind === 'experiment') {
       const parent = (run.config ?? {}) as Record<string, unknown>;
       const byMethod = new Map<string, Gathered>();
@@ -214,14 +216,15 @@ export class ComparisonService {
             mask: maskText(parent.mask),
             config: flatConfig({ ...shared, method, options: config.options ?? {} }),
             bySeed: new Map(),
+            joinKey: null,
           };
           byMethod.set(method, g);
         }
-        g.bySeed.set(config.seed ?? child.seeds[0] ?? 0, this.lastValues(child.id));
+        g.bySeed.set(config.seed ?? child.seeds[0] ?? 0, { runId: child.id, values: this.lastValues(child.id) });
       }
       return [...byMethod.values()];
     }
-    const config = (run.config ?? {}) as Record<string, unknown>;
+    const { seed: _seed, ...config } = (run.config ?? {}) as Record<string, unknown>;
     return [
       {
         ...base,
@@ -230,7 +233,8 @@ export class ComparisonService {
         quantum: QUANTUM_KINDS.has(run.kind) || String(config.method ?? '').startsWith('qnn'),
         mask: maskText(config.mask),
         config: flatConfig(config),
-        bySeed: new Map([[run.seeds[0] ?? 0, this.lastValues(run.id)]]),
+        bySeed: new Map([[run.seeds[0] ?? 0, { runId: run.id, values: this.lastValues(run.id) }]]),
+        joinKey: JSON.stringify([run.kind, run.datasetName, sortedKeys(config)]),
       },
     ];
   }
@@ -265,22 +269,60 @@ function storedJson(value: unknown): string {
 
 /** Labels: the method's name (or run name), with the run id where two methods would read alike. */
 function labelled(gathered: Gathered[]): ComparedMethod[] {
-  const plain = gathered.map((g) => g.method ?? g.runName ?? `${g.kind} #${g.runId}`);
-  return gathered.map(({ bySeed, ...g }, i) => {
+  const plain = gathered.map((g) => {
+    const name = g.method ?? g.runName ?? `${g.kind} #${g.runId}`;
+    return g.runIds.length > 1 ? `${name} (${g.runIds.length} runs)` : name;
+  });
+  return gathered.map(({ bySeed, joinKey: _, ...g }, i) => {
     const seeds = [...bySeed.keys()].sort((a, b) => a - b);
     const names = new Set<string>();
-    for (const values of bySeed.values()) for (const name of values.keys()) names.add(name);
+    for (const { values } of bySeed.values()) for (const name of values.keys()) names.add(name);
     const values: Record<string, (number | null)[]> = {};
     const stats: ComparedMethod['summary'] = {};
     for (const name of names) {
-      values[name] = seeds.map((s) => finiteOrNull(bySeed.get(s)?.get(name)));
+      values[name] = seeds.map((s) => finiteOrNull(bySeed.get(s)?.values.get(name)));
       const present = values[name].filter((v): v is number => v !== null);
       const ms = meanSd(present);
       stats[name] = { mean: ms.n > 0 ? ms.mean : null, sd: ms.n > 1 ? ms.sd : null, n: ms.n };
     }
     const clash = plain.filter((p) => p === plain[i]).length > 1;
-    return { ...g, label: clash ? `${plain[i]} (#${g.runId})` : plain[i], seeds, values, summary: stats };
+    const seedRunIds = seeds.map((s) => bySeed.get(s)!.runId);
+    return { ...g, label: clash ? `${plain[i]} (#${g.runId})` : plain[i], seeds, seedRunIds, values, summary: stats };
   });
+}
+
+/**
+ * Runs of one kind, dataset and configuration that differ only in their seed (e.g. a training repeated with seeds 1
+ * to 5) are one method measured over those seeds, so that they pair with another method's seeds. A seed two of them
+ * share keeps them apart (they are repeats, not seeds of one method).
+ */
+function joinSeedRuns(gathered: Gathered[]): Gathered[] {
+  const out: Gathered[] = [];
+  const open = new Map<string, Gathered>();
+  for (const g of gathered) {
+    const into = g.joinKey === null ? undefined : open.get(g.joinKey);
+    if (into && [...g.bySeed.keys()].every((seed) => !into.bySeed.has(seed))) {
+      for (const [seed, entry] of g.bySeed) into.bySeed.set(seed, entry);
+      into.runIds.push(...g.runIds);
+      into.key = `${into.key}+${g.key}`;
+      continue;
+    }
+    const copy = { ...g, runIds: [...g.runIds], bySeed: new Map(g.bySeed) };
+    if (g.joinKey !== null && !into) open.set(g.joinKey, copy);
+    out.push(copy);
+  }
+  return out;
+}
+
+/** A JSON-ready copy of a value with object keys sorted, so equal configurations give equal text. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sortedKeys((value as Record<string, unknown>)[k])]),
+  );
 }
 
 const finiteOrNull = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null);

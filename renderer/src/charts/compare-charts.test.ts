@@ -20,6 +20,8 @@ function method(label: string, quantum: boolean, auc: (number | null)[], nrmse: 
     label,
     runId: 1,
     runName: null,
+    runIds: [1],
+    seedRunIds: [2, 3, 4],
     kind: 'experiment',
     method: label,
     quantum,

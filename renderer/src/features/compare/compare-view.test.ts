@@ -13,6 +13,8 @@ function method(key: string, quantum: boolean, config: Record<string, string>, a
     label: key,
     runId: 4,
     runName: 'pbc: mice, qnn-mice',
+    runIds: [4],
+    seedRunIds: [5, 6, 7],
     kind: 'experiment',
     method: key,
     quantum,

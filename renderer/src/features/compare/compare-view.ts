@@ -35,11 +35,7 @@ export function sideBySideRows(stats: Pick<ComparisonStatistics, 'methods' | 'me
   const keys = [...new Set(methods.flatMap((m) => Object.keys(m.config)))];
   const row = (key: string, section: SideRow['section'], cells: string[]): SideRow => ({ key, section, cells, differs: new Set(cells).size > 1 });
   const rows = [
-    row(
-      'run',
-      'config',
-      methods.map((m) => `#${m.runId}${m.runName ? ` ${m.runName}` : ''}`),
-    ),
+    row('run', 'config', methods.map(runText)),
     row(
       'dataset',
       'config',
@@ -66,6 +62,11 @@ export function sideBySideRows(stats: Pick<ComparisonStatistics, 'methods' | 'me
     ),
   ];
   return onlyDifferences ? rows.filter((r) => r.differs) : rows;
+}
+
+/** "#12 name", or "#12, #13, #14" for runs joined into one method (they differ only in their seed). */
+function runText(m: ComparedMethod): string {
+  return m.runIds.length > 1 ? m.runIds.map((r) => `#${r}`).join(', ') : `#${m.runId}${m.runName ? ` ${m.runName}` : ''}`;
 }
 
 /** "0.812 ± 0.021" (mean ± sd over seeds), "0.812" for one seed, "—" when not recorded. */
