@@ -13,6 +13,7 @@ const modules: Record<string, () => Promise<{ run(): Promise<Record<string, unkn
   // Needs the built renderer (`npm run build`); `npm run bench` builds first.
   'dataset-list-ui': () => import('../e2e/bench-list.ts'),
   'runs-list-ui': () => import('../e2e/bench-runs-list.ts'),
+  'run-page-ui': () => import('../e2e/bench-run-page.ts'),
 };
 
 const { values } = parseArgs({ options: { json: { type: 'boolean' }, only: { type: 'string' } }, allowPositionals: true });

@@ -35,8 +35,9 @@ async function lossSteps(page: Page): Promise<number> {
 }
 
 test('a training live then finished: progress, a growing loss chart, config, circuit and its downloads as the CLI writes them', async ({ page, host }) => {
-  // 8 qubits, 3 layers, 256 samples in batches of 8, 250 epochs per layer: 24,000 steps, over ten seconds with shots.
-  const config = { qubits: 8, layers: 3, samples: 256, batch: 8, epochs: 250, shots: 200, seed: 7 };
+  test.setTimeout(120_000);
+  // 8 qubits, 3 layers, 256 samples in batches of 8, 150 epochs per layer: 14,400 steps, several seconds with shots.
+  const config = { qubits: 8, layers: 3, samples: 256, batch: 8, epochs: 150, shots: 200, seed: 7 };
   const run = await startRun(host, 'train', config);
   await page.goto(`/#/runs/${run.id}`);
   await expect(page.getByTestId('run-name')).toContainText('train toy task, 8 qubits, 3 layers');
@@ -53,22 +54,33 @@ test('a training live then finished: progress, a growing loss chart, config, cir
   await page.screenshot({ path: `${SHOTS}/run-live.png`, fullPage: true });
 
   // Finished.
-  await expect(page.getByTestId('run-status')).toHaveText('succeeded', { timeout: 45_000 });
+  await expect(page.getByTestId('run-status')).toHaveText('succeeded', { timeout: 90_000 });
   const detail = await rpc<RunDetail>(host, 'runs.get', { id: run.id });
   if (!detail.ok) throw new Error(detail.error.message);
   const result = detail.value.result as { parameters: number[]; finalLoss: number };
-  // Layer boundaries: layers 2 and 3 start after 8,000 and 16,000 steps.
+  // Layer boundaries: layers 2 and 3 start after 4,800 and 9,600 steps.
   await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-boundaries', '2');
   await expect(page.getByTestId('train-summary')).toBeVisible();
   await expect(page.getByTestId('config-qubits')).toContainText('8');
-  await expect(page.getByTestId('config-epochs')).toContainText('250');
+  await expect(page.getByTestId('config-epochs')).toContainText('150');
   await expect(page.getByTestId('run-seeds')).toHaveText('7');
   await expect(page.getByTestId('run-command')).toContainText(
-    'qnnlab run start train --qubits 8 --layers 3 --samples 256 --epochs 250 --batch 8 --shots 200 --seed 7',
+    'qnnlab run start train --qubits 8 --layers 3 --samples 256 --epochs 150 --batch 8 --shots 200 --seed 7',
   );
   await expect(page.getByTestId('circuit-gate')).toHaveCount(result.parameters.length);
   await expect(page.getByTestId('circuit-cost')).toContainText('Per-parameter rule');
   await page.screenshot({ path: `${SHOTS}/run-finished.png`, fullPage: true });
+
+  // Zooming into the downsampled loss reads the zoomed steps again at full detail.
+  const shown = Number(await page.getByTestId('loss-chart').getAttribute('data-points'));
+  expect(shown).toBeLessThanOrEqual(2000);
+  const detailRead = page.waitForRequest((q) => q.url().endsWith('/api/rpc/runs.metrics') && (q.postData() ?? '').includes('fromStep'));
+  const chart = (await page.getByTestId('loss-chart').boundingBox())!;
+  await page.mouse.move(chart.x + chart.width / 2, chart.y + chart.height / 2);
+  for (let k = 0; k < 6; k++) await page.mouse.wheel(0, -120);
+  await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-zoom', /\d/);
+  await detailRead;
+  await expect.poll(async () => Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBeGreaterThan(shown);
 
   const params = JSON.stringify(result.parameters);
   const qasmDownload = page.waitForEvent('download');

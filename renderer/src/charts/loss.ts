@@ -40,6 +40,20 @@ export interface StepChartOptions {
   log?: boolean;
   /** Zoom with the wheel and a slider (the screen); off for a static rendering (reports). */
   zoom?: boolean;
+  /** The zoomed window in percent of the steps (kept when the option is rebuilt with new points); default all. */
+  window?: ZoomWindow;
+}
+
+/** A zoomed window of the x axis, in percent of its data range (as ECharts' dataZoom says it). */
+export interface ZoomWindow {
+  start: number;
+  end: number;
+}
+
+/** The steps a zoom window covers on an axis from `first` to `last` step (whole steps, widened to include its ends). */
+export function windowSteps(window: ZoomWindow, first: number, last: number): { fromStep: number; toStep: number } {
+  const span = last - first;
+  return { fromStep: Math.max(first, Math.floor(first + (span * window.start) / 100)), toStep: Math.min(last, Math.ceil(first + (span * window.end) / 100)) };
 }
 
 export function buildStepChartOption(data: StepChartData, theme: ChartTheme, options: StepChartOptions): StepChartOption {
@@ -76,8 +90,8 @@ export function buildStepChartOption(data: StepChartData, theme: ChartTheme, opt
     },
     dataZoom: options.zoom
       ? [
-          { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
-          { type: 'slider', xAxisIndex: 0, filterMode: 'none', height: 18, bottom: 6 },
+          { type: 'inside', xAxisIndex: 0, filterMode: 'none', ...options.window },
+          { type: 'slider', xAxisIndex: 0, filterMode: 'none', height: 18, bottom: 6, ...options.window },
         ]
       : [],
     series: data.lines.map((line, k) => ({
@@ -123,14 +137,24 @@ export function trailingMean(points: readonly SeriesPoint[], window: number): Se
 }
 
 /** The loss per step of a training with its layer boundaries, and its trend (the trailing mean of the points drawn). */
-export function buildLossOption(points: readonly SeriesPoint[], boundaries: readonly PhaseBoundary[], theme: ChartTheme, zoom = true): StepChartOption {
+export function buildLossOption(
+  points: readonly SeriesPoint[],
+  boundaries: readonly PhaseBoundary[],
+  theme: ChartTheme,
+  zoom: boolean | ZoomWindow = true,
+): StepChartOption {
   const positive = points.length > 0 && points.every(([, v]) => v === null || v > 0);
   const spread = positive ? spreadOf(points) : 0;
   const window = Math.max(1, Math.round(points.length * TREND_FRACTION));
   const lines = [{ name: 'loss', points }];
   if (window > 1) lines.push({ name: 'trend', points: trailingMean(points, window) });
   // A loss falling over more than two decades reads better on a log axis.
-  return buildStepChartOption({ lines, boundaries }, theme, { yName: 'loss', log: spread > 100, zoom });
+  return buildStepChartOption({ lines, boundaries }, theme, {
+    yName: 'loss',
+    log: spread > 100,
+    zoom: zoom !== false,
+    window: typeof zoom === 'object' ? zoom : undefined,
+  });
 }
 
 function spreadOf(points: readonly SeriesPoint[]): number {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { SeriesPoint } from '../../../electron/contract/runs.ts';
 import { buildConvergenceOption, convergenceHeight, traceColumns, type Trace } from './convergence.ts';
-import { buildLossOption, buildStepChartOption, phaseBoundaries, trailingMean } from './loss.ts';
+import { buildLossOption, buildStepChartOption, phaseBoundaries, trailingMean, windowSteps } from './loss.ts';
 import { buildSeedProgressOption, buildSeedValuesOption, seedProgress, type SeedValue } from './seeds.ts';
 import { chartTheme, rootVariables } from './theme.ts';
 
@@ -88,6 +88,19 @@ describe('loss chart', () => {
       [3, 0.5],
       [4, 0.5],
     ]);
+  });
+
+  it('keeps a zoomed window when the option is rebuilt, and says which steps it covers', () => {
+    const points: SeriesPoint[] = Array.from({ length: 100 }, (_, k) => [k + 1, 1]);
+    const zooms = buildLossOption(points, [], theme, { start: 20, end: 30 }).dataZoom as { start?: number; end?: number }[];
+    expect(zooms.map((z) => [z.start, z.end])).toEqual([
+      [20, 30],
+      [20, 30],
+    ]);
+    // Steps 1..1001: 20% to 30% of the 1,000-step span is steps 201 to 301.
+    expect(windowSteps({ start: 20, end: 30 }, 1, 1001)).toEqual({ fromStep: 201, toStep: 301 });
+    expect(windowSteps({ start: 0, end: 100 }, 5, 9)).toEqual({ fromStep: 5, toStep: 9 });
+    expect(windowSteps({ start: 33.3, end: 66.6 }, 0, 10)).toEqual({ fromStep: 3, toStep: 7 });
   });
 
   it('uses a log axis when the loss spans more than two decades, where a gap stays a gap', () => {

@@ -45,12 +45,34 @@ export function appendSeries(held: MetricSeries | undefined, next: MetricSeries)
   return { name: next.name, points: [...held.points, ...fresh], total: held.total + fresh.length, downsampled: false };
 }
 
+/** `base` with its points in [fromStep, toStep] replaced by `detail` (a zoomed range read at full resolution). */
+export function mergeDetail(base: readonly SeriesPoint[], detail: readonly SeriesPoint[], fromStep: number, toStep: number): SeriesPoint[] {
+  return [...base.filter(([s]) => s < fromStep), ...detail, ...base.filter(([s]) => s > toStep)];
+}
+
+/** A zoomed range of a training's loss, read again at up to CHART_POINTS points within it. */
+export interface ZoomDetail {
+  fromStep: number;
+  toStep: number;
+  loss: MetricSeries;
+}
+
 export function useRun(id: Ref<number>) {
   const api = useApi();
   const run = shallowRef<RunDetail | null>(null);
   const status = ref<LoadStatus>('loading');
+  /** The first load of this run (record, metrics, log, children) is done. */
+  const loaded = ref(false);
   const error = shallowRef<ApiError | null>(null);
   const series = shallowRef<Record<string, MetricSeries>>({});
+  const detail = shallowRef<ZoomDetail | null>(null);
+  /** The series as the charts draw them: a zoomed range of the loss in its own detail. */
+  const chartSeries = computed(() => {
+    const d = detail.value;
+    const loss = series.value[TRAIN_METRICS.loss];
+    if (!d || !loss) return series.value;
+    return { ...series.value, [TRAIN_METRICS.loss]: { ...loss, points: mergeDetail(loss.points, d.loss.points, d.fromStep, d.toStep) } };
+  });
   const logs = shallowRef<LogLine[]>([]);
   const children = shallowRef<RunSummary[]>([]);
   const childDetails = shallowRef<RunDetail[]>([]);
@@ -91,6 +113,22 @@ export function useRun(id: Ref<number>) {
     const next: Record<string, MetricSeries> = incremental ? { ...held } : {};
     for (const s of result.value) next[s.name] = incremental ? appendSeries(held[s.name], s) : s;
     series.value = next;
+  }
+
+  async function loadDetail(r: RunDetail, gen: number, range: { fromStep: number; toStep: number }): Promise<void> {
+    const result = await api['runs.metrics']({ id: r.id, names: [TRAIN_METRICS.loss], maxPoints: CHART_POINTS, ...range });
+    if (gen !== generation || !result.ok || !result.value[0]) return;
+    detail.value = { ...range, loss: result.value[0] };
+  }
+
+  /** The loss chart was zoomed to these steps (null: all of them): a downsampled loss is read again within them. */
+  function zoomTo(range: { fromStep: number; toStep: number } | null): void {
+    const r = run.value;
+    if (!range || !r || !series.value[TRAIN_METRICS.loss]?.downsampled) {
+      detail.value = null;
+      return;
+    }
+    void loadDetail(r, generation, range);
   }
 
   async function loadLogs(r: RunDetail, gen: number): Promise<void> {
@@ -151,14 +189,17 @@ export function useRun(id: Ref<number>) {
     status.value = 'loading';
     run.value = null;
     series.value = {};
+    detail.value = null;
     logs.value = [];
     children.value = [];
     childDetails.value = [];
     samples.value = [];
     live.value = null;
+    loaded.value = false;
     const r = await refreshRun(gen);
     if (!r) return;
     await Promise.all([loadMetrics(r, gen), loadLogs(r, gen), loadChildren(r, gen)]);
+    if (gen === generation) loaded.value = true;
   }
 
   // Live updates: a progress event or a change schedules one refresh of what moves (metrics, log) within REFRESH_MS.
@@ -180,7 +221,8 @@ export function useRun(id: Ref<number>) {
       r = await refreshRun(gen);
     }
     if (!r) return;
-    await Promise.all([loadMetrics(r, gen), loadLogs(r, gen)]);
+    const d = detail.value;
+    await Promise.all([loadMetrics(r, gen), loadLogs(r, gen), d ? loadDetail(r, gen, d) : undefined]);
   }
 
   const offProgress = api.on('runs.progress', (p) => {
@@ -240,8 +282,5 @@ export function useRun(id: Ref<number>) {
     return null;
   }
 
-  /** A metric's points ([] when the run has not recorded it). */
-  const points = (name: string): SeriesPoint[] => series.value[name]?.points ?? [];
-
-  return { run, status, error, series, points, logs, children, childDetails, live, fraction, times, resumable, load, cancel, resume };
+  return { run, status, loaded, error, series, chartSeries, zoomTo, logs, children, childDetails, live, fraction, times, resumable, load, cancel, resume };
 }
