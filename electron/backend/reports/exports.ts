@@ -16,7 +16,9 @@ const csvNumber = (v: number | null) => (v === null || !Number.isFinite(v) ? '' 
 export function metricsCsv(rows: readonly MetricRow[]): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of rows) {
-    lines.push([String(r.runId), csvText(r.runName ?? ''), csvText(r.method), csvNumber(r.seed), csvText(r.metric), String(r.step), csvNumber(r.value)].join(','));
+    lines.push(
+      [String(r.runId), csvText(r.runName ?? ''), csvText(r.method), csvNumber(r.seed), csvText(r.metric), String(r.step), csvNumber(r.value)].join(','),
+    );
   }
   return lines.join('\n') + '\n';
 }
