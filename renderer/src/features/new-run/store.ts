@@ -115,12 +115,16 @@ export const useNewRunStore = defineStore('new-run', () => {
     if (got.ok) columns.value = { ...columns.value, [id]: got.value.columnProfiles };
   }
 
+  /** How long the host took for the last check: the next one waits at least as long (a large dataset's checks take seconds). */
+  const lastCheckMs = ref(0);
   let sequence = 0;
   /** Asks the host about a config the form finds valid; a newer request makes this one's answer moot. */
   async function runCheck(config: Record<string, unknown>): Promise<void> {
     const mine = ++sequence;
     checking.value = true;
+    const began = performance.now();
     const result = await useApi()['runs.check']({ kind: kind.value, config });
+    lastCheckMs.value = performance.now() - began;
     if (mine !== sequence) return;
     checking.value = false;
     check.value = result.ok ? result.value : null;
@@ -160,6 +164,7 @@ export const useNewRunStore = defineStore('new-run', () => {
     check,
     checkError,
     checking,
+    lastCheckMs,
     starting,
     startError,
     init,
