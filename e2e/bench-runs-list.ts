@@ -117,6 +117,15 @@ export async function run(): Promise<Record<string, unknown>> {
     await page.waitForFunction((before) => document.querySelector('[data-testid=runs-count]')?.textContent !== before, topLevel);
     const allRows = (await page.getByTestId('runs-count').textContent()) ?? '';
     await page.waitForTimeout(500);
+    // The main thread's busy time (Chromium's own counters): less dependent on the machine's load than frame times.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const busy = async () => {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      const value = (name: string) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
+      return { task: value('TaskDuration'), script: value('ScriptDuration'), layout: value('LayoutDuration') + value('RecalcStyleDuration') };
+    };
+    const busyBefore = await busy();
     const scroll = await page.evaluate(async (step) => {
       const scroller = document.querySelector<HTMLElement>('[data-testid=runs-scroller]')!;
       const frames: number[] = [];
@@ -148,6 +157,8 @@ export async function run(): Promise<Record<string, unknown>> {
         lastRowIndex: Number(scroller.querySelector('tbody tr[data-id]:last-of-type')?.getAttribute('data-row-index') ?? -1),
       };
     }, SCROLL_PX);
+    const busyAfter = await busy();
+    const perFrame = (k: 'task' | 'script' | 'layout') => round((busyAfter[k] - busyBefore[k]) / scroll.frames.length);
     const sorted = [...scroll.frames].sort((a, b) => a - b);
 
     return {
@@ -168,6 +179,9 @@ export async function run(): Promise<Record<string, unknown>> {
       runs_list_scroll_frame_p95_ms: round(sorted[Math.floor(0.95 * (sorted.length - 1))]),
       runs_list_scroll_frame_max_ms: round(sorted[sorted.length - 1]),
       runs_list_scroll_frames_over_50ms: scroll.frames.filter((f) => f > 50).length,
+      runs_list_scroll_main_thread_ms_per_frame: perFrame('task'),
+      runs_list_scroll_script_ms_per_frame: perFrame('script'),
+      runs_list_scroll_style_layout_ms_per_frame: perFrame('layout'),
       runs_list_scroll_max_rows_in_dom: scroll.maxRows,
       runs_list_scroll_frames_with_loading_rows: scroll.placeholderFrames,
       runs_list_scroll_loading_rows_at_end: scroll.placeholdersAtEnd,
