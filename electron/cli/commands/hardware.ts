@@ -1,5 +1,6 @@
 // `qnnlab compile | estimate` (and `devices`, from ./devices.ts), and the backend route of `qnnlab simulate --backend NAME`:
 // the hardware-backend model on the command line. Thin: parse flags, resolve the backend once, call core/hardware.
+import type { IonqRuntime } from '../../../core/hardware/providers/ionq/backend.ts';
 import type { Circuit } from '../../../core/quantum/circuit.ts';
 import { InvalidInputError } from '../../../core/errors.ts';
 import { MAX_EPOCHS, MAX_PLAN_COUNT, MAX_SHOTS, TRAIN_DEFAULTS } from '../../../core/limits.ts';
@@ -18,7 +19,8 @@ export const backendFlag = {
   backend: {
     type: 'string',
     value: 'NAME',
-    description: 'ideal, ideal-shots, noisy, or a device profile id (ionq-aria, ionq-forte, ionq-forte-enterprise, or a user copy: see `qnnlab devices`)',
+    description:
+      "ideal, ideal-shots, noisy, a device profile id (ionq-aria, ionq-forte, ionq-forte-enterprise, or a user copy: see `qnnlab devices`), or IonQ's cloud: ionq:simulator, ionq:qpu.aria-1, ionq:qpu.forte-1, ionq:qpu.forte-enterprise-1",
   },
 } as const satisfies FlagSpecs;
 
@@ -58,13 +60,15 @@ export async function simulateOnBackend(
     exact?: boolean;
     /** Raw counts by bitstring (bounded; default only for small registers). */
     counts?: boolean;
+    /** A cloud backend's connection and options (ionq:*). */
+    provider?: IonqRuntime;
     signal?: AbortSignal;
     onProgress?: (done: number, total: number) => void;
   },
 ): Promise<BackendSimulation> {
-  const backend = createQuantumBackend(o.target, { p1: o.p1, p2: o.p2, readout: o.readout });
+  const backend = createQuantumBackend(o.target, { p1: o.p1, p2: o.p2, readout: o.readout, provider: o.provider });
   const name = o.target.name;
-  const emulated = o.target.profile !== null;
+  const emulated = o.target.profile !== null && !o.target.provider;
   if (o.exact) {
     if (name !== 'noisy') throw new InvalidInputError('--exact applies to --backend noisy (the exact density-matrix simulation, n <= 10)', { field: 'exact' });
     if (o.shots !== undefined) throw new InvalidInputError('--exact takes no --shots', { field: 'shots' });

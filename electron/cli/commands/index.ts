@@ -7,6 +7,7 @@ import { imputeCommands } from './impute.ts';
 import { runCommands } from './run.ts';
 import { reportCommands } from './report.ts';
 import { compareCommands } from './compare.ts';
+import { providerCommands } from './provider.ts';
 
 export const commands: Command[] = [
   ...datasetCommands,
@@ -14,6 +15,7 @@ export const commands: Command[] = [
   ...hardwareCommands,
   ...imputeCommands,
   ...runCommands,
+  ...providerCommands,
   ...compareCommands,
   ...reportCommands,
 ];

@@ -1,5 +1,7 @@
 // `qnnlab circuit | simulate | gradient | train`: the quantum core on the command line. Thin: parse flags, call
 // core/, print JSON (or OpenQASM, or a progress bar on a terminal).
+import { ionqConnection } from '../../backend/provider/credentials.ts';
+import { cliProviderRuntime, confirmCharged, providerFlags, providerOptions } from './provider.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { AbortError } from '../../../core/errors.ts';
 import { createRng } from '../../../core/random.ts';
@@ -13,7 +15,7 @@ import { modelGradient } from '../../../core/gradients/gradient.ts';
 import { DEFAULT_COUNTS_MAX_QUBITS, MAX_SHOTS, TRAIN_DEFAULTS } from '../../../core/limits.ts';
 import type { TrainCheckpoint } from '../../../core/train/layerwise.ts';
 import { EMULATION_NOTE, resolveBackend } from '../../../core/hardware/registry.ts';
-import { estimateLine, prepareTraining, runTraining, trainProgressLabel } from '../../workers/kinds/train.ts';
+import { cloudNote, estimateLine, prepareTraining, runTraining, trainProgressLabel } from '../../workers/kinds/train.ts';
 import { choiceFlag, numberArrayFlag, numberFlag, printJson, stringFlag, UserError, type Command, type CommandIO, type FlagSpecs } from '../command.ts';
 import { backendFlag, noiseFlags, noiseOptions, simulateOnBackend } from './hardware.ts';
 import { cliCatalog, resolveBackendFlag } from './devices.ts';
@@ -108,11 +110,14 @@ const simulateCommand: Command = {
       description: `with --backend and --shots: raw counts by bitstring (default only up to ${DEFAULT_COUNTS_MAX_QUBITS} qubits; bounded in size)`,
     },
     ...deviceProfileFlags,
+    ...providerFlags,
   },
   async run(flags, _p, io) {
     const m = parseModel(flags);
     const x = parseInput(flags, m.n, true)!;
     const shots = numberFlag(flags, 'shots', { integer: true });
+    confirmCharged(stringFlag(flags, 'backend'), flags);
+    providerOptions(flags, stringFlag(flags, 'backend'));
     const shotSeed = shotSeedOf(flags, m);
     const simulator = choiceFlag(flags, 'simulator', ['unary', 'statevector'] as const, 'unary');
     const backendName = stringFlag(flags, 'backend');
@@ -129,9 +134,11 @@ const simulateCommand: Command = {
         ...noiseFlags(flags),
         exact: flags.exact === true,
         counts: flags.counts === true ? true : undefined,
+        provider: cliProviderRuntime(target, flags),
         signal: io.signal,
       });
       if (r.emulated) io.stderr.write(`${target.name}: ${EMULATION_NOTE}\n`);
+      if (target.provider) io.stderr.write(`${target.name}: ${cloudNote(target)}\n`);
       if (flags.json) printJson(io, { parameters: m.params, amplitudes: null, ...r, inputNorm: Math.hypot(...x) });
       else io.stdout.write(`p = [${r.probabilities.map((v) => v.toFixed(6)).join(', ')}]\nkept fraction ${r.keptFraction}\n`);
       return;
@@ -225,6 +232,10 @@ const trainCommand: Command = {
     // copies, then the built-ins resolve --backend, as for every command.
     const catalog = config.backend === undefined ? null : await cliCatalog(flags);
     const { input } = prepareTraining(config, {
+      providerConnection: () => {
+        const { url, apiKey } = ionqConnection();
+        return { url, apiKey };
+      },
       backend: (name) => resolveBackend(name, catalog!),
       dataset: () => {
         throw new UserError('qnnlab train trains the toy task; to train on a dataset use `qnnlab run start train --dataset ID --target COL`', {
@@ -250,7 +261,7 @@ const trainCommand: Command = {
         onCheckpoint: checkpointPath ? (c) => writeFileSync(checkpointPath, JSON.stringify(c)) : undefined,
         onEstimate: (e) => {
           io.stderr.write(`${estimateLine(e)}${resumeFrom ? ' (whole run; resuming skips what the checkpoint has done)' : ''}\n`);
-          io.stderr.write(`${e.backend}: ${EMULATION_NOTE}\n`);
+          io.stderr.write(`${e.backend}: ${input.backend?.provider ? cloudNote(input.backend) : EMULATION_NOTE}\n`);
         },
       });
     } catch (e) {

@@ -1,6 +1,7 @@
 // The flags of a training and their one mapping to the train run kind's config (electron/workers/kinds/train.ts):
 // `qnnlab train` runs that config in its own process, `qnnlab run start train` hands it to the run engine. Each flag
 // is checked with a message naming it; the kind's schema then checks the whole config.
+import { confirmCharged, providerFlags, providerOptions } from './provider.ts';
 import { GRADIENT_METHODS } from '../../../core/gradients/registry.ts';
 import { checkProbability } from '../../../core/hardware/noise.ts';
 import { MAX_BATCH_SIZE, MAX_EPOCHS, MAX_SHOTS, TRAIN_DEFAULTS } from '../../../core/limits.ts';
@@ -41,7 +42,12 @@ export const trainConfigFlags = {
   seed: { type: 'string', value: 'S', description: 'seed of the task, the shuffles, the shots and the noise (default 0)' },
   ...backendFlag,
   ...noiseOptions,
-  budget: { type: 'string', value: 'USD', description: 'device backends: refuse (exit 2) when the estimated cost exceeds this' },
+  budget: {
+    type: 'string',
+    value: 'USD',
+    description: 'device backends: refuse (exit 2) when the estimated cost exceeds this; a cloud run stops before a job would pass it',
+  },
+  ...providerFlags,
   'latency-scale': {
     type: 'string',
     value: 'X',
@@ -78,6 +84,7 @@ export function trainConfigFromFlags(flags: Flags): TrainConfig {
   // The register's size and depth are checked by the kind's prepareTraining, for every way a training starts.
 
   const backend = stringFlag(flags, 'backend');
+  confirmCharged(backend, flags);
   const noise = noiseFlags(flags);
   const noiseGiven = Object.values(noise).some((v) => v !== undefined);
   const budget = numberFlag(flags, 'budget', { min: 0 });
@@ -109,6 +116,7 @@ export function trainConfigFromFlags(flags: Flags): TrainConfig {
     noise: noiseGiven ? Object.fromEntries(Object.entries(noise).filter(([, v]) => v !== undefined)) : undefined,
     latencyScale,
     budget,
+    ...providerOptions(flags, backend),
   };
   for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key];
   return parseOrThrow(trainConfig, config, 'train config', 'config');

@@ -280,7 +280,11 @@ export async function runTraining(input: TrainInput, hooks: TrainHooks = {}) {
 export type TrainSummary = Awaited<ReturnType<typeof runTraining>>;
 
 /** What a cloud backend is (shown where the emulation note is for device profiles). */
-export const CLOUD_NOTE = "submitted to IonQ's cloud: QPU jobs are charged to your IonQ account";
+export function cloudNote(target: BackendTarget): string {
+  return target.profile
+    ? "submitted to IonQ's quantum computer: its jobs are charged to your IonQ account"
+    : "submitted to IonQ's cloud simulator (not charged)";
+}
 
 /**
  * A run's provider journal over its context: the ledger the host gave at start (reattach on resume), each change
@@ -318,7 +322,7 @@ export const trainKind = defineRunKind({
       resumeFrom: (ctx.resumeFrom?.payload as TrainCheckpoint | undefined) ?? undefined,
       onEstimate: (e) => {
         ctx.log('info', estimateLine(e));
-        ctx.log('info', `${e.backend}: ${input.backend?.provider ? CLOUD_NOTE : EMULATION_NOTE}`);
+        ctx.log('info', `${e.backend}: ${input.backend?.provider ? cloudNote(input.backend) : EMULATION_NOTE}`);
       },
       journal: input.backend?.provider ? runJournal(ctx, input.config.budget, () => stepsDone) : undefined,
       onProgress: (p) => {
