@@ -181,7 +181,7 @@ export function buildComparisonReport(sources: ReportSources, comparison: Compar
     subtitle: `Comparison ${comparison.id} · ${stats.methods.length} methods · runs ${comparison.runIds.join(', ')}`,
     notice: synthetic ? SYNTHETIC_NOTICE : null,
     sections,
-    metrics,
+    metrics: { rows: metrics },
     data: {
       comparison: {
         id: comparison.id,

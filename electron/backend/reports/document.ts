@@ -23,17 +23,24 @@ export interface Section {
   newPage?: boolean;
 }
 
-/** One metric point of the CSV export. */
-export interface MetricRow {
+/** A run whose metric points the CSV and JSON exports hold, with what each row says of it. */
+export interface MetricRun {
   runId: number;
   runName: string | null;
   /** The method of an experiment's child run (empty otherwise). */
   method: string;
   seed: number | null;
+}
+
+/** One metric point of the CSV and JSON exports. */
+export interface MetricRow extends MetricRun {
   metric: string;
   step: number;
   value: number | null;
 }
+
+/** Where the exports' points come from: runs of the database (read a page at a time), or rows at hand. */
+export type MetricSource = { runs: MetricRun[] } | { rows: MetricRow[] };
 
 export interface ReportDocument {
   title: string;
@@ -42,8 +49,8 @@ export interface ReportDocument {
   /** Shown in a box at the top (e.g. the synthetic-data notice); null when none applies. */
   notice: string | null;
   sections: Section[];
-  /** The metrics of the CSV export. */
-  metrics: MetricRow[];
+  /** The metric points of the CSV and JSON exports. */
+  metrics: MetricSource;
   /** The body of the JSON export. */
   data: Record<string, unknown>;
   /** A file name without extension, e.g. `run-12-pbc-mean-mice`. */

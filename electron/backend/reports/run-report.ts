@@ -14,7 +14,7 @@ import type { ChartTheme } from '../../../renderer/src/charts/theme.ts';
 import { formatNumber } from '../../../renderer/src/lib/format.ts';
 import type { DatasetService } from '../services/datasets.ts';
 import type { RunRecord, RunService } from '../services/runs.ts';
-import type { Block, Cell, MetricRow, ReportDocument, Section } from './document.ts';
+import type { Block, Cell, ReportDocument, Section } from './document.ts';
 
 export interface ReportSources {
   runs: RunService;
@@ -108,10 +108,6 @@ function runFacts(run: RunDetail): [string, string][] {
   if (run.error) rows.push(['Why it stopped', run.error]);
   if (run.notes) rows.push(['Notes', run.notes]);
   return rows;
-}
-
-function metricRows(run: Pick<RunRecord, 'id' | 'name'>, points: readonly MetricPoint[], method = '', seed: number | null = null): MetricRow[] {
-  return points.map((p) => ({ runId: run.id, runName: run.name, method, seed, metric: p.name, step: p.step, value: p.value }));
 }
 
 interface ExperimentMethodSummary {
@@ -313,18 +309,17 @@ function trainingSections(sources: ReportSources, run: RunDetail): Section[] {
   return sections;
 }
 
-/** The last value of each metric (any kind of run). */
-function metricsSection(run: RunDetail, points: readonly MetricPoint[]): Section | null {
+/** The last value of each metric (any kind of run): one point per series, read at its last step. */
+function metricsSection(runs: RunService, run: RunDetail): Section | null {
   if (run.metrics.length === 0) return null;
-  const last = new Map<string, MetricPoint>();
-  for (const p of points) last.set(p.name, p);
+  const last = (name: string, step: number) => runs.metricSeries(run.id, [name], { fromStep: step, toStep: step, maxPoints: 10 })[0]?.points[0]?.[1] ?? null;
   return {
     title: 'Metrics (last recorded value)',
     blocks: [
       {
         kind: 'table',
         columns: ['Metric', 'Points', 'Last step', 'Value'],
-        rows: run.metrics.map((m) => [m.name, String(m.count), String(m.lastStep), num(last.get(m.name)?.value)]),
+        rows: run.metrics.map((m) => [m.name, String(m.count), String(m.lastStep), num(last(m.name, m.lastStep))]),
       },
     ],
   };
@@ -333,7 +328,6 @@ function metricsSection(run: RunDetail, points: readonly MetricPoint[]): Section
 export function buildRunReport(sources: ReportSources, id: number): ReportDocument {
   const run = reportableRun(sources.runs, id);
   const dataset = datasetFacts(sources, run);
-  const points = sources.runs.metrics(run.id);
   const experiment = run.kind === 'experiment';
   const children = experiment ? experimentChildren(sources.runs, run.id) : [];
   const sections: Section[] = [
@@ -342,8 +336,8 @@ export function buildRunReport(sources: ReportSources, id: number): ReportDocume
   ];
   if (experiment) sections.push(...experimentSections(run, children, sources.theme));
   else if (run.kind === 'train') sections.push(...trainingSections(sources, run));
-  const metrics = metricsSection(run, points);
-  if (metrics && !experiment) sections.push(metrics);
+  const metrics = experiment ? null : metricsSection(sources.runs, run);
+  if (metrics) sections.push(metrics);
   sections.push(
     { title: 'Configuration', blocks: [{ kind: 'code', text: json(run.config) }] },
     { title: 'Versions', blocks: [{ kind: 'facts', rows: versionFacts(sources, [run, ...children.map((c) => c.run)]) }] },
@@ -355,7 +349,12 @@ export function buildRunReport(sources: ReportSources, id: number): ReportDocume
     subtitle: `Run ${run.id} · ${run.kind} · ${run.status} · dataset ${run.datasetName ?? '(none)'}`,
     notice: dataset.synthetic ? SYNTHETIC_NOTICE : null,
     sections,
-    metrics: [...metricRows(run, points), ...children.flatMap((c) => metricRows(c.run, c.points, c.method, c.seed))],
+    metrics: {
+      runs: [
+        { runId: run.id, runName: run.name, method: '', seed: null },
+        ...children.map((c) => ({ runId: c.run.id, runName: c.run.name, method: c.method, seed: c.seed })),
+      ],
+    },
     data: {
       run: { ...run, metrics: undefined, metricNames: run.metrics },
       dataset: { id: run.datasetId, name: run.datasetName, source: dataset.source, synthetic: dataset.synthetic, ...(dataset.summary ?? {}) },

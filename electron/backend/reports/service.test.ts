@@ -10,6 +10,7 @@ import { recordFakeExperiment } from '../../../test-support/experiment-runs.ts';
 import { DatasetService } from '../services/datasets.ts';
 import { RunService } from '../services/runs.ts';
 import { externalReferences } from './document.ts';
+import { METRIC_PAGE_ROWS } from './exports.ts';
 import { ReportService } from './service.ts';
 
 const temp = useTempDatabase('qnnlab-reports-');
@@ -126,6 +127,35 @@ describe('run reports', () => {
     };
     expect(json.metrics).toHaveLength(stored.length);
     expect(json.children.map((c) => c.scores.nrmse)).toEqual(e.results.map((r) => r.nrmse));
+  });
+
+  it('a long series is exported whole, a page at a time with the event loop turning between pages', async () => {
+    const { runs, reports } = setup();
+    const id = runs.create({ kind: 'train', name: 'long', config: {} });
+    runs.start(id);
+    const n = 2 * METRIC_PAGE_ROWS + 7;
+    runs.appendMetrics(id, [
+      ...Array.from({ length: n }, (_, k) => ({ name: 'loss', step: k + 1, value: 1 / (k + 1) })),
+      { name: 'circuits', step: n, value: 99 },
+    ]);
+    runs.finish(id, { status: 'succeeded', result: {} });
+    let turns = 0;
+    const ticking = setInterval(() => turns++, 0);
+    const csv = text((await reports.build({ runId: id, format: 'csv' })).bytes);
+    clearInterval(ticking);
+    expect(turns).toBeGreaterThanOrEqual(2);
+    const lines = csv.trimEnd().split('\n');
+    expect(lines).toHaveLength(n + 2);
+    expect(lines[1]).toBe(`${id},long,,,circuits,${n},99`);
+    expect(lines[2]).toBe(`${id},long,,,loss,1,1`);
+    expect(lines[n + 1]).toBe(`${id},long,,,loss,${n},${1 / n}`);
+    const json = JSON.parse(text((await reports.build({ runId: id, format: 'json' })).bytes)) as { metricColumns: string[]; metrics: unknown[][] };
+    expect(json.metricColumns).toEqual(['run_id', 'run_name', 'method', 'seed', 'metric', 'step', 'value']);
+    expect(json.metrics).toHaveLength(n + 1);
+    expect(json.metrics[n]).toEqual([id, 'long', '', null, 'loss', n, 1 / n]);
+    // The HTML shows each metric's last value without reading the series whole.
+    const html = text((await reports.build({ runId: id, format: 'html' })).bytes);
+    expect(html).toContain(`<td>loss</td><td>${n}</td><td>${n}</td><td class="num" data-value="${1 / n}">`);
   });
 
   it('a training report draws the loss with its layer boundaries', async () => {

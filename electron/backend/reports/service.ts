@@ -24,7 +24,7 @@ import { renameField } from '../../workers/kinds/fields.ts';
 import { reportChartTheme } from './chart-svg.ts';
 import { buildComparisonReport } from './comparison-report.ts';
 import { renderHtml, type ReportDocument } from './document.ts';
-import { metricsCsv, reportJson } from './exports.ts';
+import { metricPages, metricsCsv, reportJson } from './exports.ts';
 import type { PdfPrinter } from './pdf.ts';
 import { buildRunReport, type ReportSources } from './run-report.ts';
 
@@ -127,8 +127,9 @@ export class ReportService {
     const meta = { generatedAt: this.now().toISOString(), version: this.options.version, schemaVersion: SCHEMA_VERSION };
     const fileName = `${doc.baseName}.${format}`;
     const built = (bytes: Uint8Array): BuiltReport => ({ title: doc.title, format, fileName, bytes });
-    if (format === 'csv') return built(encoder.encode(metricsCsv(doc.metrics)));
-    if (format === 'json') return built(encoder.encode(reportJson(doc, meta)));
+    const pages = () => metricPages(this.options.db, doc.metrics, signal);
+    if (format === 'csv') return built(await metricsCsv(pages()));
+    if (format === 'json') return built(await reportJson(doc, meta, pages()));
     onProgress(0.1, 'drawing the charts');
     await new Pacer(signal).pause(); // the database reads above and the charts below in separate turns of the loop
     const footer = `Written by QNN Lab ${meta.version} on ${meta.generatedAt} from the experiment database (schema ${meta.schemaVersion}).`;
