@@ -11,6 +11,7 @@ import { checkImportFile, readImportChunks, sourceFile, type UploadStore } from 
 import type { DatasetService } from '../services/datasets.ts';
 import type { DeviceProfileService } from '../services/devices.ts';
 import { ionqConnection } from '../provider/credentials.ts';
+import { readLabSettings } from '../services/settings.ts';
 
 export interface ImportServices {
   uploads: UploadStore;
@@ -37,6 +38,7 @@ export function createRunHost(datasets: DatasetService, devices: DeviceProfileSe
     },
     backend: (name) => resolveBackend(name, devices.catalog()),
     deviceProfiles: () => devices.catalog().list(),
+    labBudgetUSD: () => readLabSettings(datasets.db).budgetUSD ?? undefined,
     providerConnection: () => {
       const { url, apiKey } = ionqConnection();
       return { url, apiKey };

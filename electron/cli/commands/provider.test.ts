@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_IONQ_KEY, startFakeIonq, type FakeIonq } from '../../../test-support/fake-ionq.ts';
 import { useTempDir } from '../../../test-support/files.ts';
 import { runQnnlab } from '../test-io.ts';
+import { call, openCliBackend } from '../backend-client.ts';
 
 let fake: FakeIonq;
 const dir = useTempDir('qnnlab-provider-cli-');
@@ -183,5 +184,54 @@ describe('qnnlab provider check / jobs', () => {
     const table = await runQnnlab('provider', 'jobs', '--db', db);
     expect(table.stdout.trim().split('\n')).toHaveLength(2);
     expect(table.stdout).toMatch(/run 1 {2}step 1 {2}ionq:qpu.aria-1 {2}8 circuits x 100 shots {2}completed/);
+  });
+});
+
+describe('a cloud run that fails or reaches its budget', () => {
+  const TRAIN = ['run', 'start', 'train', '--qubits', '4', '--layers', '1', '--samples', '4', '--batch', '2', '--epochs', '1', '--shots', '100'];
+
+  it("a job IonQ fails ends the run with IonQ's code and error; the ledger says failed", async () => {
+    connect();
+    const db = dir.file('failed.db');
+    fake.failNextJob({ code: 'QuotaExhausted', error: 'the project has no credit left' });
+    const r = await runQnnlab(...TRAIN, '--backend', 'ionq:simulator', '--db', db, '--json');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/IonQ job \S+ failed \(QuotaExhausted\): the project has no credit left/);
+    const jobs = JSON.parse((await runQnnlab('provider', 'jobs', '--db', db, '--json')).stdout) as {
+      status: string;
+      failure: unknown;
+      providerJobId: string;
+    }[];
+    expect(jobs).toEqual([expect.objectContaining({ status: 'failed', failure: { code: 'QuotaExhausted', error: 'the project has no credit left' } })]);
+    expect(fake.jobs.get(jobs[0].providerJobId)!.final?.status).toBe('failed');
+  });
+
+  it('stops before the job that would pass the Settings budget (a run started over budget), resumable; nothing more submitted', async () => {
+    connect();
+    const db = dir.file('budget.db');
+    const backend = openCliBackend(db);
+    await call(backend, 'settings.update', { budgetUSD: 12 });
+    backend.close();
+    const args = [...TRAIN, '--backend', 'ionq:qpu.aria-1', '--yes', '--db', db, '--json'];
+    // Two jobs of about 8.4 USD: refused before anything is queued...
+    const refused = await runQnnlab(...args);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/budget/);
+    // ...and, started over budget anyway, stopped before the second job.
+    const before = posts();
+    const r = await runQnnlab(...args, '--over-budget');
+    expect(r.code).toBe(1);
+    const said =
+      /the run's spend would reach (\d+\.\d\d) USD with the next job \((\d+\.\d\d) USD\), past its budget of 12\.00 USD; the run stopped before submitting it/.exec(
+        r.stderr,
+      );
+    expect(said, r.stderr).not.toBeNull();
+    expect(posts()).toBe(before + 1);
+    const jobs = JSON.parse((await runQnnlab('provider', 'jobs', '--db', db, '--json')).stdout) as { status: string; costUSD: number }[];
+    expect(jobs).toEqual([expect.objectContaining({ status: 'completed' })]);
+    // The spend it names: the first job's actual cost plus the next one's estimate.
+    expect(Number(said![1])).toBeCloseTo(jobs[0].costUSD + Number(said![2]), 1);
+    const run = JSON.parse((await runQnnlab('run', 'show', '1', '--db', db, '--json')).stdout) as { status: string; failure: { field: string } };
+    expect(run).toMatchObject({ status: 'failed', failure: { field: 'budgetUSD' } });
   });
 });

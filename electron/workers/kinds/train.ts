@@ -34,6 +34,8 @@ export interface TrainInput {
   dataset: HostDataset | null;
   /** A cloud backend's address and key, from the host (never stored with the run). */
   connection?: IonqConnection | null;
+  /** A cloud run's spend limit: the lower of the run's budget and the Settings budget per run. */
+  spendLimitUSD?: number;
 }
 
 export const trainInput = z.custom<TrainInput>(
@@ -41,7 +43,7 @@ export const trainInput = z.custom<TrainInput>(
   'a prepared training (config, backend, dataset)',
 );
 
-export function prepareTraining(config: TrainConfig, host: Pick<RunHost, 'backend' | 'dataset' | 'providerConnection'>) {
+export function prepareTraining(config: TrainConfig, host: Pick<RunHost, 'backend' | 'dataset' | 'providerConnection' | 'labBudgetUSD'>) {
   // The toy task's register is known here: a wrong size is refused before the run is queued (a dataset's in the worker).
   if (config.datasetId === undefined) {
     checkQubits(config.qubits);
@@ -68,12 +70,23 @@ export function prepareTraining(config: TrainConfig, host: Pick<RunHost, 'backen
   const on = backend ? ` on ${backend.name}` : '';
   const name = dataset ? `train ${dataset.name}: ${config.target}${on}` : `train toy task, ${config.qubits} qubits, ${config.layers} layers${on}`;
   return {
-    input: { config, backend, dataset, connection } satisfies TrainInput,
+    input: {
+      config,
+      backend,
+      dataset,
+      connection,
+      spendLimitUSD: spendLimit(config.budget, backend?.provider ? host.labBudgetUSD?.() : undefined),
+    } satisfies TrainInput,
     name,
     datasetId: dataset?.id ?? null,
     datasetName: dataset?.name ?? null,
     seeds: [config.seed ?? TRAIN_DEFAULTS.seed],
   };
+}
+
+/** The lower of two budgets, either may be absent. */
+function spendLimit(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
 
 /** The progress label: phase, epoch, step, loss, circuits so far and the step's kept fraction. */
@@ -324,7 +337,7 @@ export const trainKind = defineRunKind({
         ctx.log('info', estimateLine(e));
         ctx.log('info', `${e.backend}: ${input.backend?.provider ? cloudNote(input.backend) : EMULATION_NOTE}`);
       },
-      journal: input.backend?.provider ? runJournal(ctx, input.config.budget, () => stepsDone) : undefined,
+      journal: input.backend?.provider ? runJournal(ctx, input.spendLimitUSD ?? input.config.budget, () => stepsDone) : undefined,
       onProgress: (p) => {
         stepsDone = p.stepsDone;
         ctx.progress(p.fraction, trainProgressLabel(p));

@@ -88,6 +88,8 @@ export interface RunHost {
   deviceProfiles(): DeviceProfile[];
   /** The cloud provider's address and key (the host's environment or the desktop app's encrypted store). */
   providerConnection?(): IonqConnection;
+  /** The budget per run of Settings (USD), when one is set: a cloud run stops before its spend would pass it. */
+  labBudgetUSD?(): number | undefined;
   // The import kind's services: every engine's host has them (run-host.ts); a partial host (the CLI's in-process
   // training) may leave them out.
   /** The bytes of a file to import as a payload (an upload is deleted when the run ends); refusals name `source.*`. */

@@ -20,7 +20,7 @@ import { circuitCost } from '../../estimate.ts';
 import type { CircuitOutcome, QuantumBackend, QuantumRunRequest } from '../../quantum-backend.ts';
 import { checkIonqShots, checkNoiseModel, ionqFamily, IONQ_PREFIX, type IonqAggregation, type IonqApiBackend } from './backends.ts';
 import { IonqClient, type Transport } from './client.ts';
-import { bitstringOfKey, jobBody, unaryFromIonq, type IonqJob, type IonqJobStatus, type IonqProbabilities } from './wire.ts';
+import { bitstringOfKey, jobBody, unaryFromIonq, type IonqJob, type IonqJobBody, type IonqJobStatus, type IonqProbabilities } from './wire.ts';
 
 /** A resolved IonQ backend (plain data, crosses to workers): the API's backend and the profiles it compiles with. */
 export interface IonqTarget {
@@ -153,7 +153,9 @@ export function createIonqBackend(target: IonqTarget, runtime: IonqRuntime): Qua
       const scope = runtime.journal?.scope ?? 'adhoc';
       const jobName = `qnnlab-${scope}-${hash53(JSON.stringify(spec))}`;
       const body = jobBody({ ...spec, name: jobName, metadata: { app: 'qnnlab', scope, seed: String(spec.seed) } });
-      const costEstimateUSD = qpu ? compiled.reduce((s, c) => s + circuitCost(profile, c, request.shots!).costUSD, 0) : 0;
+      // The job's price: IonQ's own estimate (GET /jobs/estimate) when it answers, else the profile's (METHOD.md section 7).
+      const localUSD = qpu ? compiled.reduce((s, c) => s + circuitCost(profile, c, request.shots!).costUSD, 0) : 0;
+      let costEstimateUSD = localUSD;
       const record: ProviderJobRecord = {
         name: jobName,
         providerJobId: null,
@@ -183,6 +185,8 @@ export function createIonqBackend(target: IonqTarget, runtime: IonqRuntime): Qua
       const prior = runtime.journal?.find(jobName);
       let id = prior?.providerJobId ?? undefined;
       if (!id && prior) id = (await api.findByName(jobName))?.id;
+      if (!id && qpu) costEstimateUSD = (await ionqEstimate(api, body, compiled, runtime.debiasing)) ?? localUSD;
+      record.costEstimateUSD = costEstimateUSD;
       if (!id) {
         const journal = runtime.journal;
         if (journal?.budgetUSD !== undefined && journal.spentUSD) {
@@ -231,6 +235,20 @@ export function createIonqBackend(target: IonqTarget, runtime: IonqRuntime): Qua
     },
   };
   return backend;
+}
+
+/** IonQ's estimate of a job (USD), from its gate counts (IonQ prices a job by its 1q and 2q gates, qubits and shots). */
+async function ionqEstimate(api: IonqClient, body: IonqJobBody, compiled: CompiledCircuit[], debiasing: boolean | undefined): Promise<number | undefined> {
+  const e = await api.estimate({
+    type: body.type,
+    backend: body.backend,
+    '1q_gates': compiled.reduce((s, c) => s + c.counts.oneQubit, 0),
+    '2q_gates': compiled.reduce((s, c) => s + c.counts.twoQubit, 0),
+    qubits: body.input.qubits,
+    shots: body.shots,
+    error_mitigation: debiasing === true,
+  });
+  return e && (e.cost_unit ?? 'usd').toLowerCase() === 'usd' ? e.estimated_cost : undefined;
 }
 
 function clientOptions(runtime: IonqRuntime) {
