@@ -23,7 +23,6 @@ export interface ReportSources {
   version: string;
   schemaVersion: number;
   theme: ChartTheme;
-  now?: () => Date;
 }
 
 /** Points per series in a report's charts (the series are downsampled by the host as for the screen). */

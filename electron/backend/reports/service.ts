@@ -96,7 +96,7 @@ export class ReportService {
 
   private sources(): ReportSources {
     const { runs, datasets, version } = this.options;
-    return { runs, datasets, version, schemaVersion: SCHEMA_VERSION, theme: reportChartTheme(), now: this.now };
+    return { runs, datasets, version, schemaVersion: SCHEMA_VERSION, theme: reportChartTheme() };
   }
 
   /** The report's content, as data (what every format is made from). */
