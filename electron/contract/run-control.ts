@@ -17,6 +17,8 @@ export const startRunRequest = z
     priority: z.number().int().min(MIN_RUN_PRIORITY).max(MAX_RUN_PRIORITY).optional(),
     /** Start it even when its estimated device cost exceeds the budget set in Settings (otherwise refused, field budgetUSD). */
     overBudget: z.boolean().optional(),
+    /** The user confirmed that the run's jobs on a cloud QPU are charged to their account (otherwise refused, field confirmCharges). */
+    confirmCharges: z.boolean().optional(),
   })
   .strict();
 export type StartRunRequest = z.infer<typeof startRunRequest>;

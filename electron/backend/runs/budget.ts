@@ -34,3 +34,19 @@ export function refuseOverBudget(cost: RunCost): void {
     },
   );
 }
+
+/**
+ * Refuses a run whose jobs go to a cloud QPU (charged to the user's account) unless the request confirms it
+ * (VALIDATION, field confirmCharges): the app asks before it starts one, `qnnlab` takes --yes.
+ */
+export function refuseUnconfirmedCharges(kind: RunKind, input: unknown): void {
+  const plan = kind.estimate?.(input) ?? null;
+  if (!plan?.backend.provider || !plan.backend.profile) return;
+  const estimate = estimateTraining(plan);
+  throw new LabError(
+    'VALIDATION',
+    `This run submits its circuits to ${plan.backend.name}, IonQ's quantum computer, and is charged to your IonQ account ` +
+      `(estimated ${estimate.costUSD.toFixed(2)} USD); nothing was queued. Confirm the charge to start it (runs.start with confirmCharges: true; qnnlab run start --yes), or use ionq:simulator.`,
+    { field: 'confirmCharges', details: { costUSD: estimate.costUSD, backend: plan.backend.name } },
+  );
+}

@@ -24,7 +24,7 @@ import type { Execution, RunExecutor } from './executor.ts';
 import { writeTransaction } from '../db/database.ts';
 import { ProviderJobLedger } from '../services/provider-jobs.ts';
 import { emptyWrites, hasWrites, RunStore, type PendingWrites, type RunOwner } from './run-store.ts';
-import { refuseOverBudget, runCost } from './budget.ts';
+import { refuseOverBudget, refuseUnconfirmedCharges, runCost } from './budget.ts';
 import { readLabSettings } from '../services/settings.ts';
 import type { RunCheck } from '../../contract/run-check.ts';
 import { IMPORT_RUN_KIND } from '../../contract/datasets.ts';
@@ -87,6 +87,8 @@ export interface SubmitRequest {
   priority?: number;
   /** Start it even when its estimated device cost exceeds the budget in Settings. */
   overBudget?: boolean;
+  /** The user confirmed that its cloud QPU jobs are charged (refused without). */
+  confirmCharges?: boolean;
 }
 
 interface Active {
@@ -160,6 +162,7 @@ export class RunEngine {
     const config = parseOrThrow(kind.config, request.config, `${kind.kind} config`, 'config');
     const prepared = await prepareConfig(kind, config, this.options.host);
     try {
+      if (!request.confirmCharges) refuseUnconfirmedCharges(kind, prepared.input);
       if (!request.overBudget) refuseOverBudget(this.cost(kind, prepared));
     } catch (e) {
       this.dispose(prepared.payload);

@@ -287,7 +287,14 @@ async function runDetached(flags: Flags, io: CommandIO, begin: (engine: RunEngin
 function submitRequest(flags: Flags, kind: string, config: unknown): SubmitRequest {
   return parseOrThrow(
     startRunRequest,
-    { kind, config, name: stringFlag(flags, 'name'), tags: listFlag(flags, 'tag'), overBudget: flags['over-budget'] === true || undefined },
+    {
+      kind,
+      config,
+      name: stringFlag(flags, 'name'),
+      tags: listFlag(flags, 'tag'),
+      overBudget: flags['over-budget'] === true || undefined,
+      confirmCharges: flags.yes === true || undefined,
+    },
     'run',
   );
 }
