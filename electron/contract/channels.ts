@@ -13,6 +13,7 @@ import { startRunRequest, type RunKindInfo } from './run-control.ts';
 import { listRunsRequest, metricSeriesRequest, runIdRequest, runLogsRequest, updateRunRequest } from './runs.ts';
 import { checkRunRequest, type RunCheck } from './run-check.ts';
 import { updateSettingsRequest, type LabSettings } from './settings.ts';
+import { saveKeyRequest, type ProviderCheck, type ProviderStatus } from './provider.ts';
 import { exportReportRequest, listReportsRequest, reportIdRequest, type ReportFile, type ReportSummary } from './reports.ts';
 import { comparisonIdRequest, previewComparisonRequest, renameComparisonRequest, saveComparisonRequest } from './comparisons.ts';
 import type { ComparisonDetail, ComparisonStatistics, ComparisonSummary } from './comparisons.ts';
@@ -69,6 +70,11 @@ export const channels = {
   // The lab's settings: default backend and budget (handlers/settings.ts).
   'settings.get': channel<EmptyRequest, LabSettings>(emptyRequest),
   'settings.update': channel<typeof updateSettingsRequest, LabSettings>(updateSettingsRequest),
+  // The cloud provider (IonQ): whether a key is set, a check of the API and the key, the desktop app's saved key (handlers/provider.ts).
+  'provider.status': channel<EmptyRequest, ProviderStatus>(emptyRequest),
+  'provider.check': channel<EmptyRequest, ProviderCheck>(emptyRequest),
+  'provider.saveKey': channel<typeof saveKeyRequest, ProviderStatus>(saveKeyRequest),
+  'provider.clearKey': channel<EmptyRequest, ProviderStatus>(emptyRequest),
   // Reports: a run or a saved comparison exported (HTML, PDF, CSV, JSON), recorded and reopened (handlers/reports.ts).
   'reports.export': channel<typeof exportReportRequest, ReportSummary>(exportReportRequest),
   'reports.list': channel<typeof listReportsRequest, ReportSummary[]>(listReportsRequest),

@@ -12,6 +12,7 @@ import { hardwareHandlers } from './hardware.ts';
 import { runHandlers } from './runs.ts';
 import { runControlHandlers } from './run-control.ts';
 import { settingsHandlers } from './settings.ts';
+import { providerHandlers } from './provider.ts';
 import { comparisonHandlers } from './comparisons.ts';
 import { ComparisonService } from '../services/comparisons.ts';
 import { reportHandlers } from './reports.ts';
@@ -44,6 +45,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...runHandlers(ctx.runs, ctx.events),
     ...runControlHandlers(ctx.engine ?? null, ctx.runs),
     ...settingsHandlers(ctx.db, ctx.devices),
+    ...providerHandlers(),
     ...comparisonHandlers(comparisons),
     ...reportHandlers(ctx.reports ?? new ReportService({ db: ctx.db, runs: ctx.runs, datasets: ctx.datasets, comparisons, version: ctx.version }), ctx.events),
   } satisfies Handlers;

@@ -1,12 +1,11 @@
 // IonQ's cloud from the command line: the flags a cloud backend takes (noise model, debiasing, aggregation, --yes for
 // charged QPU jobs) shared by simulate, train and run start train; `qnnlab provider check` (is a key set, does the API
 // answer and accept it, which backends and noise models there are) and `qnnlab provider jobs` (the job ledger).
-import { IonqClient } from '../../../core/hardware/providers/ionq/client.ts';
 import { IONQ_AGGREGATIONS, IONQ_BACKEND_NAMES, IONQ_NOISE_MODELS, type IonqAggregation } from '../../../core/hardware/providers/ionq/backends.ts';
 import type { IonqRuntime } from '../../../core/hardware/providers/ionq/backend.ts';
 import type { BackendTarget } from '../../../core/hardware/registry.ts';
-import { LabError } from '../../../core/errors.ts';
 import { ionqConnection } from '../../backend/provider/credentials.ts';
+import { checkProvider } from '../../backend/provider/check.ts';
 import { ProviderJobLedger } from '../../backend/services/provider-jobs.ts';
 import { openCliBackend } from '../backend-client.ts';
 import { choiceFlag, numberFlag, printJson, stringFlag, UserError, type Command, type Flags, type FlagSpecs } from '../command.ts';
@@ -55,67 +54,24 @@ export function cliProviderRuntime(target: BackendTarget, flags: Flags): IonqRun
   return { connection: { url, apiKey }, ...providerOptions(flags, target.name) };
 }
 
-interface CheckReport {
-  url: string;
-  keySet: boolean;
-  keySource: string | null;
-  api: 'ok' | string;
-  key: 'accepted' | 'not set' | string;
-  backends: unknown;
-  noiseModels: readonly string[];
-  qnnlabBackends: readonly string[];
-}
-
 const checkCommand: Command = {
   path: ['provider', 'check'],
   summary: "Check IonQ's cloud: is a key set, does the API answer and accept it, which backends and noise models there are",
-  usage: 'provider check [--json]',
+  usage: 'provider check [--timeout MS] [--json]',
   options: { ...jsonFlag, timeout: { type: 'string', value: 'MS', description: 'per request time-out (default 10000)' } },
   notes: [
     'The key comes from QNNLAB_IONQ_API_KEY (or the key saved in the desktop app); the address from QNNLAB_IONQ_URL (default IonQ v0.4).',
     'Exit 0 when the API answers and accepts the key, 2 when no key is set or it is refused, 1 when the API does not answer.',
   ],
   async run(flags, _p, io) {
-    const connection = ionqConnection();
-    const client = new IonqClient({
-      url: connection.url,
-      apiKey: connection.apiKey,
-      timeoutMs: numberFlag(flags, 'timeout', { integer: true, min: 1 }) ?? 10_000,
-      retries: 1,
-      signal: io.signal,
-    });
-    const report: CheckReport = {
-      url: connection.url,
-      keySet: !!connection.apiKey,
-      keySource: connection.keySource,
-      api: 'ok',
-      key: connection.apiKey ? 'accepted' : 'not set',
-      backends: null,
-      noiseModels: IONQ_NOISE_MODELS,
-      qnnlabBackends: IONQ_BACKEND_NAMES,
-    };
-    let exit = 0;
-    try {
-      report.backends = await client.backends();
-    } catch (e) {
-      report.api = (e as Error).message;
-      exit = 1;
-    }
-    if (connection.apiKey && exit === 0) {
-      try {
-        await client.whoami();
-      } catch (e) {
-        report.key = (e as Error).message;
-        exit = e instanceof LabError && e.field === 'apiKey' ? 2 : 1;
-      }
-    } else if (!connection.apiKey) exit = 2;
-    if (flags.json) printJson(io, report);
+    const { backendsAnswered, ...report } = await checkProvider({ timeoutMs: numberFlag(flags, 'timeout', { integer: true, min: 1 }), signal: io.signal });
+    if (flags.json) printJson(io, { ...report, backendsAnswered });
     else {
       io.stdout.write(`IonQ API ${report.url}: ${report.api === 'ok' ? 'answers' : report.api}\n`);
       io.stdout.write(`key: ${report.keySet ? `set (${report.keySource}), ${report.key}` : 'not set: set QNNLAB_IONQ_API_KEY to a key from cloud.ionq.com'}\n`);
-      io.stdout.write(`backends: ${IONQ_BACKEND_NAMES.join(', ')}; ionq:simulator noise models: ${IONQ_NOISE_MODELS.join(', ')}\n`);
+      io.stdout.write(`backends: ${report.backends.join(', ')}; ionq:simulator noise models: ${report.noiseModels.join(', ')}\n`);
     }
-    return exit;
+    return report.ok ? 0 : report.api !== 'ok' ? 1 : 2;
   },
 };
 
