@@ -143,6 +143,17 @@ test('an imputation experiment: seeds fill in, then results, AUC per seed, NRMSE
     `qnnlab run start experiment --dataset ${pbc.id} --outcome death --exclude id,time --methods mean,mice`,
   );
   await page.screenshot({ path: `${SHOTS}/run-experiment.png`, fullPage: true });
+
+  // One of its (method, seed) runs: its scores, per-column NRMSE and convergence, and the way back.
+  await page.getByTestId('child-link').filter({ hasText: 'mice, seed 2' }).click();
+  await expect(page.getByTestId('run-name')).toHaveText('mice, seed 2');
+  await expect(page.getByTestId('method-mice')).toContainText('mice');
+  await expect(page.getByTestId('convergence-chart')).toBeVisible();
+  await expect(page.getByTestId('run-metrics')).toContainText('nrmse/bili');
+  await expect(page.getByTestId('run-command-parent')).toContainText('recorded by its experiment');
+  await page.screenshot({ path: `${SHOTS}/run-imputation-child.png`, fullPage: true });
+  await page.getByTestId('parent-link').click();
+  await expect(page.getByTestId('run-name')).toContainText('pbc (sample): mean, mice');
 });
 
 test('a run that does not exist says so and leads back to the runs', async ({ page }) => {

@@ -89,6 +89,8 @@ export function useRun(id: Ref<number>) {
     if (!isActive(r)) return { elapsedMs: r.durationMs ?? Math.max(0, Date.parse(r.finishedAt ?? r.startedAt) - Date.parse(r.startedAt)), remainingMs: null };
     return estimateTimes(samples.value, Date.parse(r.startedAt), fraction.value, now.value);
   });
+  /** Whether the run was started (a child run, an experiment's per-method run, is recorded by its parent instead). */
+  const startable = computed(() => !!run.value && run.value.parentId === null);
   const resumable = computed(() => {
     const r = run.value;
     return !!r && ['interrupted', 'failed', 'cancelled'].includes(r.status) && !!kinds.value.find((k) => k.kind === r.kind)?.resumable;
@@ -282,5 +284,24 @@ export function useRun(id: Ref<number>) {
     return null;
   }
 
-  return { run, status, loaded, error, series, chartSeries, zoomTo, logs, children, childDetails, live, fraction, times, resumable, load, cancel, resume };
+  return {
+    run,
+    status,
+    loaded,
+    error,
+    series,
+    chartSeries,
+    zoomTo,
+    logs,
+    children,
+    childDetails,
+    live,
+    fraction,
+    times,
+    startable,
+    resumable,
+    load,
+    cancel,
+    resume,
+  };
 }
