@@ -16,12 +16,7 @@ export function createAppRouter(): Router {
     history: createWebHashHistory(),
     routes: [
       { path: '/', redirect: '/datasets' },
-      {
-        path: '/datasets',
-        name: 'datasets',
-        component: DatasetsView,
-        meta: { title: 'Datasets' },
-      },
+      { path: '/datasets', name: 'datasets', component: DatasetsView, meta: { title: 'Datasets' } },
       {
         path: '/datasets/:id(\\d+)',
         name: 'dataset',
@@ -33,34 +28,25 @@ export function createAppRouter(): Router {
         path: '/devices/:id?',
         name: 'devices',
         component: () => import('./views/DevicesView.vue'),
-        props: (r) => ({
-          id: typeof r.params.id === 'string' && r.params.id ? r.params.id : undefined,
-        }),
+        props: (r) => ({ id: typeof r.params.id === 'string' && r.params.id ? r.params.id : undefined }),
         meta: { title: 'Devices' },
       },
+      { path: '/runs', name: 'runs', component: () => import('./features/runs/RunsView.vue'), meta: { title: 'Runs' } },
       {
-        path: '/runs',
-        name: 'runs',
-        component: () => import('./features/runs/RunsView.vue'),
-        meta: { title: 'Runs' },
-      },
-      {
-        path: '/reports',
-        name: 'reports',
-        component: () => import('./features/reports/ReportsView.vue'),
-        meta: { title: 'Reports' },
+        path: '/runs/:id(\\d+)',
+        name: 'run',
+        component: () => import('./features/runs/RunView.vue'),
+        props: (r) => ({ id: Number(r.params.id) }),
+        meta: { title: 'Run' },
       },
       {
         path: '/runs/new',
         name: 'new-run',
         component: () => import('./features/new-run/NewRunView.vue'),
-        props: (r) => ({
-          kind: queryText(r.query.kind),
-          dataset: queryId(r.query.dataset),
-          from: queryId(r.query.from),
-        }),
+        props: (r) => ({ kind: queryText(r.query.kind), dataset: queryId(r.query.dataset), from: queryId(r.query.from) }),
         meta: { title: 'New run' },
       },
+      { path: '/reports', name: 'reports', component: () => import('./features/reports/ReportsView.vue'), meta: { title: 'Reports' } },
       { path: '/settings', name: 'settings', component: () => import('./features/settings/SettingsView.vue'), meta: { title: 'Settings' } },
       {
         path: '/compare',
@@ -76,18 +62,8 @@ export function createAppRouter(): Router {
         props: (r) => ({ id: Number(r.params.id) }),
         meta: { title: 'Comparison' },
       },
-      {
-        path: '/about',
-        name: 'about',
-        component: () => import('./views/AboutView.vue'),
-        meta: { title: 'About' },
-      },
-      {
-        path: '/:pathMatch(.*)*',
-        name: 'not-found',
-        component: () => import('./views/NotFoundView.vue'),
-        meta: { title: 'Not found' },
-      },
+      { path: '/about', name: 'about', component: () => import('./views/AboutView.vue'), meta: { title: 'About' } },
+      { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: 'Not found' } },
     ],
   });
   // A mark per navigation, so render times can be measured from the route change (bench, devtools).
