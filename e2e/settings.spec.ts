@@ -81,7 +81,7 @@ test('device profiles: copy, edit with the field at fault named, delete the copy
   await shot(page, 'settings');
 
   await copy.getByTestId('profile-delete').click();
-  await page.getByTestId('confirm-button').click();
+  await page.getByRole('dialog', { name: 'Delete IonQ Aria (copy)?' }).getByTestId('confirm-button').click();
   await expect(copy).toHaveCount(0);
   expect(await rpc(host, 'devices.get', { id: 'ionq-aria-copy' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
 });
