@@ -5,7 +5,7 @@
 // Live updates are coalesced: bursts of runs.changed are answered by one runs.list of the rows in view (and one
 // runs.get per cached run they name) every SYNC_DELAY_MS at most; runs.progress only updates `live` (no request).
 import { defineStore } from 'pinia';
-import { computed, ref, shallowReactive, shallowRef } from 'vue';
+import { ref, shallowReactive, shallowRef } from 'vue';
 import type { ApiError, Result } from '../../../../electron/contract/errors.ts';
 import {
   DEFAULT_SORT_ORDER,
@@ -117,8 +117,6 @@ export const useRunsStore = defineStore('runs', () => {
   const viewport = { start: 0, end: 0 };
   /** Whether a list is on screen: events refetch it only then (the page reloads it when it opens again). */
   let listShown = false;
-
-  const hasMore = computed(() => rows.value.length < total.value);
 
   function list(limit: number, cursor?: string): Promise<Result<RunPage>> {
     return useApi()['runs.list'](listRequest(filters.value, sort.value, limit, cursor));
@@ -412,7 +410,6 @@ export const useRunsStore = defineStore('runs', () => {
     sort,
     rows,
     total,
-    hasMore,
     listStatus,
     listError,
     loading,
