@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const root = new URL('.', import.meta.url).pathname;
-const PURE_PACKAGES = ['zod', 'papaparse', 'ml-matrix', 'chardet'];
+const PURE_PACKAGES = ['zod', 'papaparse', 'ml-matrix', 'chardet', 'jstat'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

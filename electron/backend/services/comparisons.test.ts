@@ -186,6 +186,7 @@ describe('ComparisonService: several runs', () => {
       runs.appendMetrics(id, [
         { name: 'loss', step: 0, value: 1 },
         { name: 'loss', step: 1, value: 0.5 - 0.1 * k },
+        { name: 'layer_start', step: 1, value: 2 },
       ]);
       runs.finish(id, { status: 'succeeded', result: null });
       return id;
@@ -196,6 +197,8 @@ describe('ComparisonService: several runs', () => {
       ['toy 1', true, [7], [0.4]],
     ]);
     expect(stats.methods[1].config).toEqual({ qubits: '8', layers: '3' });
+    // A phase marker is not a score.
+    expect(stats.metrics).toEqual(['loss']);
     // One seed pairs: the tests say why they have no p-value.
     const loss = stats.pairs[0].metrics.find((m) => m.metric === 'loss')!;
     expect(loss.pairedT).toMatchObject({ n: 1, p: null });

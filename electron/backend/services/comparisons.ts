@@ -22,14 +22,15 @@ import {
   type MetricComparison,
   type PairComparison,
 } from '../../contract/comparisons.ts';
+import { TRAIN_METRICS } from '../../contract/runs.ts';
 import type { Database } from '../db/database.ts';
 import { writeTransaction } from '../db/database.ts';
 import type { RunRecord, RunService } from './runs.ts';
 
 /** Run kinds whose runs are QNNs (an experiment's methods are quantum when named qnn-*). */
 const QUANTUM_KINDS = new Set(['train', 'device-job']);
-/** Series with one point per fold or step, not one value per seed: not compared. */
-const PER_STEP_METRICS = new Set(['auc_fold']);
+/** Not a score: per-fold values, and the markers of a training's phases (their last value is a layer number). */
+const PER_STEP_METRICS = new Set(['auc_fold', TRAIN_METRICS.layerStart, TRAIN_METRICS.fineTuneStart]);
 /** Bookkeeping shown in the table but not tested: how long, how many cycles, the realised mask rate. */
 const UNTESTED_METRICS = new Set(['seconds', 'cycles', 'mask_rate', 'circuits', 'shots']);
 /** The headline metrics first, then per-column ones by family, then the rest by name. */
