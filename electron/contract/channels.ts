@@ -14,9 +14,9 @@ import { listRunsRequest, metricSeriesRequest, runIdRequest, runLogsRequest, upd
 import { checkRunRequest, type RunCheck } from './run-check.ts';
 import { updateSettingsRequest, type LabSettings } from './settings.ts';
 import { saveKeyRequest, type ProviderCheck, type ProviderStatus } from './provider.ts';
-import { exportReportRequest, listReportsRequest, reportIdRequest, type ReportFile, type ReportSummary } from './reports.ts';
 import { comparisonIdRequest, previewComparisonRequest, renameComparisonRequest, saveComparisonRequest } from './comparisons.ts';
 import type { ComparisonDetail, ComparisonStatistics, ComparisonSummary } from './comparisons.ts';
+import { exportReportRequest, listReportsRequest, reportIdRequest, type ReportFile, type ReportSummary } from './reports.ts';
 
 /** How a renderer reaches its host: Electron's IPC (desktop) or HTTP (the web host). */
 export const TRANSPORTS = ['electron', 'http'] as const;
@@ -75,11 +75,6 @@ export const channels = {
   'provider.check': channel<EmptyRequest, ProviderCheck>(emptyRequest),
   'provider.saveKey': channel<typeof saveKeyRequest, ProviderStatus>(saveKeyRequest),
   'provider.clearKey': channel<EmptyRequest, ProviderStatus>(emptyRequest),
-  // Reports: a run or a saved comparison exported (HTML, PDF, CSV, JSON), recorded and reopened (handlers/reports.ts).
-  'reports.export': channel<typeof exportReportRequest, ReportSummary>(exportReportRequest),
-  'reports.list': channel<typeof listReportsRequest, ReportSummary[]>(listReportsRequest),
-  'reports.file': channel<typeof reportIdRequest, ReportFile>(reportIdRequest),
-  'reports.delete': channel<typeof reportIdRequest, { id: number }>(reportIdRequest),
   // Comparisons: paired statistics computed by the host, saved and reopened as stored (handlers/comparisons.ts).
   'comparisons.preview': channel<typeof previewComparisonRequest, ComparisonStatistics>(previewComparisonRequest),
   'comparisons.save': channel<typeof saveComparisonRequest, ComparisonDetail>(saveComparisonRequest),
@@ -87,6 +82,11 @@ export const channels = {
   'comparisons.get': channel<typeof comparisonIdRequest, ComparisonDetail>(comparisonIdRequest),
   'comparisons.rename': channel<typeof renameComparisonRequest, ComparisonSummary>(renameComparisonRequest),
   'comparisons.delete': channel<typeof comparisonIdRequest, { id: number }>(comparisonIdRequest),
+  // Reports: a run or a saved comparison exported (HTML, PDF, CSV, JSON), recorded and reopened (handlers/reports.ts).
+  'reports.export': channel<typeof exportReportRequest, ReportSummary>(exportReportRequest),
+  'reports.list': channel<typeof listReportsRequest, ReportSummary[]>(listReportsRequest),
+  'reports.file': channel<typeof reportIdRequest, ReportFile>(reportIdRequest),
+  'reports.delete': channel<typeof reportIdRequest, { id: number }>(reportIdRequest),
 } as const;
 
 export type Channels = typeof channels;
