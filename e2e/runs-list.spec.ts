@@ -91,6 +91,11 @@ test('runs started through the API appear live; filters, sort and search', async
   await page.getByTestId('runs-kind').selectOption('');
   await page.getByTestId('runs-tag').fill('qnn');
   await expect.poll(() => names(page)).toEqual(['gamma qnn', 'alpha qnn']);
+  // The address carries the filters: a reload (or a link) gives the same list.
+  await expect(page).toHaveURL(/#\/runs\?tag=qnn$/);
+  await page.reload();
+  await expect(page.getByTestId('runs-tag')).toHaveValue('qnn');
+  await expect.poll(() => names(page)).toEqual(['gamma qnn', 'alpha qnn']);
   await page.getByTestId('runs-search').fill('gam');
   await expect.poll(() => names(page)).toEqual(['gamma qnn']);
   await page.getByTestId('runs-status-failed').click();

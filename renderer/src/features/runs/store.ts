@@ -211,6 +211,13 @@ export const useRunsStore = defineStore('runs', () => {
     return reload();
   }
 
+  /** Filters and sort together (a list's address). */
+  function setQuery(nextFilters: RunFilters, nextSort: RunSort): Promise<void> {
+    filters.value = { ...nextFilters, status: [...nextFilters.status] };
+    sort.value = { ...nextSort };
+    return reload();
+  }
+
   /** Sorts by a field; the same field again flips the order. */
   function sortBy(field: RunSortField): Promise<void> {
     const order = sort.value.field === field ? (sort.value.order === 'asc' ? 'desc' : 'asc') : DEFAULT_SORT_ORDER[field];
@@ -420,6 +427,7 @@ export const useRunsStore = defineStore('runs', () => {
     showList,
     setViewport,
     setFilters,
+    setQuery,
     clearFilters,
     sortBy,
     get,
