@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { MetricSeries } from '../../../../electron/contract/runs.ts';
-import { appendSeries, mergeDetail } from './use-run.ts';
+import { appendSeries, CHART_POINTS, mergeDetail, readSeries } from './use-run.ts';
 
 const series = (points: [number, number | null][], downsampled = false): MetricSeries => ({ name: 'loss', points, total: points.length, downsampled });
 
@@ -43,4 +43,33 @@ it('puts a zoomed range read at full resolution in place of the downsampled poin
     [100, 0.2],
   ];
   expect(mergeDetail(base, detail, 40, 100)).toEqual([[0, 1], ...detail, [150, 0.1]]);
+});
+
+it('reads only the new steps of a small series, and the whole series again once they come back downsampled', async () => {
+  const reads: (number | undefined)[] = [];
+  const small = { loss: series([[1, 0.5]]) };
+  const next = await readSeries(small, async (from) => {
+    reads.push(from);
+    return [series([[2, 0.4]])];
+  });
+  expect(reads).toEqual([2]);
+  expect(next!.loss.points).toEqual([
+    [1, 0.5],
+    [2, 0.4],
+  ]);
+  // Thousands of steps since the last read: the answer for them is downsampled, so the whole series is read.
+  reads.length = 0;
+  const tail = series([[5000, 0.1]], true);
+  const whole = { ...series([[1, 0.5]], true), total: 5000 };
+  const after = await readSeries(small, async (from) => {
+    reads.push(from);
+    return from === undefined ? [whole] : [tail];
+  });
+  expect(reads).toEqual([2, undefined]);
+  expect(after).toEqual({ loss: whole });
+  // A series already downsampled (or as large as a chart's points) is always read whole; a failed read gives null.
+  reads.length = 0;
+  await readSeries({ loss: { ...series([[1, 1]]), total: CHART_POINTS } }, async (from) => (reads.push(from), []));
+  expect(reads).toEqual([undefined]);
+  expect(await readSeries(small, async () => null)).toBeNull();
 });

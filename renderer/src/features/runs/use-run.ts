@@ -57,6 +57,30 @@ export interface ZoomDetail {
   loss: MetricSeries;
 }
 
+/**
+ * The series after one more read: only the steps after those held while every held series is whole and small,
+ * otherwise (or when those steps outgrew one answer and came back downsampled) the whole run, downsampled by the
+ * host. `read(fromStep)` answers null when the read failed or is stale; then so does this.
+ */
+export async function readSeries(
+  held: Record<string, MetricSeries>,
+  read: (fromStep?: number) => Promise<MetricSeries[] | null>,
+): Promise<Record<string, MetricSeries> | null> {
+  const heldList = Object.values(held);
+  if (heldList.length > 0 && heldList.every((s) => !s.downsampled && s.total < CHART_POINTS)) {
+    // Metrics arrive in step order, so nothing new lies at or before the last step held of any series.
+    const fresh = await read(Math.max(...heldList.map((s) => s.points.at(-1)?.[0] ?? -1)) + 1);
+    if (!fresh) return null;
+    if (!fresh.some((s) => s.downsampled)) {
+      const next = { ...held };
+      for (const s of fresh) next[s.name] = appendSeries(held[s.name], s);
+      return next;
+    }
+  }
+  const whole = await read();
+  return whole && Object.fromEntries(whole.map((s) => [s.name, s]));
+}
+
 export function useRun(id: Ref<number>) {
   const api = useApi();
   const run = shallowRef<RunDetail | null>(null);
@@ -104,17 +128,11 @@ export function useRun(id: Ref<number>) {
 
   async function loadMetrics(r: RunDetail, gen: number): Promise<void> {
     if (r.kind === 'experiment') return;
-    const held = series.value;
-    const heldList = Object.values(held);
-    // Incremental while every held series is whole and small; otherwise (or first) the whole run, downsampled.
-    const incremental = heldList.length > 0 && heldList.every((s) => !s.downsampled && s.total < CHART_POINTS);
-    // Metrics arrive in step order, so nothing new lies at or before the last step held of any series.
-    const from = incremental ? Math.max(...heldList.map((s) => s.points.at(-1)?.[0] ?? -1)) + 1 : undefined;
-    const result = await api['runs.metrics']({ id: r.id, names: metricNames(r), maxPoints: CHART_POINTS, fromStep: from });
-    if (gen !== generation || !result.ok) return;
-    const next: Record<string, MetricSeries> = incremental ? { ...held } : {};
-    for (const s of result.value) next[s.name] = incremental ? appendSeries(held[s.name], s) : s;
-    series.value = next;
+    const next = await readSeries(series.value, async (fromStep) => {
+      const result = await api['runs.metrics']({ id: r.id, names: metricNames(r), maxPoints: CHART_POINTS, fromStep });
+      return result.ok && gen === generation ? result.value : null;
+    });
+    if (next && gen === generation) series.value = next;
   }
 
   async function loadDetail(r: RunDetail, gen: number, range: { fromStep: number; toStep: number }): Promise<void> {
