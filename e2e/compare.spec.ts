@@ -67,6 +67,12 @@ test('an experiment compared: QNN marked, only differences, saved, reopened with
 
   // Save under a name: the address becomes the saved comparison's.
   await page.getByTestId('comparison-save').click();
+  // An empty name: said, the field marked, nothing saved.
+  await page.getByTestId('comparison-name-input').fill('   ');
+  await page.getByTestId('comparison-name-submit').click();
+  await expect(page.getByTestId('error-message')).toHaveText('The name cannot be empty: type a name for the comparison.');
+  await expect(page.getByTestId('comparison-name-input')).toHaveAttribute('aria-invalid', 'true');
+  expect(await ok<ComparisonSummary[]>(host, 'comparisons.list')).toEqual([]);
   await page.getByTestId('comparison-name-input').fill('pbc sample: QNN vs classical');
   await page.getByTestId('comparison-name-submit').click();
   await expect(page).toHaveURL(/#\/comparisons\/\d+$/);
