@@ -26,6 +26,8 @@ export const CHART_POINTS = 2_000;
 export const REFRESH_MS = 1_000;
 /** The poll that covers missed events while a run is queued or running. */
 export const POLL_MS = 3_000;
+/** Child runs read at once (an experiment of many seeds has hundreds). */
+export const CHILD_READS = 16;
 /** Log lines kept on the page (the newest). */
 export const MAX_LOG_LINES = 5_000;
 
@@ -174,12 +176,14 @@ export function useRun(id: Ref<number>) {
     const list = await api['runs.list']({ parentId: r.id, sort: 'createdAt', order: 'asc', limit: 500 });
     if (gen !== generation || !list.ok) return;
     children.value = list.value.runs;
-    // Each child's result (its scores per column and convergence traces); only those not held yet.
+    // Each child's result (its scores per column and convergence traces); only those not held yet, CHILD_READS at a time.
     const held = new Map(childDetails.value.map((c) => [c.id, c]));
-    const details = await Promise.all(
-      list.value.runs.map((c) => (held.has(c.id) ? Promise.resolve(held.get(c.id)!) : api['runs.get']({ id: c.id }).then((x) => (x.ok ? x.value : null)))),
-    );
-    if (gen !== generation) return;
+    const details: (RunDetail | null)[] = [];
+    for (let k = 0; k < list.value.runs.length; k += CHILD_READS) {
+      const batch = list.value.runs.slice(k, k + CHILD_READS);
+      details.push(...(await Promise.all(batch.map((c) => held.get(c.id) ?? api['runs.get']({ id: c.id }).then((x) => (x.ok ? x.value : null))))));
+      if (gen !== generation) return;
+    }
     childDetails.value = details.filter((d): d is RunDetail => d !== null);
   }
 
@@ -225,12 +229,13 @@ export function useRun(id: Ref<number>) {
   // Live updates: a progress event or a change schedules one refresh of what moves (metrics, log) within REFRESH_MS.
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   let lastRefresh = 0;
+  /** The run's record is to be read again too (it changed, or a progress event came for a run not shown running). */
+  let pendingRun = false;
   function scheduleRefresh(withRun: boolean): void {
     if (withRun) pendingRun = true;
     if (refreshTimer !== undefined) return;
     refreshTimer = setTimeout(() => void refreshLive(), Math.max(0, lastRefresh + REFRESH_MS - Date.now()));
   }
-  let pendingRun = false;
   async function refreshLive(): Promise<void> {
     refreshTimer = undefined;
     lastRefresh = Date.now();
@@ -249,8 +254,7 @@ export function useRun(id: Ref<number>) {
     if (p.id !== id.value) return;
     live.value = { fraction: p.fraction, label: p.label };
     samples.value = addSample(samples.value, { at: Date.now(), fraction: p.fraction });
-    if (run.value && run.value.status !== 'running') scheduleRefresh(true);
-    else scheduleRefresh(false);
+    scheduleRefresh(run.value?.status !== 'running');
   });
   const offChanged = api.on('runs.changed', (e) => {
     if (e.ids.length === 0 || e.ids.includes(id.value) || e.ids.some((c) => children.value.some((x) => x.id === c))) scheduleRefresh(true);
