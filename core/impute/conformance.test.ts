@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { DataColumn, Dataset } from '../data/types.ts';
 import { createRng } from '../random.ts';
 import { applyImputer, fitImputer } from './imputer.ts';
-import { createImputer, imputerNames, resolveImputerOptions } from './registry.ts';
+import { createImputer, imputerNames, isQuantumImputer, resolveImputerOptions } from './registry.ts';
 
 /** Options that keep the suite fast; an imputer not listed runs with its defaults. */
 const FAST: Record<string, Record<string, unknown>> = {
@@ -176,3 +176,10 @@ for (const name of imputerNames()) {
     });
   });
 }
+
+describe('quantum or classical', () => {
+  it('the registry marks the QNN imputer, and only it, as quantum (comparisons, pages and reports ask it)', () => {
+    expect(imputerNames().filter(isQuantumImputer)).toEqual(['qnn-mice']);
+    expect(isQuantumImputer('qnn-anything')).toBe(false);
+  });
+});

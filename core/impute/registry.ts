@@ -30,6 +30,8 @@ export interface Imputer extends ChainedMethod {
 export interface ImputerEntry<O extends Record<string, unknown> = Record<string, unknown>> {
   name: string;
   summary: string;
+  /** Its column models are QNNs (run on a quantum backend): comparisons, pages and reports tell these from classical baselines. */
+  quantum?: boolean;
   /** Parsing {} gives the defaults; unknown keys are refused. */
   options: z.ZodType<O>;
   create(options: O, env: ImputerEnv): Imputer;
@@ -47,6 +49,11 @@ export function imputerNames(): string[] {
 
 export function describeImputers(): { name: string; summary: string; defaults: Record<string, unknown> }[] {
   return [...registry.values()].map((e) => ({ name: e.name, summary: e.summary, defaults: e.options.parse({}) }));
+}
+
+/** Whether a method is a QNN imputer (false for classical ones and for names no imputer has). */
+export function isQuantumImputer(name: string): boolean {
+  return registry.get(name)?.quantum === true;
 }
 
 export function imputerEntry(name: string): ImputerEntry {

@@ -84,6 +84,7 @@ function withDeviceEstimate(spec: ColumnModelSpec, o: QnnMiceOptions, device: Ba
 
 export const qnnMiceImputer: ImputerEntry<QnnMiceOptions> = {
   name: 'qnn-mice',
+  quantum: true,
   summary: 'Chained equations with a hybrid QNN per column: butterfly circuit trained layer-wise with the parallel shift, linear head',
   options,
   create(o, env: ImputerEnv) {

@@ -3,6 +3,7 @@
 // boundaries, circuits, the result) or any other kind (configuration, result, last value of each metric). Nothing is
 // recomputed: the numbers are the ones the run recorded, and the charts come from the renderer's own builders.
 import { LabError } from '../../../core/errors.ts';
+import { isQuantumImputer as isQuantumMethod } from '../../../core/impute/registry.ts';
 import { isSyntheticSource } from '../../../core/impute/synthetic-icu.ts';
 import { ACTIVE_RUN_STATUSES, TRAIN_METRICS, type RunDetail, type SeriesPoint } from '../../contract/runs.ts';
 import type { MetricPoint } from '../../contract/run-protocol.ts';
@@ -240,7 +241,6 @@ function experimentSections(run: RunDetail, children: readonly SeedScores[], the
 }
 
 /** A QNN method rather than a classical baseline (as comparisons and the run page tell them apart). */
-const isQuantumMethod = (method: string) => method.startsWith('qnn-');
 
 /** Per method with a chained imputer's traces of more than one cycle: one trace per seed (as the run page draws them). */
 function convergenceTraces(children: readonly SeedScores[]): Map<string, Trace[]> {

@@ -8,6 +8,7 @@ import { meanSd } from '../../../core/metrics/summary.ts';
 import { pairedTTest } from '../../../core/metrics/paired-t-test.ts';
 import { pitmanMorgan } from '../../../core/metrics/pitman-morgan.ts';
 import { wilcoxonSignedRank } from '../../../core/metrics/wilcoxon-signed-rank.ts';
+import { isQuantumImputer } from '../../../core/impute/registry.ts';
 import { parseOrThrow } from '../../../core/zod-issues.ts';
 import {
   COMPARISON_STATISTICS_VERSION,
@@ -27,7 +28,7 @@ import type { Database } from '../db/database.ts';
 import { writeTransaction } from '../db/database.ts';
 import type { RunRecord, RunService } from './runs.ts';
 
-/** Run kinds whose runs are QNNs (an experiment's methods are quantum when named qnn-*). */
+/** Run kinds whose runs are QNNs (an experiment's methods are when their imputer is: isQuantumImputer). */
 const QUANTUM_KINDS = new Set(['train', 'device-job']);
 /** Not a score: per-fold values, and the markers of a training's phases (their last value is a layer number). */
 const PER_STEP_METRICS = new Set(['auc_fold', TRAIN_METRICS.layerStart, TRAIN_METRICS.fineTuneStart]);
@@ -212,7 +213,7 @@ export class ComparisonService {
             ...base,
             key: `${run.id}/${method}`,
             method,
-            quantum: method.startsWith('qnn'),
+            quantum: isQuantumImputer(method),
             mask: maskText(parent.mask),
             config: flatConfig({ ...shared, method, options: child.options === null ? {} : JSON.parse(child.options) }),
             bySeed: new Map(),
@@ -231,7 +232,7 @@ export class ComparisonService {
         ...base,
         key: String(run.id),
         method: run.kind === 'imputation' ? String(config.method ?? '') || null : null,
-        quantum: QUANTUM_KINDS.has(run.kind) || String(config.method ?? '').startsWith('qnn'),
+        quantum: QUANTUM_KINDS.has(run.kind) || isQuantumImputer(String(config.method ?? '')),
         mask: maskText(config.mask),
         config: flatConfig(config),
         bySeed: new Map([[run.seeds[0] ?? 0, { runId: run.id, values: this.lastValues(run.id) }]]),

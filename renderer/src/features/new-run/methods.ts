@@ -55,4 +55,4 @@ export function defaultOptionValue(f: MethodOptionField): unknown {
 }
 
 /** QNN methods are drawn apart from classical ones (the paper's comparison). */
-export const isQuantumMethod = (name: string) => name.startsWith('qnn');
+export { isQuantumImputer as isQuantumMethod } from '../../../../core/impute/registry.ts';

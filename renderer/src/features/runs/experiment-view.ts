@@ -1,6 +1,7 @@
 // What the run page shows of an imputation experiment, from its (method, seed) results (the child runs' results,
 // recorded as each seed finishes): which seeds are done, each method's scores over seeds (mean and sd as the
 // experiment's own summary computes them, core/metrics/summary.ts), per-column NRMSE bars and convergence traces.
+import { isQuantumImputer } from '../../../../core/impute/registry.ts';
 import type { SeedResult } from '../../../../core/impute/experiment.ts';
 import { meanSd } from '../../../../core/metrics/summary.ts';
 import type { NrmseBars } from '../../charts/nrmse-bars.ts';
@@ -26,8 +27,8 @@ export interface MethodRow {
   circuits: number | null;
 }
 
-/** A QNN method (qnn-*) rather than a classical baseline, as comparisons tell them apart. */
-export const isQuantumMethod = (method: string): boolean => method.startsWith('qnn-');
+/** A QNN method rather than a classical baseline: the imputer registry says which (comparisons and reports ask it too). */
+export const isQuantumMethod = isQuantumImputer;
 
 function stat(values: readonly (number | null)[]): Stat {
   const given = values.filter((v): v is number => v !== null && Number.isFinite(v));
