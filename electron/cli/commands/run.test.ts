@@ -90,7 +90,8 @@ describe('qnnlab run start train', () => {
     const text = (await ok('run', 'show', String(run.id), '--db', db())).stdout;
     expect(text).toMatch(new RegExp(`^run ${run.id}: short one\n  kind +train\n  status +succeeded, progress 100%\n`));
     expect(text).toMatch(/^ {2}config +\{"qubits":8,"layers":3,"samples":64,"epochs":3,"seed":3\}$/m);
-    expect(text).toMatch(/^ {2}metrics +circuits \(18 points, steps 1-18\), loss \(18 points, steps 1-18\)$/m);
+    // layer_start: where each of the 3 layers begins (steps 1, 7, 13: 3 epochs x 2 steps per layer).
+    expect(text).toMatch(/^ {2}metrics +circuits \(18 points, steps 1-18\), layer_start \(3 points, steps 1-13\), loss \(18 points, steps 1-18\)$/m);
   }, 30_000);
 
   it('lists runs newest first as {id, kind, name, status, progress, createdAt, finishedAt}, filtered by status and kind', async () => {
