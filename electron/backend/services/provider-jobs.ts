@@ -1,7 +1,6 @@
 // The ledger of cloud provider jobs (migration v10): the host writes each change a worker reports, one immediate
 // transaction per change (a job's intent must be on record before its POST goes out), keyed on the job's
-// deterministic name; a resumed run gets its jobs back; `qnnlab provider jobs` lists them; spend sums actual costs
-// (the estimate where the actual is not known yet).
+// deterministic name; a resumed run gets its jobs back; `qnnlab provider jobs` lists them.
 import type { ProviderJobMessage } from '../../contract/run-protocol.ts';
 import { writeTransaction, type Database } from '../db/database.ts';
 
@@ -98,15 +97,5 @@ export class ProviderJobLedger {
   /** A run's jobs as its worker gets them back on resume. */
   forRun(runId: number): ProviderJobMessage[] {
     return this.list(runId).map(({ id: _id, runId: _run, createdAt: _c, updatedAt: _u, ...job }) => job);
-  }
-
-  /** A run's spend (USD): actual costs, else the estimate of a job that may still be charged (not failed or cancelled). */
-  spent(runId: number): number {
-    const row = this.db
-      .prepare(
-        `SELECT COALESCE(SUM(COALESCE(cost_usd, CASE WHEN status IN ('failed', 'canceled') THEN 0 ELSE cost_estimate_usd END)), 0) AS usd FROM provider_jobs WHERE run_id = ?`,
-      )
-      .get(runId) as { usd: number };
-    return row.usd;
   }
 }

@@ -12,7 +12,6 @@
 import { AbortError, InvalidInputError, LabError } from '../../../errors.ts';
 import { createRng, deriveSeed, multinomial } from '../../../random.ts';
 import { DEFAULT_COUNTS_MAX_QUBITS } from '../../../limits.ts';
-import type { Circuit } from '../../../quantum/circuit.ts';
 import { checkFits, compileCircuit, targetOf, type CompiledCircuit } from '../../compile.ts';
 import type { DeviceProfile } from '../../device-profile.ts';
 import type { DeviceJobEvent, DeviceJobStatus, Sleep } from '../../device-jobs.ts';
@@ -101,18 +100,10 @@ const STATUS_EVENT: Record<IonqJobStatus, DeviceJobStatus> = {
   canceled: 'cancelled',
 };
 
-/** A 53-bit hash of a string (cyrb53): the job name's content part. Not cryptographic: names only need to differ. */
-function hash53(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
+/** The job name's content part: the first 64 bits of SHA-256 (Web Crypto: a global in Node and browsers, no node:*). */
+async function contentHash(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return Array.from(digest.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export function createIonqBackend(target: IonqTarget, runtime: IonqRuntime): QuantumBackend {
@@ -151,7 +142,7 @@ export function createIonqBackend(target: IonqTarget, runtime: IonqRuntime): Qua
         circuits: compiled.map((c) => ({ qubits: c.qubits, gates: c.gates })),
       };
       const scope = runtime.journal?.scope ?? 'adhoc';
-      const jobName = `qnnlab-${scope}-${hash53(JSON.stringify(spec))}`;
+      const jobName = `qnnlab-${scope}-${await contentHash(JSON.stringify(spec))}`;
       const body = jobBody({ ...spec, name: jobName, metadata: { app: 'qnnlab', scope, seed: String(spec.seed) } });
       // The job's price: IonQ's own estimate (GET /jobs/estimate) when it answers, else the profile's (METHOD.md section 7).
       const localUSD = qpu ? compiled.reduce((s, c) => s + circuitCost(profile, c, request.shots!).costUSD, 0) : 0;
@@ -294,12 +285,4 @@ function outcomeOf(distribution: IonqProbabilities, compiled: CompiledCircuit, r
     for (const [k, c] of Object.entries(counts)) out.counts[bitstringOfKey(k, n)] = c;
   }
   return out;
-}
-
-/** Circuits of a request compiled as the backend would (for estimates: what runs is what is counted). */
-export function compileForIonq(circuits: Circuit[], target: IonqTarget, noiseModel?: string): CompiledCircuit[] {
-  const family = ionqFamily(target.backend, checkNoiseModel(target.backend, noiseModel));
-  const profile = target.profiles[family.profileId];
-  const t = { ...targetOf(profile), qubits: family.qubits, twoQubitGate: family.twoQubitGate, name: `ionq:${target.backend}` };
-  return circuits.map((c) => compileCircuit(c, t));
 }

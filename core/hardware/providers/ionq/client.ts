@@ -73,10 +73,6 @@ export class IonqClient {
     };
   }
 
-  get hasKey(): boolean {
-    return !!this.o.apiKey;
-  }
-
   /** POST /jobs; `recover` is asked before a resend whether the lost answer's job exists after all. */
   async createJob(body: IonqJobBody, recover?: () => Promise<string | undefined>): Promise<string> {
     const found =
