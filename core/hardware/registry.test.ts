@@ -39,6 +39,15 @@ describe('backend registry', () => {
     expect(() => createQuantumBackend(resolveBackend('noisy'), { p1: 0.1, p2: 1.2, readout: 0 })).toThrow(/p2 must be a probability in \[0, 1\]; got 1.2/);
     expect(() => createQuantumBackend(resolveBackend('noisy'), { readout: -0.01 })).toThrow(/readout/);
   });
+  it("refuses an IonQ cloud backend where no connection is given (e.g. an imputer's), naming the backend", () => {
+    expect(() => createQuantumBackend(resolveBackend('ionq:simulator'))).toThrow(
+      expect.objectContaining({
+        code: 'VALIDATION',
+        field: 'backend',
+        message: expect.stringMatching(/ionq:simulator submits jobs to IonQ's cloud, which only trainings/),
+      }),
+    );
+  });
   it('refuses a circuit too large for the device', async () => {
     await expect(
       createQuantumBackend(resolveBackend('ionq-aria'), { latencyScale: 0 }).run({ circuits: [circuit(32, 1)], shots: 10, seed: 1 }),

@@ -2,7 +2,7 @@
 // profile (ionq-aria, ionq-forte, ionq-forte-enterprise, plus user profiles passed in). One conformance suite
 // (registry.test.ts) runs over every registered backend.
 import type { Circuit } from '../quantum/circuit.ts';
-import { InvalidInputError, LabError, throwIfAborted } from '../errors.ts';
+import { InvalidInputError, throwIfAborted } from '../errors.ts';
 import { createRng, deriveSeed, multinomial } from '../random.ts';
 import { Pacer } from '../pacer.ts';
 import { runUnaryCircuit } from '../quantum/unary-simulator.ts';
@@ -94,7 +94,13 @@ export function resolveBackend(name: string, catalog: DeviceCatalog = BUILTIN_CA
 
 export function createQuantumBackend(target: BackendTarget, options: QuantumBackendOptions = {}): QuantumBackend {
   if (target.provider) {
-    if (!options.provider) throw new LabError('INTERNAL', `backend ${target.name} was created without its provider connection`);
+    // Only the paths that bring a connection (and a job ledger) submit cloud jobs: trainings and qnnlab simulate.
+    if (!options.provider) {
+      throw new InvalidInputError(
+        `${target.name} submits jobs to IonQ's cloud, which only trainings (qnnlab train, run start train, the New run page) and qnnlab simulate do; use a simulator or a device profile here`,
+        { field: 'backend', value: target.name },
+      );
+    }
     return createIonqBackend(target.provider, { onDeviceJobStatus: options.onDeviceJobStatus, sleep: options.sleep, now: options.now, ...options.provider });
   }
   if (target.profile) return deviceBackend(target.profile, options);
