@@ -122,16 +122,20 @@ export function useRun(id: Ref<number>) {
     return !!r && ['interrupted', 'failed', 'cancelled'].includes(r.status) && !!kinds.value.find((k) => k.kind === r.kind)?.resumable;
   });
 
-  /** The names this run's charts read: a training's per-step series; any other run's every metric (few, at one step). */
+  /**
+   * The names this run's charts read: a training's per-step series; any other run's every metric (an experiment's
+   * live loss series, EXPERIMENT_METRICS; another run's few scores at one step). All names (undefined) also reads
+   * series that appeared since the record was read.
+   */
   function metricNames(r: RunDetail): string[] | undefined {
     if (r.kind === 'train') return TRAIN_SERIES;
     return r.metrics.length <= MAX_METRIC_SERIES_PER_REQUEST ? undefined : r.metrics.slice(0, MAX_METRIC_SERIES_PER_REQUEST).map((m) => m.name);
   }
 
   async function loadMetrics(r: RunDetail, gen: number): Promise<void> {
-    if (r.kind === 'experiment') return;
+    const names = metricNames(r);
     const next = await readSeries(series.value, async (fromStep) => {
-      const result = await api['runs.metrics']({ id: r.id, names: metricNames(r), maxPoints: CHART_POINTS, fromStep });
+      const result = await api['runs.metrics']({ id: r.id, names, maxPoints: CHART_POINTS, fromStep });
       return result.ok && gen === generation ? result.value : null;
     });
     if (next && gen === generation) series.value = next;
