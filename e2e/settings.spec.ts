@@ -31,7 +31,8 @@ test('default backend and budget: checked as typed, saved, and used by new runs'
   await page.getByTestId('default-backend').selectOption('ionq-aria');
   await page.getByTestId('save-defaults').click();
   await expect(page.getByTestId('defaults-saved')).toBeVisible();
-  expect(await rpc(host, 'settings.get')).toEqual({ ok: true, value: { defaultBackend: 'ionq-aria', budgetUSD: 7.5 } });
+  // Polled: the mark may still show the previous save while this one is on its way.
+  await expect.poll(() => rpc(host, 'settings.get')).toEqual({ ok: true, value: { defaultBackend: 'ionq-aria', budgetUSD: 7.5 } });
 
   // A new training starts on the default backend and is held to the budget.
   await page.goto('/#/runs/new?kind=train');
@@ -44,7 +45,7 @@ test('default backend and budget: checked as typed, saved, and used by new runs'
   await page.getByTestId('default-backend').selectOption('');
   await page.getByTestId('save-defaults').click();
   await expect(page.getByTestId('defaults-saved')).toBeVisible();
-  expect(await rpc(host, 'settings.get')).toEqual({ ok: true, value: { defaultBackend: null, budgetUSD: null } });
+  await expect.poll(() => rpc(host, 'settings.get')).toEqual({ ok: true, value: { defaultBackend: null, budgetUSD: null } });
 });
 
 test('device profiles: copy, edit with the field at fault named, delete the copy', async ({ page, host }) => {
