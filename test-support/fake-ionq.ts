@@ -97,6 +97,18 @@ export interface FakeIonq {
   close(): Promise<void>;
 }
 
+/** The IonQ connection the environment gives (QNNLAB_IONQ_URL, QNNLAB_IONQ_API_KEY), as it was: put back after a test changed it. */
+export function ionqEnvironment(): { restore(): void } {
+  const saved = { QNNLAB_IONQ_URL: process.env.QNNLAB_IONQ_URL, QNNLAB_IONQ_API_KEY: process.env.QNNLAB_IONQ_API_KEY };
+  return {
+    restore() {
+      for (const [name, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[name];
+        else process.env[name] = v;
+    },
+  };
+}
+
 export async function startFakeIonq(options: FakeIonqOptions = {}): Promise<FakeIonq> {
   const apiKey = options.apiKey ?? FAKE_IONQ_KEY;
   const now = options.now ?? Date.now;

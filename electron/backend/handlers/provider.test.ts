@@ -2,7 +2,7 @@
 // (fake) API and reports a refused key or no answer without failing; the desktop app's key is saved encrypted and
 // cleared, and a host without a store (the web host) refuses to keep one, saying where the key goes instead.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_IONQ_KEY, startFakeIonq, type FakeIonq } from '../../../test-support/fake-ionq.ts';
+import { FAKE_IONQ_KEY, ionqEnvironment, startFakeIonq, type FakeIonq } from '../../../test-support/fake-ionq.ts';
 import { useTempDir } from '../../../test-support/files.ts';
 import { safeStorageSecretStore } from '../../main/secret-store.ts';
 import { openBackend, type Backend } from '../backend.ts';
@@ -11,7 +11,7 @@ import { registerSecretStore } from '../provider/credentials.ts';
 const dir = useTempDir('qnnlab-provider-handlers-');
 let fake: FakeIonq;
 let backend: Backend | undefined;
-const saved = { url: process.env.QNNLAB_IONQ_URL, key: process.env.QNNLAB_IONQ_API_KEY };
+const ionqEnv = ionqEnvironment();
 beforeAll(async () => {
   fake = await startFakeIonq();
 });
@@ -20,12 +20,7 @@ afterEach(() => {
   backend?.close();
   backend = undefined;
   registerSecretStore(null);
-  for (const [name, v] of [
-    ['QNNLAB_IONQ_URL', saved.url],
-    ['QNNLAB_IONQ_API_KEY', saved.key],
-  ] as const)
-    if (v === undefined) delete process.env[name];
-    else process.env[name] = v;
+  ionqEnv.restore();
 });
 const open = () => (backend = openBackend({ databasePath: dir.file('lab.db'), transport: 'http', version: 'test', seedSamples: false }));
 const xor = (b: Buffer) => Buffer.from([...b].map((x) => x ^ 0x33));

@@ -3,7 +3,7 @@
 // queued, nothing submitted); confirmed, it runs and records its jobs. A run on ionq:simulator needs no confirmation,
 // and none of this reaches a worker or the database without a key: refused at runs.start, naming apiKey.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_IONQ_KEY, startFakeIonq, type FakeIonq } from '../../../test-support/fake-ionq.ts';
+import { FAKE_IONQ_KEY, ionqEnvironment, startFakeIonq, type FakeIonq } from '../../../test-support/fake-ionq.ts';
 import { useTempDir } from '../../../test-support/files.ts';
 import { openBackend, type Backend } from '../backend.ts';
 import { forkLauncher } from './launcher.ts';
@@ -11,7 +11,7 @@ import { forkLauncher } from './launcher.ts';
 const dir = useTempDir('qnnlab-charges-');
 let fake: FakeIonq;
 let backend: Backend | undefined;
-const saved = { url: process.env.QNNLAB_IONQ_URL, key: process.env.QNNLAB_IONQ_API_KEY };
+const ionqEnv = ionqEnvironment();
 beforeAll(async () => {
   fake = await startFakeIonq();
 });
@@ -19,12 +19,7 @@ afterAll(() => fake.close());
 afterEach(async () => {
   await backend?.shutdown();
   backend = undefined;
-  for (const [name, v] of [
-    ['QNNLAB_IONQ_URL', saved.url],
-    ['QNNLAB_IONQ_API_KEY', saved.key],
-  ] as const)
-    if (v === undefined) delete process.env[name];
-    else process.env[name] = v;
+  ionqEnv.restore();
 });
 
 const open = () =>

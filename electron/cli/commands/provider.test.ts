@@ -3,14 +3,14 @@
 // provider check reports key and API (exit 0, 2 without or with a refused key, 1 when the API does not answer);
 // provider jobs lists a run's ledger; bad input is refused with the flag named and nothing submitted.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_IONQ_KEY, startFakeIonq, type FakeIonq } from '../../../test-support/fake-ionq.ts';
+import { FAKE_IONQ_KEY, ionqEnvironment, startFakeIonq, type FakeIonq } from '../../../test-support/fake-ionq.ts';
 import { useTempDir } from '../../../test-support/files.ts';
 import { runQnnlab } from '../test-io.ts';
 import { call, openCliBackend } from '../backend-client.ts';
 
 let fake: FakeIonq;
 const dir = useTempDir('qnnlab-provider-cli-');
-const saved = { url: process.env.QNNLAB_IONQ_URL, key: process.env.QNNLAB_IONQ_API_KEY };
+const ionqEnv = ionqEnvironment();
 beforeAll(async () => {
   fake = await startFakeIonq();
 });
@@ -21,12 +21,7 @@ function connect(key: string | null = FAKE_IONQ_KEY, url = fake.url) {
   else process.env.QNNLAB_IONQ_API_KEY = key;
 }
 afterEach(() => {
-  for (const [name, v] of [
-    ['QNNLAB_IONQ_URL', saved.url],
-    ['QNNLAB_IONQ_API_KEY', saved.key],
-  ] as const)
-    if (v === undefined) delete process.env[name];
-    else process.env[name] = v;
+  ionqEnv.restore();
 });
 const posts = () => fake.log.filter((r) => r.method === 'POST' && r.status === 200).length;
 const SIM = ['simulate', '--qubits', '4', '--layers', '2', '--seed', '1', '--input', '[1,2,3,4]'];
