@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { EXPERIMENT_DEFAULTS, MAX_LAYERS, TRAIN_DEFAULTS } from '../../../../core/limits.ts';
 import { experimentRunConfig, trainConfig } from '../../../../electron/contract/run-configs.ts';
+import { IONQ_BACKEND_NAMES } from '../../../../core/hardware/providers/ionq/backends.ts';
+import { NO_KEY_MESSAGE } from '../../../../core/hardware/providers/ionq/client.ts';
+import { backendNames, resolveBackend } from '../../../../core/hardware/registry.ts';
 import {
+  backendChoices,
   checkForm,
   configOf,
   configPath,
@@ -12,6 +16,7 @@ import {
   formatSeeds,
   parseSeeds,
   problemAt,
+  providerProblems,
   type ExperimentForm,
   type TrainForm,
 } from './form.ts';
@@ -150,5 +155,61 @@ describe('helpers', () => {
     expect(configPath('config.methods.1.options.trees')).toBe('methods.1.options.trees');
     expect(configPath('budgetUSD')).toBe('budgetUSD');
     expect(configPath(undefined)).toBeNull();
+  });
+});
+
+describe("IonQ's cloud backends on the training form", () => {
+  it('lists every cloud backend of the registry after the local ones, the simulator free and each QPU charged', () => {
+    const devices = [
+      { id: 'ionq-aria', name: 'IonQ Aria' },
+      { id: 'broken', name: 'Broken copy', problem: 'qubits: must be a number' },
+    ];
+    const choices = backendChoices(devices, true);
+    const cloud = choices.filter((c) => c.cloud);
+    // The registry's names, in its order: nothing hand-listed (a backend added there shows up here).
+    expect(cloud.map((c) => c.id)).toEqual(backendNames().filter((n) => resolveBackend(n).provider));
+    expect(cloud.map((c) => c.id)).toEqual([...IONQ_BACKEND_NAMES]);
+    expect(Object.fromEntries(cloud.map((c) => [c.id, c.cloud]))).toEqual({
+      'ionq:simulator': 'free',
+      'ionq:qpu.aria-1': 'charged',
+      'ionq:qpu.forte-1': 'charged',
+      'ionq:qpu.forte-enterprise-1': 'charged',
+    });
+    expect(choices.slice(0, 4).map((c) => [c.id, c.cloud])).toEqual([
+      ['ideal', null],
+      ['ideal-shots', null],
+      ['noisy', null],
+      ['ionq-aria', null],
+    ]);
+    expect(choices.find((c) => c.id === 'broken')).toBeUndefined();
+    expect(cloud.find((c) => c.id === 'ionq:qpu.forte-1')!.label).toBe("ionq:qpu.forte-1 (IonQ's cloud, charged)");
+    // Without a key each says so, and choosing one is a problem of the backend field that says what to do.
+    expect(backendChoices(devices, false).find((c) => c.id === 'ionq:simulator')!.label).toBe("ionq:simulator (IonQ's cloud, free; no API key set)");
+    const form = { ...defaultTrainForm(), backend: 'ionq:simulator', shots: 100 };
+    expect(providerProblems(form, { keySet: false })).toEqual({ backend: NO_KEY_MESSAGE });
+    expect(providerProblems(form, { keySet: true })).toEqual({});
+    expect(providerProblems({ ...form, backend: 'ionq-aria' }, { keySet: false })).toEqual({});
+  });
+
+  it('sends the noise model with the simulator only, debiasing and its aggregation with any cloud backend, and fills them back', () => {
+    const sim: TrainForm = { ...defaultTrainForm(), backend: 'ionq:simulator', shots: 600, noiseModel: 'forte-1', debiasing: 'on', aggregation: 'voting' };
+    const made = checkForm('train', sim);
+    expect(made.problems).toEqual({});
+    expect(made.config).toMatchObject({ backend: 'ionq:simulator', shots: 600, noiseModel: 'forte-1', debiasing: true, aggregation: 'voting' });
+    // On a QPU the noise model (the machine's own) is not sent; off the cloud none of them is.
+    const qpu = checkForm('train', { ...sim, backend: 'ionq:qpu.aria-1', debiasing: 'off' }).config;
+    expect(qpu).toMatchObject({ backend: 'ionq:qpu.aria-1', debiasing: false });
+    expect(qpu).not.toHaveProperty('noiseModel');
+    expect(qpu).not.toHaveProperty('aggregation');
+    const local = checkForm('train', { ...sim, backend: 'noisy' }).config;
+    for (const key of ['noiseModel', 'debiasing', 'aggregation']) expect(local).not.toHaveProperty(key);
+    // Empty: IonQ's defaults, nothing sent.
+    const plain = checkForm('train', { ...sim, noiseModel: '', debiasing: '', aggregation: '' }).config;
+    for (const key of ['noiseModel', 'debiasing', 'aggregation']) expect(plain).not.toHaveProperty(key);
+    // "Run again with changes": a cloud run's config fills the same fields, and makes the same config again.
+    const again = formFromConfig('train', made.config) as TrainForm;
+    expect(again).toMatchObject({ backend: 'ionq:simulator', shots: 600, noiseModel: 'forte-1', debiasing: 'on', aggregation: 'voting' });
+    expect(checkForm('train', again).config).toEqual(made.config);
+    expect((formFromConfig('train', qpu) as TrainForm).debiasing).toBe('off');
   });
 });

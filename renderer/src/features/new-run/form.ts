@@ -4,6 +4,9 @@
 import type { z } from 'zod';
 import { EXPERIMENT_DEFAULTS, MASK_MECHANISMS, TRAIN_DEFAULTS, type MaskMechanism } from '../../../../core/limits.ts';
 import { describeIssue } from '../../../../core/zod-issues.ts';
+import { backendNames, resolveBackend } from '../../../../core/hardware/registry.ts';
+import { IONQ_AGGREGATIONS, IONQ_DEBIAS_MIN_SHOTS, IONQ_NOISE_MODELS } from '../../../../core/hardware/providers/ionq/backends.ts';
+import { NO_KEY_MESSAGE } from '../../../../core/hardware/providers/ionq/client.ts';
 import { applyImputerConfig, experimentRunConfig, TOY_SAMPLES, trainConfig } from '../../../../electron/contract/run-configs.ts';
 import { defaultOptionValue, methodOptionFields, type MethodOptionField } from './methods.ts';
 
@@ -35,6 +38,58 @@ export interface TrainForm {
   backend: string;
   shots: NumberInput;
   seed: NumberInput;
+  /** ionq:simulator's noise model ('' : IonQ's default, ideal). */
+  noiseModel: string;
+  /** IonQ's debiasing on a cloud backend ('' : IonQ's default) and how its variants are aggregated ('' : the default). */
+  debiasing: '' | 'on' | 'off';
+  aggregation: string;
+}
+
+export { IONQ_AGGREGATIONS, IONQ_DEBIAS_MIN_SHOTS, IONQ_NOISE_MODELS };
+
+/** Where a backend's circuits run: here (null), IonQ's cloud for free (its simulator) or charged (a QPU, priced by its profile). */
+export type CloudCharge = 'free' | 'charged' | null;
+
+export interface BackendChoice {
+  id: string;
+  label: string;
+  device: boolean;
+  cloud: CloudCharge;
+}
+
+/** What the registry says of a backend name: a cloud backend with a device profile is a QPU, whose jobs are charged. */
+export function cloudCharge(backend: string): CloudCharge {
+  if (!backend) return null;
+  try {
+    const target = resolveBackend(backend);
+    return target.provider ? (target.profile ? 'charged' : 'free') : null;
+  } catch {
+    return null; // a user profile the renderer's catalog does not hold: an emulated device
+  }
+}
+
+/**
+ * The backends a training may choose: the simulators and the lab's usable device profiles (the host's list, with user
+ * copies), then the registry's cloud backends, each marked free or charged; without a key they say so.
+ */
+export function backendChoices(devices: readonly { id: string; name: string; problem?: string }[], keySet: boolean): BackendChoice[] {
+  const names = backendNames();
+  const simulators = names.filter((n) => !resolveBackend(n).profile && !resolveBackend(n).provider);
+  const cloud = names.filter((n) => resolveBackend(n).provider);
+  return [
+    ...simulators.map((id) => ({ id, label: id, device: false, cloud: null })),
+    ...devices.filter((d) => !d.problem).map((d) => ({ id: d.id, label: `${d.name} (${d.id})`, device: true, cloud: null })),
+    ...cloud.map((id) => {
+      const charge = cloudCharge(id);
+      const note = charge === 'charged' ? "IonQ's cloud, charged" : "IonQ's cloud, free";
+      return { id, label: `${id} (${note}${keySet ? '' : '; no API key set'})`, device: true, cloud: charge };
+    }),
+  ];
+}
+
+/** The form's problems that depend on the host's provider: a cloud backend without an API key (null status: unknown). */
+export function providerProblems(form: TrainForm, provider: { keySet: boolean } | null): Problems {
+  return cloudCharge(form.backend) && provider && !provider.keySet ? { backend: NO_KEY_MESSAGE } : {};
 }
 
 /** One imputer of an experiment: chosen or not, and its options as typed ('' : the method's default). */
@@ -93,6 +148,9 @@ export function defaultTrainForm(defaultBackend: string | null = null): TrainFor
     backend: defaultBackend ?? '',
     shots: '',
     seed: TRAIN_DEFAULTS.seed,
+    noiseModel: '',
+    debiasing: '',
+    aggregation: '',
   };
 }
 
@@ -166,6 +224,7 @@ export function configOf<K extends FormKind>(kind: K, form: Forms[K]): { config:
   const problems: Problems = {};
   if (kind === 'train') {
     const f = form as TrainForm;
+    const cloud = cloudCharge(f.backend) !== null;
     const common = {
       epochs: num(f.epochs),
       batch: num(f.batch),
@@ -176,6 +235,10 @@ export function configOf<K extends FormKind>(kind: K, form: Forms[K]): { config:
       backend: f.backend || undefined,
       shots: num(f.shots),
       seed: num(f.seed),
+      // The cloud's settings go only with a backend that takes them (the noise model: the simulator's).
+      noiseModel: cloud && cloudCharge(f.backend) === 'free' && f.noiseModel ? f.noiseModel : undefined,
+      debiasing: cloud && f.debiasing ? f.debiasing === 'on' : undefined,
+      aggregation: cloud && f.debiasing !== 'off' && f.aggregation ? f.aggregation : undefined,
     };
     const task =
       f.task === 'toy'
@@ -287,6 +350,9 @@ export function formFromConfig(kind: FormKind, config: Record<string, unknown>):
       backend: asString(config.backend),
       shots: asNumber(config.shots),
       seed: asNumber(config.seed),
+      noiseModel: asString(config.noiseModel),
+      debiasing: typeof config.debiasing === 'boolean' ? (config.debiasing ? 'on' : 'off') : '',
+      aggregation: asString(config.aggregation),
     } satisfies TrainForm;
   }
   if (kind === 'experiment') {

@@ -7,28 +7,25 @@ import { reactive, ref, shallowRef } from 'vue';
 import type { ColumnProfile } from '../../../../core/data/types.ts';
 import type { DatasetSummary } from '../../../../electron/contract/datasets.ts';
 import type { ApiError } from '../../../../electron/contract/errors.ts';
-import { SIMULATOR_BACKENDS } from '../../../../electron/contract/hardware.ts';
 import type { RunCheck } from '../../../../electron/contract/run-check.ts';
+import type { ProviderStatus } from '../../../../electron/contract/provider.ts';
 import type { LabSettings } from '../../../../electron/contract/settings.ts';
 import { useApi } from '../../api/client.ts';
 import {
+  backendChoices,
+  cloudCharge,
   defaultApplyForm,
   defaultExperimentForm,
   defaultTrainForm,
   formFromConfig,
   isFormKind,
   type ApplyForm,
+  type BackendChoice,
   type ExperimentForm,
   type FormKind,
   type Forms,
   type TrainForm,
 } from './form.ts';
-
-export interface BackendChoice {
-  id: string;
-  label: string;
-  device: boolean;
-}
 
 /** Where the page was opened from: `?kind=&dataset=ID` or `?from=RUNID`. */
 export interface NewRunQuery {
@@ -45,6 +42,8 @@ export const useNewRunStore = defineStore('new-run', () => {
   const columns = shallowRef<Record<number, ColumnProfile[]>>({});
   const backends = shallowRef<BackendChoice[]>([]);
   const settings = shallowRef<LabSettings | null>(null);
+  /** The cloud provider's status (whether a key is set); null when the host did not say. */
+  const provider = shallowRef<ProviderStatus | null>(null);
   /** The run this form was filled from ("Run again with changes"). */
   const fromRun = shallowRef<{ id: number; name: string } | null>(null);
   const loadError = shallowRef<ApiError | null>(null);
@@ -55,6 +54,8 @@ export const useNewRunStore = defineStore('new-run', () => {
   const checking = ref(false);
   const starting = ref(false);
   const startError = shallowRef<ApiError | null>(null);
+  /** A run on a cloud QPU waiting for the user to confirm its charges (the config it would start). */
+  const confirming = shallowRef<Record<string, unknown> | null>(null);
 
   async function init(query: NewRunQuery): Promise<void> {
     ready.value = false;
@@ -64,7 +65,13 @@ export const useNewRunStore = defineStore('new-run', () => {
     fromRun.value = null;
     name.value = '';
     const api = useApi();
-    const [list, devices, stored] = await Promise.all([api['datasets.list']({}), api['devices.list']({}), api['settings.get']({})]);
+    confirming.value = null;
+    const [list, devices, stored, status] = await Promise.all([
+      api['datasets.list']({}),
+      api['devices.list']({}),
+      api['settings.get']({}),
+      api['provider.status']({}),
+    ]);
     const failed = [list, devices, stored].find((r) => !r.ok);
     if (failed && !failed.ok) {
       loadError.value = failed.error;
@@ -73,10 +80,8 @@ export const useNewRunStore = defineStore('new-run', () => {
     if (!list.ok || !devices.ok || !stored.ok) return;
     datasets.value = list.value;
     settings.value = stored.value;
-    backends.value = [
-      ...SIMULATOR_BACKENDS.map((id) => ({ id, label: id, device: false })),
-      ...devices.value.filter((d) => !d.problem).map((d) => ({ id: d.id, label: `${d.name} (${d.id})`, device: true })),
-    ];
+    provider.value = status.ok ? status.value : null;
+    backends.value = backendChoices(devices.value, provider.value?.keySet ?? true);
     const first = query.dataset ?? datasets.value[0]?.id ?? null;
     forms.train = defaultTrainForm(stored.value.defaultBackend);
     forms.experiment = defaultExperimentForm(first);
@@ -139,11 +144,40 @@ export const useNewRunStore = defineStore('new-run', () => {
     checkError.value = null;
   }
 
-  /** Starts the run; its id, or null with startError set (a refusal names its field). */
+  /**
+   * Starts the run; its id, or null (startError set: a refusal names its field). A training on a cloud QPU is charged
+   * to the user's IonQ account: it waits for confirmCharges() (null meanwhile, nothing sent), or cancelCharges().
+   */
   async function start(config: Record<string, unknown>): Promise<number | null> {
+    if (kind.value === 'train' && typeof config.backend === 'string' && cloudCharge(config.backend) === 'charged') {
+      confirming.value = config;
+      return null;
+    }
+    return send(config, false);
+  }
+
+  /** The user confirmed the charges of the run waiting for it: started with confirmCharges. */
+  async function confirmCharges(): Promise<number | null> {
+    const config = confirming.value;
+    if (!config) return null;
+    const id = await send(config, true);
+    confirming.value = null;
+    return id;
+  }
+
+  function cancelCharges(): void {
+    confirming.value = null;
+  }
+
+  async function send(config: Record<string, unknown>, confirmed: boolean): Promise<number | null> {
     starting.value = true;
     startError.value = null;
-    const result = await useApi()['runs.start']({ kind: kind.value, config, ...(name.value.trim() ? { name: name.value.trim() } : {}) });
+    const result = await useApi()['runs.start']({
+      kind: kind.value,
+      config,
+      ...(name.value.trim() ? { name: name.value.trim() } : {}),
+      ...(confirmed ? { confirmCharges: true } : {}),
+    });
     starting.value = false;
     if (result.ok) return result.value.id;
     startError.value = result.error;
@@ -158,6 +192,7 @@ export const useNewRunStore = defineStore('new-run', () => {
     columns,
     backends,
     settings,
+    provider,
     fromRun,
     loadError,
     ready,
@@ -167,10 +202,13 @@ export const useNewRunStore = defineStore('new-run', () => {
     lastCheckMs,
     starting,
     startError,
+    confirming,
     init,
     loadColumns,
     runCheck,
     clearCheck,
     start,
+    confirmCharges,
+    cancelCharges,
   };
 });
