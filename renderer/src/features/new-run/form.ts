@@ -5,7 +5,13 @@ import type { z } from 'zod';
 import { EXPERIMENT_DEFAULTS, MASK_MECHANISMS, TRAIN_DEFAULTS, type MaskMechanism } from '../../../../core/limits.ts';
 import { describeIssue } from '../../../../core/zod-issues.ts';
 import { backendNames, resolveBackend } from '../../../../core/hardware/registry.ts';
-import { IONQ_AGGREGATIONS, IONQ_DEBIAS_MIN_SHOTS, IONQ_NOISE_MODELS } from '../../../../core/hardware/providers/ionq/backends.ts';
+import {
+  IONQ_AGGREGATIONS,
+  IONQ_DEBIAS_MIN_SHOTS,
+  IONQ_MAX_SHOTS,
+  IONQ_MIN_SHOTS,
+  IONQ_NOISE_MODELS,
+} from '../../../../core/hardware/providers/ionq/backends.ts';
 import { NO_KEY_MESSAGE } from '../../../../core/hardware/providers/ionq/client.ts';
 import { applyImputerConfig, experimentRunConfig, TOY_SAMPLES, trainConfig } from '../../../../electron/contract/run-configs.ts';
 import { defaultOptionValue, methodOptionFields, type MethodOptionField } from './methods.ts';
@@ -45,7 +51,7 @@ export interface TrainForm {
   aggregation: string;
 }
 
-export { IONQ_AGGREGATIONS, IONQ_DEBIAS_MIN_SHOTS, IONQ_NOISE_MODELS };
+export { IONQ_AGGREGATIONS, IONQ_DEBIAS_MIN_SHOTS, IONQ_MAX_SHOTS, IONQ_MIN_SHOTS, IONQ_NOISE_MODELS };
 
 /** Where a backend's circuits run: here (null), IonQ's cloud for free (its simulator) or charged (a QPU, priced by its profile). */
 export type CloudCharge = 'free' | 'charged' | null;
