@@ -21,11 +21,11 @@ const bin = join(root, 'bin', 'qnnlab.mjs');
 const dir = useTempDir('qnnlab-run-process-');
 
 /**
- * Trainings checkpointed every 50 steps and each epoch (64 steps): about a second (MEDIUM) and a few seconds (LONG,
+ * Trainings checkpointed every 50 steps and each epoch (64 steps): about a second (MEDIUM) and several seconds (LONG,
  * long enough for other processes to list and cancel it) in a worker. Each test kills a run at its first checkpoint.
  */
 const MEDIUM_CONFIG = { qubits: 16, layers: 4, samples: 8192, batch: 128, epochs: 40, seed: 7 };
-const LONG_CONFIG = { ...MEDIUM_CONFIG, epochs: 150 };
+const LONG_CONFIG = { ...MEDIUM_CONFIG, epochs: 250 };
 const SHORT_CONFIG = { qubits: 8, layers: 3, samples: 64, epochs: 3, seed: 3 };
 const flagsOf = (config: object) => Object.entries(config).flatMap(([k, v]) => [`--${k}`, String(v)]);
 const MEDIUM = flagsOf(MEDIUM_CONFIG);
@@ -311,7 +311,7 @@ describe('detached runs', () => {
     expect(parameters(view(waited))).toBe(reference.get(LONG_CONFIG));
     expect(JSON.parse((await ran('run', 'list', '--db', db, '--json')).stdout)).toEqual([expect.objectContaining({ id, status: 'succeeded', progress: 1 })]);
     expect(lossStepsContiguous(db, id)).toBe(true);
-  }, 90_000);
+  }, 120_000);
 });
 
 describe('a database that stops taking writes while a run writes', () => {
