@@ -79,17 +79,19 @@ export function cloudCharge(backend: string): CloudCharge {
  * copies), then the registry's cloud backends, each marked free or charged; without a key they say so.
  */
 export function backendChoices(devices: readonly { id: string; name: string; problem?: string }[], keySet: boolean): BackendChoice[] {
-  const names = backendNames();
-  const simulators = names.filter((n) => !resolveBackend(n).profile && !resolveBackend(n).provider);
-  const cloud = names.filter((n) => resolveBackend(n).provider);
+  const targets = backendNames().map((name) => resolveBackend(name));
+  const simulators = targets.filter((t) => !t.profile && !t.provider);
+  const cloud = targets.filter((t) => t.provider);
+  const noKey = keySet ? '' : '; no API key set';
   return [
-    ...simulators.map((id) => ({ id, label: id, device: false, cloud: null })),
+    ...simulators.map(({ name }) => ({ id: name, label: name, device: false, cloud: null })),
     ...devices.filter((d) => !d.problem).map((d) => ({ id: d.id, label: `${d.name} (${d.id})`, device: true, cloud: null })),
-    ...cloud.map((id) => {
-      const charge = cloudCharge(id);
-      const note = charge === 'charged' ? "IonQ's cloud, charged" : "IonQ's cloud, free";
-      return { id, label: `${id} (${note}${keySet ? '' : '; no API key set'})`, device: true, cloud: charge };
-    }),
+    ...cloud.map(({ name, profile }) => ({
+      id: name,
+      label: `${name} (IonQ's cloud, ${profile ? 'charged' : 'free'}${noKey})`,
+      device: true,
+      cloud: profile ? ('charged' as const) : ('free' as const),
+    })),
   ];
 }
 
@@ -230,7 +232,7 @@ export function configOf<K extends FormKind>(kind: K, form: Forms[K]): { config:
   const problems: Problems = {};
   if (kind === 'train') {
     const f = form as TrainForm;
-    const cloud = cloudCharge(f.backend) !== null;
+    const cloud = cloudCharge(f.backend);
     const common = {
       epochs: num(f.epochs),
       batch: num(f.batch),
@@ -242,7 +244,7 @@ export function configOf<K extends FormKind>(kind: K, form: Forms[K]): { config:
       shots: num(f.shots),
       seed: num(f.seed),
       // The cloud's settings go only with a backend that takes them (the noise model: the simulator's).
-      noiseModel: cloud && cloudCharge(f.backend) === 'free' && f.noiseModel ? f.noiseModel : undefined,
+      noiseModel: cloud === 'free' && f.noiseModel ? f.noiseModel : undefined,
       debiasing: cloud && f.debiasing ? f.debiasing === 'on' : undefined,
       aggregation: cloud && f.debiasing !== 'off' && f.aggregation ? f.aggregation : undefined,
     };
