@@ -44,7 +44,7 @@ describe('backend registry', () => {
       expect.objectContaining({
         code: 'VALIDATION',
         field: 'backend',
-        message: expect.stringMatching(/ionq:simulator submits jobs to IonQ's cloud, which only trainings/),
+        message: expect.stringMatching(/ionq:simulator submits jobs to IonQ's cloud, which only trainings, imputations/),
       }),
     );
   });

@@ -94,10 +94,10 @@ export function resolveBackend(name: string, catalog: DeviceCatalog = BUILTIN_CA
 
 export function createQuantumBackend(target: BackendTarget, options: QuantumBackendOptions = {}): QuantumBackend {
   if (target.provider) {
-    // Only the paths that bring a connection (and a job ledger) submit cloud jobs: trainings and qnnlab simulate.
+    // Only the paths that bring a connection (and a job ledger) submit cloud jobs: trainings, imputations and simulate.
     if (!options.provider) {
       throw new InvalidInputError(
-        `${target.name} submits jobs to IonQ's cloud, which only trainings (qnnlab train, run start train, the New run page) and qnnlab simulate do; use a simulator or a device profile here`,
+        `${target.name} submits jobs to IonQ's cloud, which only trainings, imputations (qnn-mice) and qnnlab simulate do, given IonQ's connection; use a simulator or a device profile here`,
         { field: 'backend', value: target.name },
       );
     }

@@ -10,6 +10,7 @@ import { IMPUTER_DEFAULTS, MAX_EPOCHS, MAX_IMPUTE_CYCLES, MAX_LAYERS, MAX_QUBITS
 import { BUILTIN_CATALOG, deviceCatalog, type DeviceCatalog, type DeviceProfile } from '../../hardware/device-profile.ts';
 import { estimateTraining } from '../../hardware/estimate.ts';
 import { createQuantumBackend, resolveBackend, type BackendTarget, type QuantumBackendOptions } from '../../hardware/registry.ts';
+import type { IonqRuntime } from '../../hardware/providers/ionq/backend.ts';
 import { damagedModel, type ColumnModelSpec } from '../../models/column-model.ts';
 import { QnnRegressorModel, qnnQubits, qnnRegressorSpec, type QnnRuntime } from '../../models/qnn-regressor.ts';
 import type { ImputerEntry, ImputerEnv } from '../registry.ts';
@@ -41,10 +42,13 @@ export type QnnMiceOptions = z.output<typeof options>;
 /**
  * What qnn-mice takes from its host, as plain data (it crosses to worker threads): the user's device profiles, which
  * shadow the built-ins of the same id (the host's resolved catalog), and backend options (e.g. emulated latency).
+ * A cloud backend (ionq:*) also needs `provider`: the connection and the run's job journal (whose functions keep the
+ * env in its thread: such an experiment runs its seeds in one thread).
  */
 export interface QnnMiceEnv {
   deviceProfiles?: readonly DeviceProfile[];
   backendOptions?: Pick<QuantumBackendOptions, 'latencyScale'>;
+  provider?: IonqRuntime;
 }
 
 function catalogOf(env: QnnMiceEnv): DeviceCatalog {
@@ -55,7 +59,13 @@ function runtimeOf(o: QnnMiceOptions, env: QnnMiceEnv): QnnRuntime {
   const target = resolveBackend(o.backend, catalogOf(env));
   // The exact simulator through the fast path: the ideal backend without shots gives the same numbers (tested).
   if (target.name === 'ideal' && o.shots === undefined) return {};
-  const backend = createQuantumBackend(target, { ...env.backendOptions, p1: o.p1, p2: o.p2, readout: o.readout });
+  const backend = createQuantumBackend(target, {
+    ...env.backendOptions,
+    p1: o.p1,
+    p2: o.p2,
+    readout: o.readout,
+    provider: target.provider ? env.provider : undefined,
+  });
   return { backend, shots: o.shots };
 }
 

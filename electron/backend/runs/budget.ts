@@ -41,12 +41,18 @@ export function refuseOverBudget(cost: RunCost): void {
  */
 export function refuseUnconfirmedCharges(kind: RunKind, input: unknown): void {
   const plan = kind.estimate?.(input) ?? null;
-  if (!plan?.backend.provider || !plan.backend.profile) return;
-  const estimate = estimateTraining(plan);
+  const target = plan?.backend ?? kind.cloudBackend?.(input) ?? null;
+  if (!target?.provider || !target.profile) return;
+  // An imputation has no plan before it runs: its jobs are priced as they go, held to the budget per run in Settings.
+  const costUSD = plan ? estimateTraining(plan).costUSD : null;
+  const cost =
+    costUSD === null
+      ? "each job priced by IonQ's estimate before it is sent, the run held to the budget per run in Settings"
+      : `estimated ${costUSD.toFixed(2)} USD`;
   throw new LabError(
     'VALIDATION',
-    `This run submits its circuits to ${plan.backend.name}, IonQ's quantum computer, and is charged to your IonQ account ` +
-      `(estimated ${estimate.costUSD.toFixed(2)} USD); nothing was queued. Confirm the charge to start it (runs.start with confirmCharges: true; qnnlab run start --yes), or use ionq:simulator.`,
-    { field: 'confirmCharges', details: { costUSD: estimate.costUSD, backend: plan.backend.name } },
+    `This run submits its circuits to ${target.name}, IonQ's quantum computer, and is charged to your IonQ account ` +
+      `(${cost}); nothing was queued. Confirm the charge to start it (runs.start with confirmCharges: true; qnnlab run start --yes), or use ionq:simulator.`,
+    { field: 'confirmCharges', details: { costUSD, backend: target.name } },
   );
 }

@@ -11,7 +11,16 @@ import type { Dataset } from '../../../core/data/types.ts';
 import { applyImputer, fitImputer } from '../../../core/impute/imputer.ts';
 import { parseImputationModel, type ImputationModel } from '../../../core/impute/model-file.ts';
 import { MAX_MODEL_BYTES, type ApplyImputerConfig } from '../../workers/kinds/apply-imputer.ts';
-import { describeImputers, imputerNames } from '../../../core/impute/registry.ts';
+import { describeImputers, imputerNames, resolveImputerOptions } from '../../../core/impute/registry.ts';
+import { resolveBackend } from '../../../core/hardware/registry.ts';
+import { ionqConnection } from '../../backend/provider/credentials.ts';
+import { confirmCharged, providerFlags } from './provider.ts';
+import { connectedEnv, imputerCloud, type ImputerCloud } from '../../workers/kinds/imputer-cloud.ts';
+import { runJournal } from '../../workers/kinds/train.ts';
+import type { ProviderJournal } from '../../../core/hardware/providers/ionq/backend.ts';
+import type { ProviderJobMessage } from '../../contract/run-protocol.ts';
+import { ProviderJobLedger } from '../../backend/services/provider-jobs.ts';
+import { readLabSettings } from '../../backend/services/settings.ts';
 import { syntheticIcu } from '../../../core/impute/synthetic-icu.ts';
 import { resolveExperiment, type ExperimentConfig, type ResolvedExperiment, type SeedResult } from '../../../core/impute/experiment.ts';
 import { experimentOutput, type ExperimentOutput, type ExperimentRunConfig } from '../../workers/kinds/experiment.ts';
@@ -114,6 +123,7 @@ const qnnFlags = {
   layers: { type: 'string', value: 'L', description: `qnn-mice: butterfly layers, 1 to log2 N (at most ${MAX_LAYERS}; default log2 N)` },
   backend: { ...backendFlag.backend, description: `qnn-mice: where the circuits run (default ideal, the exact simulator): ${backendFlag.backend.description}` },
   shots: { type: 'string', value: 'K', description: `qnn-mice: shots per circuit, 1 to ${MAX_SHOTS.toLocaleString('en-US')} (default exact)` },
+  yes: providerFlags.yes,
   ...deviceProfileFlags,
 } as const;
 
@@ -140,9 +150,16 @@ function qnnOptions(flags: Flags, method: string | undefined): Record<string, un
   return out;
 }
 
-/** What the imputers get from the host: the device profiles (user copies shadow the built-ins) for qnn-mice. */
-async function imputerEnv(flags: Flags): Promise<ImputerEnv> {
-  return { deviceProfiles: (await cliCatalog(flags)).list() };
+/**
+ * What the imputers get from the host: the device profiles (user copies shadow the built-ins) for qnn-mice, and when
+ * a method's backend is IonQ's cloud, the connection (the key from QNNLAB_IONQ_API_KEY, required) after --yes for a
+ * QPU. Returns the cloud backend too, for a recorded experiment's ledger.
+ */
+async function imputerEnv(flags: Flags, options: readonly Record<string, unknown>[] = []): Promise<{ env: ImputerEnv; cloud: ImputerCloud | null }> {
+  const catalog = await cliCatalog(flags);
+  const cloud = imputerCloud(options, { backend: (name) => resolveBackend(name, catalog), providerConnection: () => ionqConnection() });
+  if (cloud) confirmCharged(cloud.backend.name, flags);
+  return { env: connectedEnv({ deviceProfiles: catalog.list() }, cloud), cloud };
 }
 
 /** --model F.json: a saved imputer (qnnlab impute --save-model), at most MAX_MODEL_BYTES, checked field by field. */
@@ -207,7 +224,7 @@ const imputeCommand: Command = {
     const seed = numberFlag(flags, 'seed', { integer: true });
     const saved = modelFile ? modelFlag(flags) : undefined;
     const options = applyOptions(flags, method ?? saved?.method);
-    const env = await imputerEnv(flags);
+    const { env } = await imputerEnv(flags, [resolveImputerOptions(method ?? saved!.method, { ...saved?.options, ...options })]);
     const table = readTable(flags);
     const bar = createProgressBar(io.stderr, modelFile ? 'apply' : (method ?? 'impute'));
     let completed: Dataset;
@@ -377,6 +394,12 @@ function openRecorder(flags: Flags, experiment: ResolvedExperiment, source: Expe
       seedsDone++;
       recording.recordSeed(list, seedsDone / experiment.seeds.length);
     },
+    /** The run's job ledger for its cloud jobs (each with the seed's place as its step), its spend held to the Settings budget per run. */
+    journal(step: () => number): ProviderJournal {
+      const ledger = new ProviderJobLedger(backend.runs.db);
+      const ctx = { runId: recording.id, job: (job: ProviderJobMessage) => ledger.record(recording.id, job) };
+      return runJournal(ctx, readLabSettings(backend.runs.db).budgetUSD ?? undefined, step);
+    },
     finish: (output: ExperimentOutput) => recording.finish(output),
     fail: (status: 'failed' | 'cancelled', message: string) => recording.fail(status, message),
     close: () => backend.close(),
@@ -441,6 +464,7 @@ export const experimentFlags = {
   ...dbFlag,
   db: { ...dbFlag.db, description: `${dbFlag.db.description}; with --db (or --dataset) the experiment is recorded as runs: one per method and seed` },
   profile: deviceProfileFlags.profile,
+  yes: providerFlags.yes,
   ...jsonFlag,
 } as const satisfies FlagSpecs;
 
@@ -457,12 +481,18 @@ const experimentCommand: Command = {
     const source = await experimentTable(flags);
     const table = source.table;
     const config = experimentConfigFromFlags(flags);
-    const workers = numberFlag(flags, 'workers', { integer: true, min: 1, max: 64 }) ?? availableParallelism();
-    const env = await imputerEnv(flags);
+    const resolved = resolveExperiment(table, config);
+    const { env, cloud } = await imputerEnv(
+      flags,
+      resolved.methods.map((m) => m.options),
+    );
+    // Cloud jobs go to the recorded run's ledger from this thread (the journal does not cross to worker threads).
+    const workers = cloud ? 1 : (numberFlag(flags, 'workers', { integer: true, min: 1, max: 64 }) ?? availableParallelism());
     // Recorded as runs (one transaction per finished seed) when a database is named; the checks come first, so a
     // refused configuration records nothing.
-    const resolved = resolveExperiment(table, config);
     const recorder = source.record ? openRecorder(flags, resolved, source) : undefined;
+    let seedIndex = 0;
+    const journal = cloud && recorder ? recorder.journal(() => seedIndex) : undefined;
     const bar = createProgressBar(io.stderr, 'experiment');
     const t0 = performance.now();
     let report;
@@ -470,10 +500,13 @@ const experimentCommand: Command = {
     try {
       report = await runExperimentParallel(table, config, {
         workers,
-        env,
+        env: journal ? { ...env, provider: { connection: cloud!.connection, journal } } : env,
         signal: io.signal,
         onResult: recorder?.onResult,
-        onProgress: (p) => bar.update(p.fraction, `seed ${p.seed} ${p.method}${p.imputation ? ` cycle ${p.imputation.cycle} ${p.imputation.column}` : ''}`),
+        onProgress: (p) => {
+          seedIndex = resolved.seeds.indexOf(p.seed);
+          bar.update(p.fraction, `seed ${p.seed} ${p.method}${p.imputation ? ` cycle ${p.imputation.cycle} ${p.imputation.column}` : ''}`);
+        },
       });
       output = experimentOutput(report);
       recorder?.finish(output);

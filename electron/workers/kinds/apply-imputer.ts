@@ -11,11 +11,12 @@ import { profileDatasetAsync } from '../../../core/data/dataset-profile.ts';
 import { LabError } from '../../../core/errors.ts';
 import { applyImputer, matchModelColumns } from '../../../core/impute/imputer.ts';
 import { validateImputationModel, type ImputationModel } from '../../../core/impute/model-file.ts';
-import { createImputer, type ImputerEnv } from '../../../core/impute/registry.ts';
+import { createImputer, resolveImputerOptions, type ImputerEnv } from '../../../core/impute/registry.ts';
 import { MAX_NAME_LENGTH } from '../../contract/datasets.ts';
 import { describeRejected } from '../../contract/run-protocol.ts';
 import { assembleDataset, datasetProfile, datasetShape, sendDataset } from './dataset-artifacts.ts';
 import { renameField } from './fields.ts';
+import { connectedEnv, cloudEnv, imputerCloud, type ImputerCloud } from './imputer-cloud.ts';
 import { defineRunKind, type HostDataset, type RunHost } from './types.ts';
 import { applyImputerConfig, type ApplyImputerConfig } from '../../contract/run-configs.ts';
 
@@ -34,6 +35,8 @@ export interface ApplyImputerInput {
   options: Record<string, unknown>;
   seed?: number;
   env: ImputerEnv;
+  /** qnn-mice on IonQ's cloud: the connection from the host (never stored with the run) and the spend limit. */
+  cloud?: ImputerCloud | null;
 }
 
 export const applyImputerInput = z.custom<ApplyImputerInput>(
@@ -74,11 +77,21 @@ export function prepareApply(config: ApplyImputerConfig, host: RunHost) {
   }
   const options = config.options ?? {};
   const env: ImputerEnv = { deviceProfiles: host.deviceProfiles() };
-  try {
-    createImputer(model.method, { ...model.options, ...options }, env); // the options and qnn-mice's backend, checked now
-  } catch (e) {
+  const rename = (e: unknown) =>
     // The registry names options as options.<name>; qnn-mice's backend as backend.
-    throw renameField(e, (f) => (f === 'method' ? 'model.method' : f === undefined ? 'options' : f.startsWith('options') ? f : `options.${f}`));
+    renameField(e, (f) => (f === 'method' ? 'model.method' : f === undefined ? 'options' : f.startsWith('options') ? f : `options.${f}`));
+  let resolved: Record<string, unknown>;
+  try {
+    resolved = resolveImputerOptions(model.method, { ...model.options, ...options });
+  } catch (e) {
+    throw rename(e);
+  }
+  // A backend on IonQ's cloud: the key is checked and the connection handed over now, as for a training.
+  const cloud = imputerCloud([resolved], host);
+  try {
+    createImputer(model.method, { ...model.options, ...options }, connectedEnv(env, cloud)); // the options and qnn-mice's backend, checked now
+  } catch (e) {
+    throw rename(e);
   }
   try {
     matchModelColumns(model, dataset.dataset);
@@ -91,7 +104,7 @@ export function prepareApply(config: ApplyImputerConfig, host: RunHost) {
     });
   }
   return {
-    input: { dataset, model, options, seed: config.seed, env } satisfies ApplyImputerInput,
+    input: { dataset, model, options, seed: config.seed, env, cloud } satisfies ApplyImputerInput,
     name: `apply ${model.method} to ${dataset.name}`,
     datasetId: dataset.id,
     datasetName: dataset.name,
@@ -110,13 +123,14 @@ export const applyImputerKind = defineRunKind({
   input: applyImputerInput,
   resumable: false,
   prepare: prepareApply,
+  cloudBackend: (input: ApplyImputerInput) => input.cloud?.backend ?? null,
   async run(input: ApplyImputerInput, ctx): Promise<ApplyImputerOutput> {
     const { dataset, model } = input;
     const before = dataset.dataset;
     const r = await applyImputer(model, before, {
       options: input.options,
       seed: input.seed,
-      env: input.env,
+      env: cloudEnv(input.env, input.cloud, ctx, () => 0),
       signal: ctx.signal,
       onProgress: (p) => ctx.progress(within(PHASES.apply, p.fraction), `applying: step ${p.step}/${p.steps} ${p.column}`),
     });

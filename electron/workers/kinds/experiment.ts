@@ -19,6 +19,7 @@ import { resolveImputerOptions, type ImputerEnv } from '../../../core/impute/reg
 import type { MetricPoint } from '../../contract/run-protocol.ts';
 import { EXPERIMENT_METRICS } from '../../contract/runs.ts';
 import { renameField } from './fields.ts';
+import { cloudEnv, imputerCloud, type ImputerCloud } from './imputer-cloud.ts';
 import { defineRunKind, type ChildRecord, type HostDataset, type RunHost } from './types.ts';
 import { experimentRunConfig, type ExperimentRunConfig } from '../../contract/run-configs.ts';
 
@@ -29,11 +30,13 @@ export const IMPUTATION_RUN_KIND = 'imputation';
 // The config schema lives in the contract (the New run page validates with it); re-exported for the kind's users.
 export { experimentRunConfig, type ExperimentRunConfig };
 
-/** The worker's input: the dataset's cells, the experiment checked against them, and qnn-mice's device profiles. */
+/** The worker's input: the dataset's cells, the experiment checked against them, qnn-mice's device profiles and cloud connection. */
 export interface ExperimentInput {
   dataset: HostDataset;
   experiment: ResolvedExperiment;
   env: ImputerEnv;
+  /** qnn-mice on IonQ's cloud: the connection from the host (never stored with the run) and the spend limit. */
+  cloud?: ImputerCloud | null;
 }
 
 export const experimentInput = z.custom<ExperimentInput>(
@@ -136,17 +139,20 @@ export function prepareExperiment(config: ExperimentRunConfig, host: RunHost) {
   const dataset = host.dataset(config.datasetId);
   const { datasetId: _, ...core } = config;
   // A method or option refused by the imputers' registry is named within the list (e.g. methods.1.options.trees).
-  config.methods.forEach((m, k) => {
+  const resolved = config.methods.map((m, k) => {
     try {
-      resolveImputerOptions(typeof m === 'string' ? m : m.name, typeof m === 'string' ? {} : m.options);
+      return resolveImputerOptions(typeof m === 'string' ? m : m.name, typeof m === 'string' ? {} : m.options);
     } catch (e) {
       throw renameField(e, (f) => (f === undefined || f === 'method' ? `methods.${k}` : `methods.${k}.${f}`));
     }
   });
+  // A method on IonQ's cloud: the key is checked and the connection handed over now, as for a training.
+  const cloud = imputerCloud(resolved, host);
+  const env = { deviceProfiles: host.deviceProfiles() };
   // Every other check of `qnnlab experiment` (outcome, folds, mask and its columns) before anything is queued.
   const experiment = resolveExperiment(dataset.dataset, core satisfies ExperimentConfig);
   return {
-    input: { dataset, experiment, env: { deviceProfiles: host.deviceProfiles() } } satisfies ExperimentInput,
+    input: { dataset, experiment, env, cloud } satisfies ExperimentInput,
     name: experimentRunName(dataset.name, experiment),
     datasetId: dataset.id,
     datasetName: dataset.name,
@@ -163,8 +169,12 @@ export const experimentKind = defineRunKind({
   // Metric steps count a seed's training steps, not seeds (the checkpoint's steps): finished seeds' series stay.
   resumeMetrics: 'keep',
   prepare: prepareExperiment,
+  cloudBackend: (input: ExperimentInput) => input.cloud?.backend ?? null,
   async run(input: ExperimentInput, ctx): Promise<ExperimentOutput> {
-    const { dataset, experiment: r, env } = input;
+    const { dataset, experiment: r } = input;
+    let seedIndex = 0;
+    // A cloud job goes to the ledger with the seed's place in the experiment as its step.
+    const env = cloudEnv(input.env, input.cloud, ctx, () => seedIndex);
     const resumed = ctx.resumeFrom ? parseOrThrow(checkpointPayload, ctx.resumeFrom.payload, 'experiment checkpoint', 'checkpoint') : null;
     const results: SeedResult[] = resumed ? [...resumed.results] : [];
     const finished = new Set(results.map((x) => x.seed));
@@ -172,6 +182,7 @@ export const experimentKind = defineRunKind({
     const of = r.seeds.length;
     for (const [index, seed] of r.seeds.entries()) {
       if (finished.has(seed)) continue;
+      seedIndex = index;
       // Live loss series, one per (method, seed); a seed rerun after an interruption writes the same steps again.
       const steps = new Map<string, { step: number; model: string }>();
       const seedResults = await runExperimentSeed(

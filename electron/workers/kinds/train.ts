@@ -303,7 +303,7 @@ export function cloudNote(target: BackendTarget): string {
  * A run's provider journal over its context: the ledger the host gave at start (reattach on resume), each change
  * reported to the host with the step it belongs to, and the spend so far against the run's budget.
  */
-export function runJournal(ctx: RunContext, budgetUSD: number | undefined, step: () => number): ProviderJournal {
+export function runJournal(ctx: Pick<RunContext, 'runId' | 'providerJobs' | 'job'>, budgetUSD: number | undefined, step: () => number): ProviderJournal {
   const jobs = new Map<string, ProviderJobRecord>();
   for (const j of ctx.providerJobs ?? []) jobs.set(j.name, { ...j, failure: j.failure ?? null });
   const prior = new Map(jobs);

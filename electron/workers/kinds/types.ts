@@ -146,6 +146,8 @@ export interface RunKind<Config = any, Input = any, Result = any> {
   run(input: Input, ctx: RunContext): Promise<Result>;
   /** What a prepared run would submit to a device (null: nothing): estimated before it is queued and checked against the budget. */
   estimate?(input: Input): TrainingPlan | null;
+  /** The cloud backend a prepared run submits jobs to when it has no plan to estimate (an imputation's qnn-mice), else null. */
+  cloudBackend?(input: Input): BackendTarget | null;
   onCheckpoint?(checkpoint: RunCheckpoint, recorder: CheckpointRecorder): void;
   /** What the run's record keeps as its result (default: the result itself). */
   complete?(result: Result, host: RunHost, completion: Completion): unknown | Promise<unknown>;
