@@ -112,6 +112,10 @@ test('a QPU training: the dialog shows the cost and the budget; Cancel queues no
   expect(await rpc(host, 'settings.update', { budgetUSD: 500 })).toMatchObject({ ok: true });
   await fillTraining(page, 'ionq:qpu.aria-1', '100');
   await expect(page.getByTestId('train-noise-model')).toHaveCount(0);
+  // IonQ debiases from 500 shots: the host's check says so on the field.
+  await page.getByTestId('train-debiasing').selectOption('on');
+  await expect(page.locator('[data-testid="field-problem"][data-field="debiasing"]')).toContainText('needs at least 500 shots per circuit');
+  await expect(page.getByTestId('start-run')).toBeDisabled();
   await page.getByTestId('train-debiasing').selectOption('off');
   await expect(page.getByTestId('run-within-budget')).toBeVisible();
   await expect(page.getByTestId('run-estimate')).toContainText('charged to your IonQ account');
