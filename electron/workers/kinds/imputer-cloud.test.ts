@@ -12,6 +12,7 @@ import { localExecutor } from '../../backend/runs/executor.ts';
 import { forkLauncher } from '../../backend/runs/launcher.ts';
 import { createRunHost } from '../../backend/runs/run-host.ts';
 import { ProviderJobLedger } from '../../backend/services/provider-jobs.ts';
+import { updateLabSettings } from '../../backend/services/settings.ts';
 import { runQnnlab } from '../../cli/test-io.ts';
 import type { ExperimentOutput } from './experiment.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -139,6 +140,56 @@ describe('qnn-mice on ionq:simulator', () => {
     expect(backend.runs.list().runs).toEqual([]);
     expect(posts()).toBe(before);
   });
+});
+
+describe('an apply-imputer run on ionq:simulator', () => {
+  it('applies a qnn-mice model fitted on ideal through the cloud simulator, its jobs in the ledger with the run', async () => {
+    const file = dir.file('small.csv');
+    writeFileSync(file, smallCsv());
+    const model = dir.file('model.json');
+    const fit = await runQnnlab(
+      ...['impute', '--data', file, '--method', 'qnn-mice', '--exclude', 'id', '--outcome', 'death', '--option', 'cycles=1', '--option', 'epochsPerLayer=1'],
+      ...['--save-model', model, '--out', dir.file('fit.csv')],
+    );
+    expect(fit.code, fit.stderr).toBe(0);
+    // The host's own engine: an apply stores its completed table through the host's import services.
+    backend.close();
+    backend = openBackend({
+      databasePath: dir.file('lab.db'),
+      transport: 'http',
+      version: 'test',
+      seedSamples: false,
+      engine: { launcher: forkLauncher(), claimUnowned: true, warn: () => {} },
+    });
+    const e = backend.engine!;
+    const ds = backend.datasets.importCsv({ fileName: 'small.csv', content: smallCsv(), outcome: 'death' });
+    const names0 = fake.submittedNames().length;
+    const config = { datasetId: ds.id, model: JSON.parse(readFileSync(model, 'utf8')), options: { backend: 'ionq:simulator', shots: SHOTS } };
+    const done = await e.wait((await e.submit({ kind: 'apply-imputer', config })).id);
+    expect(done.status, done.error ?? '').toBe('succeeded');
+    expect(done.result).toMatchObject({ missingCellsLeft: 0 });
+    const jobs = new ProviderJobLedger(backend.runs.db).list(done.id);
+    expect(jobs.length).toBeGreaterThan(0);
+    expect(jobs.map((j) => j.name).sort()).toEqual(fake.submittedNames().slice(names0).sort());
+    expect(jobs.every((j) => j.runId === done.id && j.status === 'completed' && j.step === 1)).toBe(true);
+    await backend.shutdown();
+    backend = openBackend({ databasePath: dir.file('other.db'), transport: 'http', version: 'test', seedSamples: false });
+  }, 60_000);
+});
+
+describe('qnn-mice on a QPU', () => {
+  it('confirmed, an experiment is held to the budget per run in Settings: it stops before the job that would pass it, having submitted nothing', async () => {
+    const ds = backend.datasets.importCsv({ fileName: 'small.csv', content: smallCsv(), outcome: 'death' });
+    updateLabSettings(backend.runs.db, { budgetUSD: 1 });
+    const e = engine();
+    const before = posts();
+    const { id } = await e.submit({ kind: 'experiment', config: experimentConfig(ds.id, 'ionq:qpu.aria-1'), confirmCharges: true });
+    const done = await e.wait(id);
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatch(/past its budget of 1.00 USD; the run stopped before submitting it. Raise the budget and resume the run./);
+    expect(posts()).toBe(before);
+    expect(new ProviderJobLedger(backend.runs.db).list(id)).toEqual([]);
+  }, 60_000);
 });
 
 describe('qnnlab impute --method qnn-mice on IonQ', () => {
