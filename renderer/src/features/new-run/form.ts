@@ -95,6 +95,22 @@ export function backendChoices(devices: readonly { id: string; name: string; pro
   ];
 }
 
+/**
+ * The cloud QPU a run's config sends jobs to (charged to the user's IonQ account), or null: a training's backend, or
+ * qnn-mice's `backend` option in an experiment's methods or an apply run's options.
+ */
+export function chargedBackend(kind: FormKind, config: Record<string, unknown>): string | null {
+  const named =
+    kind === 'train'
+      ? [config.backend]
+      : kind === 'experiment'
+        ? ((config.methods ?? []) as unknown[]).map((m) =>
+            typeof m === 'object' && m !== null ? (m as { options?: { backend?: unknown } }).options?.backend : undefined,
+          )
+        : [(config.options as { backend?: unknown } | undefined)?.backend];
+  return named.find((b): b is string => typeof b === 'string' && cloudCharge(b) === 'charged') ?? null;
+}
+
 /** The form's problems that depend on the host's provider: a cloud backend without an API key (null status: unknown). */
 export function providerProblems(form: TrainForm, provider: { keySet: boolean } | null): Problems {
   return cloudCharge(form.backend) && provider && !provider.keySet ? { backend: NO_KEY_MESSAGE } : {};

@@ -40,7 +40,7 @@ describe('starting a training from the New run page', () => {
     const store = useNewRunStore();
     const { config } = checkForm('train', { ...defaultTrainForm(), backend: 'ionq:qpu.aria-1', shots: 1000 });
     expect(await store.start(config)).toBeNull();
-    expect(store.confirming).toEqual(config);
+    expect(store.confirming).toEqual({ config, backend: 'ionq:qpu.aria-1' });
     expect(starts(calls)).toEqual([]);
     store.cancelCharges();
     expect(store.confirming).toBeNull();
@@ -50,6 +50,24 @@ describe('starting a training from the New run page', () => {
     expect(await store.confirmCharges()).toBe(9);
     expect(starts(calls)).toEqual([{ kind: 'train', config, confirmCharges: true }]);
     expect(store.confirming).toBeNull();
+  });
+
+  it("an experiment whose qnn-mice runs on a QPU waits for the confirmation too; on IonQ's simulator it does not", async () => {
+    const store = useNewRunStore();
+    store.kind = 'experiment';
+    const config = (backend: string) => ({
+      datasetId: 1,
+      outcome: 'death',
+      methods: ['mean', { name: 'qnn-mice', options: { backend, shots: 100 } }],
+      mask: { mechanism: 'mcar', rate: 0.2 },
+      seeds: [1],
+    });
+    expect(await store.start(config('ionq:qpu.forte-1'))).toBeNull();
+    expect(store.confirming?.backend).toBe('ionq:qpu.forte-1');
+    expect(starts(calls)).toEqual([]);
+    expect(await store.confirmCharges()).toBe(9);
+    expect(await store.start(config('ionq:simulator'))).toBe(9);
+    expect(starts(calls).map((r) => r.confirmCharges)).toEqual([true, undefined]);
   });
 
   it('a run on the cloud simulator or here starts at once, without confirmCharges', async () => {

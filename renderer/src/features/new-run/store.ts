@@ -13,7 +13,7 @@ import type { LabSettings } from '../../../../electron/contract/settings.ts';
 import { useApi } from '../../api/client.ts';
 import {
   backendChoices,
-  cloudCharge,
+  chargedBackend,
   defaultApplyForm,
   defaultExperimentForm,
   defaultTrainForm,
@@ -54,8 +54,8 @@ export const useNewRunStore = defineStore('new-run', () => {
   const checking = ref(false);
   const starting = ref(false);
   const startError = shallowRef<ApiError | null>(null);
-  /** A run on a cloud QPU waiting for the user to confirm its charges (the config it would start). */
-  const confirming = shallowRef<Record<string, unknown> | null>(null);
+  /** A run on a cloud QPU waiting for the user to confirm its charges: the config it would start and the QPU. */
+  const confirming = shallowRef<{ config: Record<string, unknown>; backend: string } | null>(null);
 
   async function init(query: NewRunQuery): Promise<void> {
     ready.value = false;
@@ -145,12 +145,13 @@ export const useNewRunStore = defineStore('new-run', () => {
   }
 
   /**
-   * Starts the run; its id, or null (startError set: a refusal names its field). A training on a cloud QPU is charged
-   * to the user's IonQ account: it waits for confirmCharges() (null meanwhile, nothing sent), or cancelCharges().
+   * Starts the run; its id, or null (startError set: a refusal names its field). A run on a cloud QPU is charged to
+   * the user's IonQ account: it waits for confirmCharges() (null meanwhile, nothing sent), or cancelCharges().
    */
   async function start(config: Record<string, unknown>): Promise<number | null> {
-    if (kind.value === 'train' && typeof config.backend === 'string' && cloudCharge(config.backend) === 'charged') {
-      confirming.value = config;
+    const backend = chargedBackend(kind.value, config);
+    if (backend) {
+      confirming.value = { config, backend };
       return null;
     }
     return send(config, false);
@@ -158,9 +159,9 @@ export const useNewRunStore = defineStore('new-run', () => {
 
   /** The user confirmed the charges of the run waiting for it: started with confirmCharges. */
   async function confirmCharges(): Promise<number | null> {
-    const config = confirming.value;
-    if (!config) return null;
-    const id = await send(config, true);
+    const waiting = confirming.value;
+    if (!waiting) return null;
+    const id = await send(waiting.config, true);
     confirming.value = null;
     return id;
   }
