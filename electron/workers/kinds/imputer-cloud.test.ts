@@ -3,7 +3,7 @@
 // resumed, records its jobs in the ledger with its run, submits none twice, and scores as the same experiment on the
 // local ideal backend with the same shots; `qnnlab impute --backend ionq:simulator` works and without a key says what
 // to do; a QPU is refused without --yes (the command) or confirmCharges (runs.start), nothing submitted.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { FAKE_IONQ_KEY, ionqEnvironment, startFakeIonq, type FakeIonq } from '../../../test-support/fake-ionq.ts';
 import { pbcText, useTempDir } from '../../../test-support/files.ts';
 import { openBackend, type Backend } from '../../backend/backend.ts';
@@ -90,9 +90,12 @@ const scores = (r: ExperimentOutput) => r.seeds.map(({ seconds: _, ...s }) => s)
 
 describe('qnn-mice on ionq:simulator', () => {
   it('an experiment killed -9 after its first seed and resumed: its jobs in the ledger, none submitted twice, the ideal backend scores', async () => {
+    // Each job runs 150 ms at this fake: the kill lands while a job of the second seed is in flight, not after the run.
+    const slow = await startFakeIonq({ runMs: 150 });
+    onTestFinished(() => slow.close());
+    process.env.QNNLAB_IONQ_URL = slow.url;
     const ds = backend.datasets.importCsv({ fileName: 'small.csv', content: smallCsv(), outcome: 'death' });
     const e = engine();
-    const names0 = fake.submittedNames().length;
     const { id } = await e.submit({ kind: 'experiment', config: experimentConfig(ds.id, 'ionq:simulator') });
     const pid = await until('the worker pid', () => workerPid(id));
     await until('the first seed', () => checkpoints(id) > 0);
@@ -106,7 +109,7 @@ describe('qnn-mice on ionq:simulator', () => {
     const done = await e.wait(id);
     expect(done.status, done.error ?? '').toBe('succeeded');
     const jobs = ledger.list(id);
-    const submitted = fake.submittedNames().slice(names0);
+    const submitted = slow.submittedNames();
     // Every job once at IonQ, each in the ledger with its run (steps: the seed's place), completed.
     expect(new Set(submitted).size).toBe(submitted.length);
     expect(jobs.map((j) => j.name).sort()).toEqual([...submitted].sort());
