@@ -6,6 +6,7 @@ import { NO_KEY_MESSAGE } from '../../../../core/hardware/providers/ionq/client.
 import { backendNames, resolveBackend } from '../../../../core/hardware/registry.ts';
 import {
   backendChoices,
+  chargedBackend,
   checkForm,
   configOf,
   configPath,
@@ -17,6 +18,7 @@ import {
   parseSeeds,
   problemAt,
   providerProblems,
+  runCloud,
   type ExperimentForm,
   type TrainForm,
 } from './form.ts';
@@ -211,5 +213,17 @@ describe("IonQ's cloud backends on the training form", () => {
     expect(again).toMatchObject({ backend: 'ionq:simulator', shots: 600, noiseModel: 'forte-1', debiasing: 'on', aggregation: 'voting' });
     expect(checkForm('train', again).config).toEqual(made.config);
     expect((formFromConfig('train', qpu) as TrainForm).debiasing).toBe('off');
+  });
+
+  it("says where a run's jobs go: an experiment's qnn-mice on a QPU is charged, on IonQ's simulator free, here not cloud at all", () => {
+    const exp = (backend: string) => ({ methods: ['mean', { name: 'qnn-mice', options: { backend } }] });
+    expect(runCloud('experiment', exp('ionq:qpu.forte-1'))).toBe('charged');
+    expect(chargedBackend('experiment', exp('ionq:qpu.forte-1'))).toBe('ionq:qpu.forte-1');
+    expect(runCloud('experiment', exp('ionq:simulator'))).toBe('free');
+    expect(chargedBackend('experiment', exp('ionq:simulator'))).toBeNull();
+    expect(runCloud('experiment', exp('ionq-aria'))).toBeNull();
+    expect(runCloud('apply-imputer', { options: { backend: 'ionq:qpu.aria-1' } })).toBe('charged');
+    expect(runCloud('train', { backend: 'ionq:simulator' })).toBe('free');
+    expect(runCloud('train', {})).toBeNull();
   });
 });

@@ -95,11 +95,8 @@ export function backendChoices(devices: readonly { id: string; name: string; pro
   ];
 }
 
-/**
- * The cloud QPU a run's config sends jobs to (charged to the user's IonQ account), or null: a training's backend, or
- * qnn-mice's `backend` option in an experiment's methods or an apply run's options.
- */
-export function chargedBackend(kind: FormKind, config: Record<string, unknown>): string | null {
+/** The backends a run's config names: a training's backend, or qnn-mice's `backend` option in an experiment's methods or an apply run's options. */
+function namedBackends(kind: FormKind, config: Record<string, unknown>): string[] {
   const named =
     kind === 'train'
       ? [config.backend]
@@ -108,7 +105,18 @@ export function chargedBackend(kind: FormKind, config: Record<string, unknown>):
             typeof m === 'object' && m !== null ? (m as { options?: { backend?: unknown } }).options?.backend : undefined,
           )
         : [(config.options as { backend?: unknown } | undefined)?.backend];
-  return named.find((b): b is string => typeof b === 'string' && cloudCharge(b) === 'charged') ?? null;
+  return named.filter((b): b is string => typeof b === 'string');
+}
+
+/** The cloud QPU a run's config sends jobs to (charged to the user's IonQ account), or null. */
+export function chargedBackend(kind: FormKind, config: Record<string, unknown>): string | null {
+  return namedBackends(kind, config).find((b) => cloudCharge(b) === 'charged') ?? null;
+}
+
+/** Whether a run's jobs go to IonQ's cloud: charged (a QPU among its backends), free (only its simulator), or not at all. */
+export function runCloud(kind: FormKind, config: Record<string, unknown>): CloudCharge {
+  const charges = namedBackends(kind, config).map(cloudCharge);
+  return charges.includes('charged') ? 'charged' : charges.includes('free') ? 'free' : null;
 }
 
 /** The form's problems that depend on the host's provider: a cloud backend without an API key (null status: unknown). */
