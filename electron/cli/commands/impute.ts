@@ -486,13 +486,14 @@ const experimentCommand: Command = {
       flags,
       resolved.methods.map((m) => m.options),
     );
-    // Cloud jobs go to the recorded run's ledger from this thread (the journal does not cross to worker threads).
-    const workers = cloud ? 1 : (numberFlag(flags, 'workers', { integer: true, min: 1, max: 64 }) ?? availableParallelism());
+    const threads = numberFlag(flags, 'workers', { integer: true, min: 1, max: 64 }) ?? availableParallelism();
     // Recorded as runs (one transaction per finished seed) when a database is named; the checks come first, so a
     // refused configuration records nothing.
     const recorder = source.record ? openRecorder(flags, resolved, source) : undefined;
     let seedIndex = 0;
     const journal = cloud && recorder ? recorder.journal(() => seedIndex) : undefined;
+    // Cloud jobs go to the recorded run's ledger from this thread (the journal does not cross to worker threads).
+    const workers = journal ? 1 : threads;
     const bar = createProgressBar(io.stderr, 'experiment');
     const t0 = performance.now();
     let report;

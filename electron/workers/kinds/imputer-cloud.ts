@@ -4,7 +4,7 @@
 // the imputers' env gets the connection and the run's job journal (intent before each POST, reattach on resume).
 import { InvalidInputError } from '../../../core/errors.ts';
 import type { IonqConnection } from '../../../core/hardware/providers/ionq/backend.ts';
-import { IONQ_DEFAULT_URL } from '../../../core/hardware/providers/ionq/backends.ts';
+import { IONQ_DEFAULT_URL, isIonqName } from '../../../core/hardware/providers/ionq/backends.ts';
 import { NO_KEY_MESSAGE } from '../../../core/hardware/providers/ionq/client.ts';
 import type { BackendTarget } from '../../../core/hardware/registry.ts';
 import type { ImputerEnv } from '../../../core/impute/registry.ts';
@@ -29,10 +29,10 @@ export function imputerCloud(
   options: readonly Record<string, unknown>[],
   host: Pick<RunHost, 'backend' | 'providerConnection' | 'labBudgetUSD'>,
 ): ImputerCloud | null {
-  const name = options.map((o) => o.backend).find((b): b is string => typeof b === 'string' && b.startsWith('ionq:'));
-  if (name === undefined) return null;
-  const backend = host.backend(name);
-  if (!backend.provider) return null;
+  const targets = options.flatMap((o) => (typeof o.backend === 'string' && isIonqName(o.backend) ? [host.backend(o.backend)] : []));
+  // A QPU among them is the one whose charges the user confirms.
+  const backend = targets.find((t) => t.profile) ?? targets[0];
+  if (!backend?.provider) return null;
   const connection = host.providerConnection?.() ?? { url: IONQ_DEFAULT_URL, apiKey: null };
   if (!connection.apiKey) throw new InvalidInputError(NO_KEY_MESSAGE, { field: 'apiKey' });
   return { backend, connection, spendLimitUSD: host.labBudgetUSD?.() };
