@@ -47,7 +47,7 @@ export function refuseUnconfirmedCharges(kind: RunKind, input: unknown): void {
   const costUSD = plan ? estimateTraining(plan).costUSD : null;
   const cost =
     costUSD === null
-      ? "each job priced by IonQ's estimate before it is sent, the run held to the budget per run in Settings"
+      ? "each job priced by IonQ's estimate before it is sent, the run held to the budget per run in Settings when one is set"
       : `estimated ${costUSD.toFixed(2)} USD`;
   throw new LabError(
     'VALIDATION',
