@@ -116,6 +116,7 @@ describe('qnn-mice on ionq:simulator', () => {
     expect(jobs.length).toBeGreaterThan(before);
     expect(jobs.every((j) => j.runId === id && j.status === 'completed' && j.backend === 'ionq:simulator' && j.shots === SHOTS)).toBe(true);
     expect(new Set(jobs.map((j) => j.step))).toEqual(new Set([1, 2]));
+    expect(backend.runs.logs(id).lines.map((l) => l.message)).toContain("qnn-mice on ionq:simulator: submitted to IonQ's cloud simulator (not charged)");
 
     // The same experiment on the local ideal backend with the same shots: IonQ's ideal simulator answers exact
     // probabilities, from which the shots are drawn with the request's seed as the ideal backend draws them.

@@ -9,7 +9,7 @@ import { NO_KEY_MESSAGE } from '../../../core/hardware/providers/ionq/client.ts'
 import type { BackendTarget } from '../../../core/hardware/registry.ts';
 import type { ImputerEnv } from '../../../core/impute/registry.ts';
 import type { QnnMiceEnv } from '../../../core/impute/imputers/qnn-mice.ts';
-import { runJournal } from './train.ts';
+import { cloudNote, runJournal } from './train.ts';
 import type { RunContext, RunHost } from './types.ts';
 
 /** What a run whose imputers submit cloud jobs carries to its worker. */
@@ -46,5 +46,6 @@ export function connectedEnv(env: ImputerEnv, cloud: ImputerCloud | null): Imput
 /** The worker's env: the connection and the run's job journal, each job's ledger step given by `step` (e.g. the seed's index). */
 export function cloudEnv(env: ImputerEnv, cloud: ImputerCloud | null | undefined, ctx: RunContext, step: () => number): ImputerEnv {
   if (!cloud) return env;
+  ctx.log('info', `qnn-mice on ${cloud.backend.name}: ${cloudNote(cloud.backend)}`);
   return { ...env, provider: { connection: cloud.connection, journal: runJournal(ctx, cloud.spendLimitUSD, step) } } satisfies QnnMiceEnv;
 }
