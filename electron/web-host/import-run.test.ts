@@ -4,7 +4,9 @@
 // The CSV (32 numeric columns, ~230 MB) is generated once for the file.
 //
 // What is asserted about time is the host thread's own work: the CPU it spends between two ticks of a 5 ms timer
-// stays under 50 ms, so no piece of the import holds it longer. The wall-clock delay of the client's calls is
+// stays under the issue's 100 ms, so no piece of the import holds it longer (on the host it was seconds). It is
+// usually under 20 ms; after the scheduler stalls the process, the calls that queued meanwhile are all served in one
+// gap (measured in a full CI run on a loaded machine: 56 ms of CPU in a 208 ms gap). The wall-clock delay of the client's calls is
 // printed, not asserted: on this machine (2 cores shared with other test runs) the scheduler alone delays a
 // process by hundreds of milliseconds at times (measured: gaps of 400 ms with under 2 ms of the host's CPU in them).
 // Quiet, the slowest call took 84 ms (see the report of issue 10); `npm run bench -- --only import` measures it.
@@ -25,8 +27,8 @@ const COLUMNS = 32;
 const ROWS = 1_100_000;
 /** The limits the issue sets: no unrelated call waits longer, while a 200 MB import runs. */
 const MAX_DELAY_MS = 100;
-/** The most CPU the host thread may spend without its timers running: a slice of the import's work. */
-const MAX_SLICE_CPU_MS = 50;
+/** The most CPU the host thread may spend without its timers running (a slice of the import's work, or a backlog of calls). */
+const MAX_SLICE_CPU_MS = MAX_DELAY_MS;
 
 const tmp = useTempDir('qnnlab-import-run-', 'all');
 let backend: Backend;
