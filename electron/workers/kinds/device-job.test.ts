@@ -8,12 +8,9 @@ import { LabError } from '../../../core/errors.ts';
 import { compileCircuit } from '../../../core/hardware/compile.ts';
 import { builtinDeviceProfile } from '../../../core/hardware/device-profile.ts';
 import { modelCircuit } from '../../../core/quantum/butterfly.ts';
+import { runEngines } from '../../../test-support/run-engines.ts';
 import { useTempDir } from '../../../test-support/files.ts';
 import { openBackend, type Backend } from '../../backend/backend.ts';
-import { RunEngine } from '../../backend/runs/engine.ts';
-import { localExecutor } from '../../backend/runs/executor.ts';
-import { forkLauncher } from '../../backend/runs/launcher.ts';
-import { createRunHost } from '../../backend/runs/run-host.ts';
 import { parseArgsOptions } from '../../cli/command.ts';
 import { deviceJobConfigFlags, deviceJobConfigFromFlags } from '../../cli/commands/device-job-flags.ts';
 import { runQnnlab } from '../../cli/test-io.ts';
@@ -21,27 +18,17 @@ import type { DeviceJobResult } from './device-job.ts';
 
 const dir = useTempDir('qnnlab-device-job-');
 let backend: Backend;
-const engines: RunEngine[] = [];
+const engines = runEngines(() => backend);
 
 beforeEach(() => {
   backend = openBackend({ databasePath: dir.file('lab.db'), transport: 'http', version: 'test', seedSamples: false });
 });
 afterEach(async () => {
-  await Promise.all(engines.splice(0).map((e) => e.close()));
+  await engines.closeAll();
   backend.close();
 });
 
-function engine(): RunEngine {
-  const e = new RunEngine({
-    runs: backend.runs,
-    host: createRunHost(backend.datasets, backend.devices),
-    executor: localExecutor(forkLauncher(), 1),
-    claimUnowned: true,
-    warn: () => {},
-  });
-  engines.push(e);
-  return e;
-}
+const engine = engines.engine;
 
 async function refusal(p: Promise<unknown>): Promise<LabError> {
   try {

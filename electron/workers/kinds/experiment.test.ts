@@ -4,12 +4,9 @@
 import { parseArgs } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LabError } from '../../../core/errors.ts';
+import { runEngines } from '../../../test-support/run-engines.ts';
 import { useTempDir } from '../../../test-support/files.ts';
 import { openBackend, type Backend } from '../../backend/backend.ts';
-import { RunEngine } from '../../backend/runs/engine.ts';
-import { localExecutor } from '../../backend/runs/executor.ts';
-import { forkLauncher } from '../../backend/runs/launcher.ts';
-import { createRunHost } from '../../backend/runs/run-host.ts';
 import { parseArgsOptions } from '../../cli/command.ts';
 import { experimentRunConfigFromFlags, imputeCommands } from '../../cli/commands/impute.ts';
 import { runQnnlab } from '../../cli/test-io.ts';
@@ -19,27 +16,17 @@ import { seedMetrics, type ExperimentOutput } from './experiment.ts';
 
 const dir = useTempDir('qnnlab-experiment-run-');
 let backend: Backend;
-const engines: RunEngine[] = [];
+const engines = runEngines(() => backend);
 
 beforeEach(() => {
   backend = openBackend({ databasePath: dir.file('lab.db'), transport: 'http', version: 'test', seedSamples: true });
 });
 afterEach(async () => {
-  await Promise.all(engines.splice(0).map((e) => e.close()));
+  await engines.closeAll();
   backend.close();
 });
 
-function engine(): RunEngine {
-  const e = new RunEngine({
-    runs: backend.runs,
-    host: createRunHost(backend.datasets, backend.devices),
-    executor: localExecutor(forkLauncher(), 1),
-    claimUnowned: true,
-    warn: () => {},
-  });
-  engines.push(e);
-  return e;
-}
+const engine = engines.engine;
 
 async function until<T>(what: string, probe: () => T | null | undefined | false, timeoutMs = 20_000): Promise<T> {
   const end = Date.now() + timeoutMs;

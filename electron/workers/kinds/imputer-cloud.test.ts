@@ -6,11 +6,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { FAKE_IONQ_KEY, ionqEnvironment, startFakeIonq, type FakeIonq } from '../../../test-support/fake-ionq.ts';
 import { pbcText, useTempDir } from '../../../test-support/files.ts';
-import { openBackend, type Backend } from '../../backend/backend.ts';
-import { RunEngine } from '../../backend/runs/engine.ts';
-import { localExecutor } from '../../backend/runs/executor.ts';
+import { runEngines } from '../../../test-support/run-engines.ts';
 import { forkLauncher } from '../../backend/runs/launcher.ts';
-import { createRunHost } from '../../backend/runs/run-host.ts';
+import { openBackend, type Backend } from '../../backend/backend.ts';
 import { ProviderJobLedger } from '../../backend/services/provider-jobs.ts';
 import { updateLabSettings } from '../../backend/services/settings.ts';
 import { runQnnlab } from '../../cli/test-io.ts';
@@ -21,7 +19,7 @@ const dir = useTempDir('qnnlab-imputer-cloud-');
 const ionqEnv = ionqEnvironment();
 let fake: FakeIonq;
 let backend: Backend;
-const engines: RunEngine[] = [];
+const engines = runEngines(() => backend);
 
 /** 40 patients of pbc, four columns: a small table whose qnn-mice fits take a few jobs each. */
 function smallCsv(): string {
@@ -44,22 +42,12 @@ beforeEach(() => {
   backend = openBackend({ databasePath: dir.file('lab.db'), transport: 'http', version: 'test', seedSamples: false });
 });
 afterEach(async () => {
-  await Promise.all(engines.splice(0).map((e) => e.close()));
+  await engines.closeAll();
   backend.close();
   ionqEnv.restore();
 });
 
-function engine(): RunEngine {
-  const e = new RunEngine({
-    runs: backend.runs,
-    host: createRunHost(backend.datasets, backend.devices),
-    executor: localExecutor(forkLauncher(), 1),
-    claimUnowned: true,
-    warn: () => {},
-  });
-  engines.push(e);
-  return e;
-}
+const engine = engines.engine;
 
 async function until<T>(what: string, probe: () => T | null | undefined | false, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;
