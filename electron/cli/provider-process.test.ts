@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../test-support/until.ts';
 import { FAKE_IONQ_KEY, startFakeIonq, type FakeIonq } from '../../test-support/fake-ionq.ts';
 import { useTempDir } from '../../test-support/files.ts';
 import { resolveBackend } from '../../core/hardware/registry.ts';
@@ -63,16 +64,6 @@ function query<T>(db: string, sql: string, ...params: unknown[]): T[] {
   }
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false, context: () => string, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${context()}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('a cloud training killed -9 mid-run and resumed', () => {
   it('reattaches to its jobs (none submitted twice) and ends with the parameters of an uninterrupted run', async () => {
     const input: TrainInput = { config: CONFIG, backend: resolveBackend(CONFIG.backend!), dataset: null, connection: { url: fake.url, apiKey: FAKE_IONQ_KEY } };
@@ -90,6 +81,7 @@ describe('a cloud training killed -9 mid-run and resumed', () => {
         const ready = jobs.length >= 4 && jobs.at(-1)!.status !== 'completed' && query(db, 'SELECT step FROM checkpoints').length > 0;
         return ready && query<{ worker_pid: number | null }>(db, 'SELECT worker_pid FROM runs')[0]?.worker_pid;
       },
+      30_000,
       cli.output,
     );
     process.kill(worker!, 'SIGKILL');

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../test-support/until.ts';
 import { mountTmpfs } from '../../test-support/mounts.ts';
 import { useTempDir } from '../../test-support/files.ts';
 import { projectRoot } from '../backend/paths.ts';
@@ -103,16 +104,6 @@ function webHost(db: string) {
 
 function fail(message: string): never {
   throw new Error(message);
-}
-
-async function until<T>(what: string, probe: () => T | null | undefined | false, timeoutMs = 20_000, context?: () => string): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${context ? `: ${context()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** One query on the database, from a connection of its own (closed at once, so it holds nothing). */

@@ -3,6 +3,7 @@
 // cancel of queued and running runs, recovery of runs whose owner died, and every refusal with its field.
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { until } from '../../../test-support/until.ts';
 import { LabError } from '../../../core/errors.ts';
 import { useTempDir } from '../../../test-support/files.ts';
 import { runTraining, type TrainInput } from '../../workers/kinds/train.ts';
@@ -41,16 +42,6 @@ function engine(options: Partial<RunEngineOptions> & { capacity?: number; launch
 /** A toy training that takes a few seconds here: long enough to kill or cancel mid-run. */
 const LONG = { qubits: 16, layers: 4, samples: 512, epochs: 100, batch: 16, seed: 7 };
 const SHORT = { qubits: 8, layers: 3, samples: 64, epochs: 3, seed: 3 };
-
-async function until<T>(what: string, probe: () => T | null | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const checkpoints = (id: number) => (backend.runs.db.prepare('SELECT COUNT(*) AS n FROM checkpoints WHERE run_id = ?').get(id) as { n: number }).n;
 const parameters = (run: RunRecord) => (run.result as { parameters: number[] }).parameters;

@@ -3,6 +3,7 @@
 // and its summary equals an uninterrupted run's and `qnnlab experiment --json`'s on the same flags (wall times aside).
 import { parseArgs } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { until } from '../../../test-support/until.ts';
 import { LabError } from '../../../core/errors.ts';
 import { runEngines } from '../../../test-support/run-engines.ts';
 import { useTempDir } from '../../../test-support/files.ts';
@@ -27,16 +28,6 @@ afterEach(async () => {
 });
 
 const engine = engines.engine;
-
-async function until<T>(what: string, probe: () => T | null | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function refusal(p: Promise<unknown>): Promise<LabError> {
   try {

@@ -4,6 +4,7 @@
 // local ideal backend with the same shots; `qnnlab impute --backend ionq:simulator` works and without a key says what
 // to do; a QPU is refused without --yes (the command) or confirmCharges (runs.start), nothing submitted.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { until } from '../../../test-support/until.ts';
 import { FAKE_IONQ_KEY, ionqEnvironment, startFakeIonq, type FakeIonq } from '../../../test-support/fake-ionq.ts';
 import { pbcText, useTempDir } from '../../../test-support/files.ts';
 import { runEngines } from '../../../test-support/run-engines.ts';
@@ -49,16 +50,6 @@ afterEach(async () => {
 
 const engine = engines.engine;
 
-async function until<T>(what: string, probe: () => T | null | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 const SHOTS = 200;
 const experimentConfig = (datasetId: number, backendName: string) => ({
   datasetId,
@@ -85,10 +76,10 @@ describe('qnn-mice on ionq:simulator', () => {
     const ds = backend.datasets.importCsv({ fileName: 'small.csv', content: smallCsv(), outcome: 'death' });
     const e = engine();
     const { id } = await e.submit({ kind: 'experiment', config: experimentConfig(ds.id, 'ionq:simulator') });
-    const pid = await until('the worker pid', () => workerPid(id));
-    await until('the first seed', () => checkpoints(id) > 0);
+    const pid = await until('the worker pid', () => workerPid(id), 30_000);
+    await until('the first seed', () => checkpoints(id) > 0, 30_000);
     const ledger = new ProviderJobLedger(backend.runs.db);
-    await until('a job of the second seed', () => ledger.list(id).some((j) => j.step === 2));
+    await until('a job of the second seed', () => ledger.list(id).some((j) => j.step === 2), 30_000);
     process.kill(pid, 'SIGKILL');
     expect((await e.wait(id)).status).toBe('interrupted');
     const before = ledger.list(id).length;
