@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { seedMillionSteps, seedRuns } from '../bench/runs.ts';
 import { openBackend } from '../electron/backend/backend.ts';
-import { startWebHost } from './web-host.ts';
+import { startWebHost, waitForIdleEngine } from './web-host.ts';
 
 const RUNS = 10_000;
 const COLD_RUNS = 5;
@@ -57,19 +57,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const host = await startWebHost({ label: 'bench', args: ['--db', databasePath] });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   try {
-    // The seeded queued runs have no configuration: the host's engine takes them and fails them at once. Measure
-    // once it is done, so the figures are the list's, not the engine's.
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const response = await fetch(`${host.url}/api/rpc/runs.list`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...host.authHeaders },
-        body: JSON.stringify({ status: ['queued', 'running'], limit: 1 }),
-      });
-      const page = (await response.json()) as { ok: boolean; value?: { total: number } };
-      if (!page.ok || page.value!.total === 0 || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await waitForIdleEngine(host);
 
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     await context.addCookies([host.cookie]);

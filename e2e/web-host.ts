@@ -94,3 +94,22 @@ export async function startWebHost(options: { timeoutMs?: number; label?: string
     },
   };
 }
+
+/**
+ * Waits (at most `timeoutMs`) until the host's engine has no queued or running run: a seeded database's queued runs
+ * have no configuration, and the engine fails them at once on start. Benchmarks measure after that, so their
+ * figures are the page's, not the engine's.
+ */
+export async function waitForIdleEngine(host: WebHost, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${host.url}/api/rpc/runs.list`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...host.authHeaders },
+      body: JSON.stringify({ status: ['queued', 'running'], limit: 1 }),
+    });
+    const listed = (await response.json()) as { ok: boolean; value?: { total: number } };
+    if (!listed.ok || listed.value!.total === 0 || Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
